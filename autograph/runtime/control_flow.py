@@ -1,0 +1,346 @@
+"""cond and while_loop: eager they run Python; in a graph they build subgraph ops.
+
+    cond(pred, true_fn, false_fn)      ==  true_fn() if pred else false_fn()
+    while_loop(cond, body, loop_vars)  ==  while cond(*v): v = body(*v); return v
+
+In a graph, branches and bodies are traced once into subgraphs that capture the outer tensors
+they use. At run time `cond` executes only the taken branch and `while_loop` iterates compiled
+plans, so 10^6 iterations need neither recursion nor growing memory.
+"""
+import itertools
+
+from autograph.runtime import context, dtypes, nest
+from autograph.runtime.errors import BranchMismatchError, LoopVarMismatchError, user_frame, where
+from autograph.runtime.executor import subplan
+from autograph.runtime.graph import Graph
+from autograph.runtime.ops import core_ops
+from autograph.runtime.registry import declare
+from autograph.runtime.tensor import EagerTensor, Tensor
+
+_ids = itertools.count()
+
+
+# -- cond -------------------------------------------------------------------------------------
+def _cond_dtypes(ds, attrs):
+    return [t.dtype for t in attrs["then_graph"].outputs]
+
+
+def _cond_shapes(shapes, attrs):
+    return [a.shape.most_specific_compatible(b.shape)
+            for a, b in zip(attrs["then_graph"].outputs, attrs["else_graph"].outputs)]
+
+
+def _lhs(outs):
+    return "%s = " % "".join(o + ", " for o in outs) if outs else ""
+
+
+def _emit_cond(em, op, ins, outs):
+    n = op.attrs["n_then"]
+    then_plan = subplan(em, op.attrs["then_graph"])
+    else_plan = subplan(em, op.attrs["else_graph"])
+    em.add("if %s:" % ins[0], op)
+    em.add("%s%s(%s)" % (_lhs(outs), then_plan, ", ".join(ins[1:1 + n])), op, indent=2)
+    em.add("else:", op)
+    em.add("%s%s(%s)" % (_lhs(outs), else_plan, ", ".join(ins[1 + n:])), op, indent=2)
+
+
+COND = declare("cond", None, dtype=_cond_dtypes, shape=_cond_shapes, emit=_emit_cond,
+               doc="Runs one of two subgraphs depending on a scalar bool.")
+STATEFUL_COND = declare("stateful_cond", None, dtype=_cond_dtypes, shape=_cond_shapes,
+                        emit=_emit_cond, stateful=True,
+                        doc="A cond whose branches have side effects.")
+
+
+def cond(pred, true_fn, false_fn, name=None, names=None):
+    """Returns `true_fn()` if `pred` else `false_fn()`.
+
+    With a graph tensor `pred`, both functions are traced into subgraphs and only the taken
+    one runs when the graph runs. They must return the same structure and dtypes; Python
+    numbers adapt to the other branch's dtype.
+
+    Args:
+      pred: a scalar bool (Python, eager or graph tensor).
+      true_fn, false_fn: functions of no arguments.
+      names: optional names of the outputs, used in error messages.
+    Raises:
+      BranchMismatchError: the branches return different structures or dtypes.
+    """
+    if type(pred) is not Tensor:
+        if hasattr(pred, "_ag_read"):
+            pred = pred._ag_read()
+        if type(pred) is not Tensor:
+            if context.ctx.graph is None or not _is_tensor_like(pred):
+                return true_fn() if pred else false_fn()
+            pred = core_ops.convert_to_tensor(pred)
+    graph = context.ctx.graph or pred.graph
+    if pred.dtype is not dtypes.bool_:
+        raise TypeError("cond: the condition must be a bool tensor, got %s%s"
+                        % (pred.dtype.name, where(user_frame())))
+    if pred.shape.rank not in (None, 0):
+        raise ValueError("cond: the condition must be a scalar, got shape %s%s"
+                         % (pred.shape, where(user_frame())))
+    uid = next(_ids)
+    then_g, then_out = _trace_branch(graph, true_fn, "cond%d_true" % uid)
+    else_g, else_out = _trace_branch(graph, false_fn, "cond%d_false" % uid)
+    if not nest.same_structure(then_out, else_out):
+        raise BranchMismatchError(
+            "cond%s: the branches return different structures: %s in the true branch, %s in "
+            "the false branch" % (where(user_frame()), nest.structure_text(then_out),
+                                  nest.structure_text(else_out)))
+    flat_t, flat_e = nest.flatten(then_out), nest.flatten(else_out)
+    labels = _labels(names, then_out)
+    outs_t, outs_e, keep = [], [], []
+    for i, (a, b) in enumerate(zip(flat_t, flat_e)):
+        if a is None and b is None:
+            keep.append(None)
+            continue
+        a2 = _to_branch_tensor(then_g, a, b)
+        b2 = _to_branch_tensor(else_g, b, a2)
+        if a2.dtype is not b2.dtype:
+            raise BranchMismatchError(
+                "cond%s: %s is %s in the true branch but %s in the false branch"
+                % (where(user_frame()), labels[i], a2.dtype.name, b2.dtype.name))
+        keep.append(len(outs_t))
+        outs_t.append(a2)
+        outs_e.append(b2)
+    then_g.outputs, else_g.outputs = outs_t, outs_e
+    then_g.inputs = [inner for _, inner in then_g.capture_list]
+    else_g.inputs = [inner for _, inner in else_g.capture_list]
+    inputs = ([pred] + [o for o, _ in then_g.capture_list] + [o for o, _ in else_g.capture_list])
+    opdef = STATEFUL_COND if _has_state(then_g) or _has_state(else_g) else COND
+    result = graph.create_op(opdef, inputs, {"then_graph": then_g, "else_graph": else_g,
+                                             "n_then": len(then_g.capture_list)}, name=name)
+    outputs = result if isinstance(result, tuple) else ()
+    flat = [None if k is None else outputs[k] for k in keep]
+    return nest.pack_sequence_as(then_out, flat)
+
+
+def _is_tensor_like(x):
+    return isinstance(x, Tensor)
+
+
+def _trace_branch(graph, fn, name):
+    g = Graph(outer=graph, name=name)
+    with context.graph_scope(g):
+        out = fn()
+    return g, out
+
+
+def _has_state(g):
+    return any(op.opdef.stateful for op in g.operations)
+
+
+def _labels(names, structure):
+    paths = nest.paths(structure)
+    if names is not None:
+        flat_names = list(names) if isinstance(names, (list, tuple)) else [names]
+        if len(flat_names) == len(paths):
+            return ["'%s'" % n for n in flat_names]
+        if isinstance(structure, (list, tuple)) and len(flat_names) == len(structure):
+            out = []
+            for n, s in zip(flat_names, structure):
+                out.extend("'%s'%s" % (n, p) for p in nest.paths(s))
+            return out
+    return ["output%s" % p if p else "the output" for p in paths]
+
+
+def _to_branch_tensor(g, x, other):
+    """`x` as a tensor of branch graph `g`; Python numbers take `other`'s dtype if a tensor."""
+    if hasattr(x, "_ag_read") and not isinstance(x, Tensor):
+        with context.graph_scope(g):
+            return x._ag_read()
+    if type(x) is Tensor:
+        return x if x.op.graph is g else g.capture(x)
+    if type(x) is EagerTensor:
+        return g.constant(x)
+    want = other.dtype if isinstance(other, Tensor) and isinstance(x, (int, float, bool)) \
+        and not isinstance(other, EagerTensor) else None
+    if want is not None and want.is_bool and not isinstance(x, bool):
+        want = None
+    if x is None:
+        raise BranchMismatchError("cond: one branch returns None where the other returns %r"
+                                  % (other,))
+    with context.graph_scope(g):
+        return core_ops.convert_to_tensor(x, want)
+
+
+# -- while_loop -------------------------------------------------------------------------------
+def _while_dtypes(ds, attrs):
+    return [t.dtype for t in attrs["body_graph"].outputs]
+
+
+def _while_shapes(shapes, attrs):
+    return [t.shape for t in attrs["body_graph"].inputs[:attrs["n_vars"]]]
+
+
+def _emit_while(em, op, ins, outs):
+    a = op.attrs
+    n, nc = a["n_vars"], a["n_cond"]
+    loop = [em.local() for _ in range(n)]
+    init, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + a["n_body"]]
+    cond_plan = subplan(em, a["cond_graph"], single=True)
+    body_plan = subplan(em, a["body_graph"])
+    lv = "".join(v + ", " for v in loop)
+    em.add("%s = %s" % (lv, "".join(v + ", " for v in init)), op)
+    test = "%s(%s)" % (cond_plan, ", ".join(loop + ccaps))
+    if a["max_iter"] is not None:
+        counter = em.local()
+        limit = ins[-1] if a["max_iter"] == "input" else str(int(a["max_iter"]))
+        em.add("%s = 0" % counter, op)
+        em.add("while %s < %s and %s:" % (counter, limit, test), op)
+        em.add("%s += 1" % counter, op, indent=2)
+    else:
+        em.add("while %s:" % test, op)
+    em.add("%s = %s(%s)" % (lv, body_plan, ", ".join(loop + bcaps)), op, indent=2)
+    if outs:
+        em.add("%s = %s" % ("".join(o + ", " for o in outs), lv), op)
+
+
+WHILE = declare("while", None, dtype=_while_dtypes, shape=_while_shapes, emit=_emit_while,
+                doc="Repeats a body subgraph while a condition subgraph is true.")
+STATEFUL_WHILE = declare("stateful_while", None, dtype=_while_dtypes, shape=_while_shapes,
+                         emit=_emit_while, stateful=True,
+                         doc="A while loop whose body has side effects.")
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None,
+               name=None, names=None, relax_shapes=False):
+    """Repeats `loop_vars = body(*loop_vars)` while `cond(*loop_vars)`.
+
+    Args:
+      cond: function of the loop variables returning a scalar bool.
+      body: function of the loop variables returning new values of the same structure.
+      loop_vars: a tuple or list (nested structures allowed) of initial values.
+      shape_invariants: optional shapes (same structure) for variables whose shape changes.
+      maximum_iterations: optional cap on the number of iterations.
+      names: optional names of the loop variables, used in error messages.
+      relax_shapes: relax a changing shape to its most specific compatible shape instead of
+        raising (autograph loops use this).
+    Returns:
+      The final loop variables, in the structure of `loop_vars`.
+    Raises:
+      LoopVarMismatchError: the body changes a variable's dtype or structure.
+      ValueError: the body changes a variable's shape incompatibly with its invariant.
+    """
+    if not isinstance(loop_vars, (list, tuple)) or nest.is_namedtuple(loop_vars):
+        raise TypeError("while_loop: loop_vars must be a list or tuple of loop variables, got "
+                        "%s" % type(loop_vars).__name__)
+    flat = nest.flatten(loop_vars)
+    graph = context.ctx.graph
+    if graph is None:
+        for x in flat:
+            if type(x) is Tensor:
+                graph = x.op.graph
+                break
+    if graph is None:
+        return _eager_while(cond, body, loop_vars, maximum_iterations)
+    if not flat:
+        raise ValueError("while_loop needs at least one loop variable")
+    with context.graph_scope(graph):
+        init = [_loop_tensor(x) for x in flat]
+    labels = _labels(names, loop_vars)
+    if shape_invariants is not None:
+        shapes = [_as_shape(s) for s in nest.flatten(shape_invariants)]
+        if len(shapes) != len(init):
+            raise ValueError("while_loop: shape_invariants must match loop_vars' structure")
+    else:
+        shapes = [t.shape for t in init]
+    uid = next(_ids)
+    for _ in range(64):
+        cond_g, body_g, retry = _trace_loop(graph, cond, body, loop_vars, init, shapes, labels,
+                                            relax_shapes or False, uid)
+        if retry is None:
+            break
+        shapes = retry
+    max_iter = maximum_iterations
+    extra = []
+    if type(max_iter) is Tensor or isinstance(max_iter, EagerTensor):
+        extra, max_iter = [max_iter], "input"
+    inputs = (init + [o for o, _ in cond_g.capture_list] + [o for o, _ in body_g.capture_list]
+              + extra)
+    opdef = STATEFUL_WHILE if _has_state(body_g) or _has_state(cond_g) else WHILE
+    result = graph.create_op(opdef, inputs, {
+        "cond_graph": cond_g, "body_graph": body_g, "n_vars": len(init),
+        "n_cond": len(cond_g.capture_list), "n_body": len(body_g.capture_list),
+        "max_iter": max_iter}, name=name)
+    return nest.pack_sequence_as(loop_vars, list(result))
+
+
+def _as_shape(s):
+    from autograph.runtime.shapes import as_shape
+    return as_shape(s)
+
+
+def _eager_while(cond, body, loop_vars, maximum_iterations):
+    single = len(loop_vars) == 1
+    v = loop_vars
+    i = 0
+    while (maximum_iterations is None or i < int(maximum_iterations)) and cond(*v):
+        out = body(*v)
+        if single and not isinstance(out, (list, tuple)):
+            out = (out,)
+        v = type(loop_vars)(out) if not nest.is_namedtuple(loop_vars) else out
+        i += 1
+    return v
+
+
+def _loop_tensor(x):
+    if type(x) is Tensor:
+        return x
+    if hasattr(x, "_ag_read"):
+        return x._ag_read()
+    if x is None:
+        raise TypeError("while_loop: a loop variable is None; loop variables must be tensors "
+                        "or numbers")
+    return core_ops.convert_to_tensor(x)
+
+
+def _trace_loop(graph, cond, body, loop_vars, init, shapes, labels, relax, uid):
+    cond_g = Graph(outer=graph, name="while%d_cond" % uid)
+    body_g = Graph(outer=graph, name="while%d_body" % uid)
+    for g in (cond_g, body_g):
+        with context.graph_scope(g):
+            g.inputs = [core_ops.placeholder(t.dtype, s, name="loop_var")
+                        for t, s in zip(init, shapes)]
+    with context.graph_scope(cond_g):
+        c = cond(*nest.pack_sequence_as(loop_vars, cond_g.inputs))
+        c = _to_branch_tensor(cond_g, c, None)
+    if c.dtype is not dtypes.bool_ or c.shape.rank not in (None, 0):
+        raise TypeError("while_loop: the condition must return a scalar bool, got %s %s"
+                        % (c.dtype.name, c.shape))
+    cond_g.outputs = [c]
+    with context.graph_scope(body_g):
+        out = body(*nest.pack_sequence_as(loop_vars, body_g.inputs))
+    if len(loop_vars) == 1 and not isinstance(out, (list, tuple)):
+        out = type(loop_vars)([out]) if not nest.is_namedtuple(loop_vars) else out
+    if not nest.same_structure(loop_vars, out):
+        raise LoopVarMismatchError(
+            "while_loop%s: the body returns %s but the loop variables are %s"
+            % (where(user_frame()), nest.structure_text(out), nest.structure_text(loop_vars)))
+    flat_out = nest.flatten(out)
+    outs = []
+    retry = None
+    for i, (x, ph) in enumerate(zip(flat_out, body_g.inputs)):
+        t = _to_branch_tensor(body_g, x, ph)
+        if t.dtype is not ph.dtype:
+            raise LoopVarMismatchError(
+                "while_loop%s: %s is %s before the loop but %s after one iteration; keep its "
+                "dtype the same (e.g. start from a value of dtype %s)"
+                % (where(user_frame()), labels[i], ph.dtype.name, t.dtype.name, t.dtype.name),
+                index=i, expected=ph.dtype, actual=t.dtype)
+        if not t.shape.is_compatible_with(ph.shape):
+            if not relax:
+                raise ValueError(
+                    "while_loop%s: %s has shape %s before the loop but %s after one iteration;"
+                    " pass shape_invariants with a less specific shape (None for dimensions "
+                    "that change)" % (where(user_frame()), labels[i], ph.shape, t.shape))
+            retry = retry or list(shapes)
+            retry[i] = ph.shape.most_specific_compatible(t.shape)
+        outs.append(t)
+    if retry is not None:
+        return cond_g, body_g, retry
+    cond_g.inputs = cond_g.inputs + [inner for _, inner in cond_g.capture_list]
+    body_g.inputs = body_g.inputs + [inner for _, inner in body_g.capture_list]
+    body_g.outputs = outs
+    return cond_g, body_g, None
+

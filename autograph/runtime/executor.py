@@ -1,0 +1,182 @@
+"""Compiles the needed part of a graph into one generated Python function.
+
+The plan calls each kernel on local variables in creation order: no per-op dictionary
+lookups or dispatch at run time. `cond` compiles to a Python `if` and `while_loop` to a Python
+`while` over compiled sub-plans (see `control_flow.py`). Errors raised by a kernel are mapped
+back to the op and the user's line that created it.
+"""
+import functools
+import itertools
+
+from autograph.runtime.errors import InvalidArgumentError, where
+from autograph.runtime.tensor import Tensor
+
+_counter = itertools.count()
+_LINE_OPS = {}   # plan file name -> {line number: Operation}
+
+
+class MissingFeedError(InvalidArgumentError):
+    """A placeholder needed for the fetches was not fed."""
+
+
+def needed_ops(fetches, feeds=(), include_stateful_of=None):
+    """Ops needed to compute `fetches` (tensors or ops) when `feeds` are given, in order."""
+    fed = set(feeds)
+    seen = set()
+    stack = []
+    for f in fetches:
+        if type(f) is Tensor:
+            if f not in fed:
+                stack.append(f.op)
+        else:
+            stack.append(f)
+    if include_stateful_of is not None:
+        stack.extend(op for op in include_stateful_of.operations if op.opdef.stateful)
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        for t in op.inputs:
+            if t not in fed:
+                stack.append(t.op)
+    return sorted(seen, key=lambda op: op.index)
+
+
+class Emitter:
+    """Collects generated lines and the globals they refer to."""
+
+    def __init__(self, filename):
+        self.filename = filename
+        self.lines = []
+        self.globals = {}
+        self.line_ops = {}
+        self._n = itertools.count()
+
+    def bind(self, obj, prefix="K"):
+        name = "%s%d" % (prefix, next(self._n))
+        self.globals[name] = obj
+        return name
+
+    def local(self):
+        return "t%d" % next(self._n)
+
+    def add(self, line, op=None, indent=1):
+        self.lines.append("    " * indent + line)
+        if op is not None:
+            self.line_ops[len(self.lines) + 1] = op   # +1: the def line comes first
+
+
+def compile_plan(graph, inputs, outputs, include_stateful=False, single=False, name="plan"):
+    """Returns `fn(*input_values) -> tuple of output values` for `graph`.
+
+    Args:
+      inputs: tensors whose values are passed in (placeholders or any fed tensor).
+      outputs: tensors (or operations: their value is None) to compute.
+      include_stateful: also run every stateful op of the graph (functions and sub-plans do;
+        Session.run only runs what its fetches need, as in TensorFlow 1).
+      single: return the one output itself rather than a 1-tuple (loop conditions).
+    """
+    filename = "<autograph plan %d: %s>" % (next(_counter), name)
+    em = Emitter(filename)
+    names = {}
+    params = []
+    for i, t in enumerate(inputs):
+        p = "a%d" % i
+        params.append(p)
+        names[t] = p
+    ops = needed_ops(outputs, inputs, graph if include_stateful else None)
+    for op in ops:
+        if op.opdef.name == "placeholder":
+            if all(t in names for t in op.outputs):
+                continue
+            raise MissingFeedError(
+                "placeholder %s%s (dtype %s, shape %s) must be fed: pass a value for it in "
+                "feed_dict" % (op.name, where(op.source), op.attrs["dtype"].name,
+                               op.attrs["shape"]), op=op)
+        ins = [names[t] for t in op.inputs]
+        if op.opdef.emit is not None:
+            outs = [em.local() for _ in op.outputs]
+            op.opdef.emit(em, op, ins, outs)
+        elif op.opdef.name == "constant":
+            outs = [em.bind(op.attrs["value"], "C")]
+        else:
+            kernel = op.opdef.kernel
+            if op.attrs:
+                kernel = functools.partial(kernel, **op.attrs)
+            k = em.bind(kernel)
+            outs = [em.local() for _ in op.outputs]
+            call = "%s(%s)" % (k, ", ".join(ins))
+            if not outs:
+                em.add(call, op)
+            elif len(outs) == 1:
+                em.add("%s = %s" % (outs[0], call), op)
+            else:
+                em.add("%s = %s" % (", ".join(outs), call), op)
+        for t, n in zip(op.outputs, outs):
+            names.setdefault(t, n)
+    results = []
+    for t in outputs:
+        results.append(names[t] if type(t) is Tensor else "None")
+    if single:
+        em.add("return %s" % results[0])
+    else:
+        em.add("return (%s)" % "".join(r + ", " for r in results))
+    src = "def %s(%s):\n%s\n" % ("plan", ", ".join(params), "\n".join(em.lines))
+    code = compile(src, filename, "exec")
+    env = dict(em.globals)
+    exec(code, env)
+    fn = env["plan"]
+    fn.source = src
+    _LINE_OPS[filename] = em.line_ops
+    return fn
+
+
+def subplan(emitter, graph, single=False):
+    """Compiles (once) a subgraph's plan and binds it in the emitter's globals."""
+    key = ("single" if single else "tuple")
+    plan = graph._plans.get(key)
+    if plan is None:
+        plan = compile_plan(graph, graph.inputs, graph.outputs, include_stateful=True,
+                            single=single, name=graph.name)
+        graph._plans[key] = plan
+    return emitter.bind(plan, "P")
+
+
+_WRAPPED = (ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError,
+            OverflowError, ArithmeticError)
+
+
+def run_error(exc):
+    """Maps an exception raised inside a plan to the op (and user line) that raised it."""
+    if isinstance(exc, MissingFeedError):
+        return exc
+    tb = exc.__traceback__
+    op = None
+    while tb is not None:
+        ops = _LINE_OPS.get(tb.tb_frame.f_code.co_filename)
+        if ops is not None:
+            op = ops.get(tb.tb_lineno, op)
+        tb = tb.tb_next
+    if op is None or not isinstance(exc, _WRAPPED) or getattr(exc, "_ag_located", False):
+        return exc
+    if isinstance(exc, InvalidArgumentError):
+        msg = "%s%s: %s" % (op.name, where(op.source), exc)
+    else:
+        msg = "%s '%s'%s failed: %s: %s" % (op.opdef.name, op.name, where(op.source),
+                                            type(exc).__name__, exc)
+    err = InvalidArgumentError(msg, op=op)
+    err._ag_located = True
+    return err
+
+
+def call_plan(plan, args):
+    """Runs a plan, turning kernel failures into errors that name the op and the user's line."""
+    try:
+        return plan(*args)
+    except Exception as e:  # noqa: BLE001 - re-raised with location
+        err = run_error(e)
+        if err is e:
+            raise
+        raise err.with_traceback(None) from e
+

@@ -1,0 +1,179 @@
+"""The op registry: every op is declared once; eager and graph execution share it.
+
+A declaration gives the op's name, a numpy kernel, a dtype rule, a shape rule, a gradient
+rule (or `grad=None` with `differentiable=False`) and whether it is stateful. `apply` runs the
+kernel at once in eager mode, or records an `Operation` in the current graph.
+"""
+import numpy as np
+
+from autograph.runtime import context, dtypes
+from autograph.runtime.shapes import TensorShape
+from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
+from autograph.runtime.errors import InvalidArgumentError
+
+REGISTRY = {}
+
+# Called with (opdef, inputs, attrs, outputs) after each eager op while non-empty (tapes).
+eager_observers = []
+
+
+class OpDef:
+    """One op: the single source of its kernel, dtype/shape rules, gradient and docs."""
+
+    __slots__ = ("name", "kernel", "dtype_rule", "shape_rule", "grad", "differentiable",
+                 "stateful", "same_dtype", "emit", "doc", "num_outputs", "fold")
+
+    def __init__(self, name, kernel, dtype_rule, shape_rule, grad=None, differentiable=True,
+                 stateful=False, same_dtype=(), emit=None, doc=None):
+        self.name = name
+        self.kernel = kernel
+        self.dtype_rule = dtype_rule
+        self.shape_rule = shape_rule
+        self.grad = grad
+        self.differentiable = differentiable
+        self.stateful = stateful
+        # Input positions converted to one common dtype (Python scalars take the tensor's).
+        self.same_dtype = same_dtype
+        # Optional code emitter for the executor (control flow, constants, placeholders).
+        self.emit = emit
+        self.doc = doc or (kernel.__doc__ if kernel is not None else None)
+
+    def __repr__(self):
+        return "<op %s>" % self.name
+
+
+def declare(name, kernel=None, *, dtype, shape, grad=None, differentiable=True, stateful=False,
+            same_dtype=(), emit=None, doc=None):
+    """Declares an op. Usable as a decorator on the kernel.
+
+    Args:
+      name: unique op name (also the default node name in graphs).
+      kernel: `kernel(*input_values, **attrs)` on numpy values -> value or tuple of values.
+      dtype: `rule(input_dtypes, attrs)` -> DType, or a list of DTypes for several outputs.
+      shape: `rule(input_shapes, attrs)` -> TensorShape, or a list of them.
+      grad: `rule(op, *output_grads)` -> one gradient per input (None where there is none).
+      differentiable: False for ops with no gradient by nature (comparisons, argmax, ...).
+      stateful: True for ops with side effects or fresh values per run (print, assign,
+        random); they are never pruned from traced functions and run in program order.
+      same_dtype: input positions that must share one dtype; "all" for every input.
+    """
+    def register(kernel):
+        if name in REGISTRY:
+            raise ValueError("op %r is declared twice" % name)
+        opdef = OpDef(name, kernel, dtype, shape, grad, differentiable, stateful, same_dtype,
+                      emit, doc)
+        REGISTRY[name] = opdef
+        return opdef
+    return register if kernel is None else register(kernel)
+
+
+def get(name):
+    return REGISTRY[name]
+
+
+def apply(opdef, inputs, attrs=None, name=None):
+    """Runs `opdef` on `inputs` eagerly, or adds it to the graph being built.
+
+    Returns an EagerTensor / Tensor, a tuple of them for multi-output ops, or None (eager) / the
+    Operation (graph) for ops without outputs.
+    """
+    graph = context.ctx.graph
+    if graph is None:
+        for x in inputs:
+            if type(x) is Tensor:
+                graph = x.op.graph
+                break
+        else:
+            return _eager(opdef, inputs, attrs)
+    return graph.create_op(opdef, inputs, attrs, name)
+
+
+def _read(x):
+    """Unwraps variables (duck-typed: they define `_ag_read`)."""
+    return x._ag_read() if hasattr(x, "_ag_read") else x
+
+
+def common_dtype(opdef, inputs, positions):
+    """The dtype that `positions` share: the first tensor's; error if two tensors differ."""
+    found = None
+    first = None
+    for i in positions:
+        x = inputs[i]
+        if isinstance(x, Tensor):
+            d = x._dtype
+        elif isinstance(x, (np.ndarray, np.generic)):
+            d = dtypes.from_numpy(x.dtype)
+        elif hasattr(x, "_ag_read"):
+            d = x.dtype
+        else:
+            continue
+        if found is None:
+            found, first = d, i
+        elif d is not found:
+            raise TypeError(
+                "%s: input %d is %s but input %d is %s; tensors of different dtypes are not "
+                "promoted automatically, use ag.cast on one of them"
+                % (opdef.name, first, found.name, i, d.name))
+    return found
+
+
+def _positions(opdef, n):
+    sd = opdef.same_dtype
+    return range(n) if sd == "all" else sd
+
+
+def _eager(opdef, inputs, attrs):
+    n = len(inputs)
+    target = common_dtype(opdef, inputs, _positions(opdef, n)) if opdef.same_dtype else None
+    same = opdef.same_dtype
+    values = [None] * n
+    in_dtypes = [None] * n
+    for i, x in enumerate(inputs):
+        t = type(x)
+        if t is EagerTensor:
+            values[i] = x._value
+            in_dtypes[i] = x._dtype
+            continue
+        x = _read(x)
+        if type(x) is EagerTensor:
+            values[i] = x._value
+            in_dtypes[i] = x._dtype
+            continue
+        want = target if target is not None and (same == "all" or i in same) else None
+        values[i], in_dtypes[i] = to_numpy(x, want)
+    attrs = attrs or {}
+    out_dtype = opdef.dtype_rule(in_dtypes, attrs)
+    try:
+        out = opdef.kernel(*values, **attrs)
+    except InvalidArgumentError:
+        raise
+    except (ValueError, TypeError, IndexError, FloatingPointError, ZeroDivisionError) as e:
+        shapes = ", ".join(str(TensorShape(np.shape(v))) for v in values)
+        raise InvalidArgumentError("%s failed on inputs of shapes %s: %s"
+                                   % (opdef.name, shapes, e)) from None
+    if type(out_dtype) is list:
+        if not out_dtype:
+            result = None
+            outs = ()
+        else:
+            outs = tuple(_wrap(v, d) for v, d in zip(out, out_dtype))
+            result = outs
+    else:
+        result = _wrap(out, out_dtype)
+        outs = (result,)
+    if eager_observers:
+        for observe in eager_observers:
+            observe(opdef, inputs, attrs, outs)
+    return result
+
+
+def _wrap(value, dtype):
+    npd = dtype.np_dtype
+    if type(value) is np.ndarray or isinstance(value, np.generic):
+        if value.dtype is not npd and value.dtype != npd:
+            value = value.astype(npd)
+    elif dtype is not dtypes.variant:
+        value = np.asarray(value, npd)
+        if not value.ndim:
+            value = value[()]
+    return EagerTensor(value, dtype)

@@ -1,0 +1,169 @@
+"""TensorArray: a list of tensors that can be a while_loop variable.
+
+At run time its value is a Python list (dtype `variant` in graphs); writes fill it in place and
+return it, so a loop that appends n elements costs O(n).
+"""
+import numpy as np
+
+from autograph.runtime import dtypes, registry
+from autograph.runtime.errors import InvalidArgumentError
+from autograph.runtime.ops import rules
+from autograph.runtime.registry import declare
+from autograph.runtime.shapes import UNKNOWN, TensorShape, as_shape
+from autograph.runtime.tensor import Tensor
+
+
+class _Items(list):
+    __slots__ = ("dynamic",)
+
+
+def _new(size, dynamic):
+    items = _Items([None] * int(size))
+    items.dynamic = dynamic
+    return items
+
+
+def _write(items, index, value):
+    i = int(index)
+    if i < 0:
+        raise InvalidArgumentError("TensorArray.write: index %d is negative" % i)
+    if i >= len(items):
+        if not items.dynamic:
+            raise InvalidArgumentError(
+                "TensorArray.write: index %d is out of range for size %d (create it with "
+                "dynamic_size=True to grow)" % (i, len(items)))
+        items.extend([None] * (i + 1 - len(items)))
+    items[i] = value
+    return items
+
+
+def _read(items, index, dtype, element_shape):
+    i = int(index)
+    if not -len(items) <= i < len(items) or items[i] is None:
+        raise InvalidArgumentError("TensorArray.read: index %d was not written (size %d)"
+                                   % (i, len(items)))
+    return items[i]
+
+
+def _stack(items, dtype, element_shape):
+    if not items:
+        if element_shape.is_fully_defined():
+            return np.zeros((0,) + tuple(element_shape), dtype.np_dtype)
+        raise InvalidArgumentError("TensorArray.stack: the array is empty and its element "
+                                   "shape is unknown; pass element_shape")
+    if any(v is None for v in items):
+        raise InvalidArgumentError("TensorArray.stack: element %d was never written"
+                                   % [v is None for v in items].index(True))
+    try:
+        return np.stack(items).astype(dtype.np_dtype, copy=False)
+    except ValueError as e:
+        raise InvalidArgumentError("TensorArray.stack: elements have different shapes: %s"
+                                   % e) from None
+
+
+def _unstack(items, value):
+    items[:] = list(value)
+    return items
+
+
+def _size(items):
+    return np.int32(len(items))
+
+
+def _variant(ds, attrs):
+    return dtypes.variant
+
+
+def _elem_dtype(ds, attrs):
+    return attrs["dtype"]
+
+
+NEW = declare("tensor_array", _new, dtype=_variant, shape=rules.scalar, differentiable=False,
+              doc="A new, empty TensorArray value.")
+WRITE = declare("tensor_array_write", _write, dtype=_variant, shape=rules.scalar,
+                doc="Writes an element; returns the array.")
+READ = declare("tensor_array_read", _read, dtype=_elem_dtype,
+               shape=lambda s, a: a["element_shape"], doc="Reads an element.")
+STACK = declare("tensor_array_stack", _stack, dtype=_elem_dtype,
+                shape=lambda s, a: TensorShape([None]) if a["element_shape"].dims is None
+                else TensorShape((None,) + a["element_shape"].dims),
+                doc="Stacks the elements into one tensor.")
+UNSTACK = declare("tensor_array_unstack", _unstack, dtype=_variant, shape=rules.scalar,
+                  doc="Fills the array with the rows of a tensor.")
+SIZE = declare("tensor_array_size", _size, dtype=rules.fixed(dtypes.int32), shape=rules.scalar,
+               differentiable=False, doc="The number of elements.")
+
+
+class TensorArray:
+    """A list of same-dtype tensors, usable eagerly, in graphs and as a while_loop variable.
+
+    Args:
+      dtype: element dtype.
+      size: initial number of elements.
+      dynamic_size: whether writes past the end grow the array.
+      element_shape: optional static shape of each element.
+    """
+
+    def __init__(self, dtype, size=0, dynamic_size=False, element_shape=None, flow=None):
+        self.dtype = dtypes.as_dtype(dtype)
+        self.dynamic_size = dynamic_size
+        self.element_shape = as_shape(element_shape)
+        if flow is None:
+            flow = registry.apply(NEW, [size], {"dynamic": bool(dynamic_size)})
+        self.flow = flow
+
+    def _with(self, flow, element_shape=None):
+        return TensorArray(self.dtype, dynamic_size=self.dynamic_size,
+                           element_shape=self.element_shape if element_shape is None
+                           else element_shape, flow=flow)
+
+    # composite protocol (nest, while_loop)
+    def _ag_flatten(self):
+        return [self.flow]
+
+    def _ag_unflatten(self, values):
+        return self._with(values[0])
+
+    def write(self, index, value):
+        """Returns a TensorArray with element `index` set to `value`."""
+        from autograph.runtime.ops.core_ops import convert_to_tensor
+        value = convert_to_tensor(value, self.dtype if not isinstance(value, Tensor) else None)
+        if value.dtype is not self.dtype:
+            raise TypeError("TensorArray of %s: cannot write a %s value"
+                            % (self.dtype.name, value.dtype.name))
+        shape = value.shape
+        if not self.element_shape.is_compatible_with(shape):
+            raise ValueError("TensorArray elements have shape %s; cannot write shape %s"
+                             % (self.element_shape, shape))
+        flow = registry.apply(WRITE, [self.flow, index, value])
+        return self._with(flow, self.element_shape.merge_with(shape))
+
+    def read(self, index):
+        """The element at `index`."""
+        return registry.apply(READ, [self.flow, index], self._attrs())
+
+    def stack(self):
+        """All elements stacked along a new first axis."""
+        return registry.apply(STACK, [self.flow], self._attrs())
+
+    def unstack(self, value):
+        """Returns a TensorArray holding the rows of `value`."""
+        from autograph.runtime.ops.core_ops import convert_to_tensor
+        value = convert_to_tensor(value, self.dtype)
+        flow = registry.apply(UNSTACK, [self.flow, value])
+        shape = value.shape
+        return self._with(flow, shape[1:] if shape.rank else UNKNOWN)
+
+    def size(self):
+        """The number of elements (an int32 tensor)."""
+        return registry.apply(SIZE, [self.flow])
+
+    def _attrs(self):
+        return {"dtype": self.dtype, "element_shape": self.element_shape}
+
+    def __repr__(self):
+        return "<ag.TensorArray dtype=%s element_shape=%s>" % (self.dtype.name,
+                                                                self.element_shape)
+
+
+
