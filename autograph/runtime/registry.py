@@ -64,7 +64,7 @@ def declare(name, kernel=None, *, dtype, shape, grad=None, differentiable=True, 
                       emit, doc)
         REGISTRY[name] = opdef
         return opdef
-    return register if kernel is None else register(kernel)
+    return register if kernel is None and emit is None else register(kernel)
 
 
 def get(name):
