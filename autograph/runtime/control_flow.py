@@ -240,9 +240,11 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
         init = [_loop_tensor(x) for x in flat]
     labels = _labels(names, loop_vars)
     if shape_invariants is not None:
-        shapes = [_as_shape(s) for s in nest.flatten(shape_invariants)]
-        if len(shapes) != len(init):
-            raise ValueError("while_loop: shape_invariants must match loop_vars' structure")
+        try:
+            shapes = [_as_shape(s) for s in nest.flatten_up_to(loop_vars, shape_invariants)]
+        except (ValueError, TypeError, KeyError) as e:
+            raise ValueError("while_loop: shape_invariants must match loop_vars' structure: %s"
+                             % e) from None
     else:
         shapes = [t.shape for t in init]
     uid = next(_ids)

@@ -143,3 +143,26 @@ def same_structure(a, b):
 def assert_same_structure(a, b):
     if not same_structure(a, b):
         raise ValueError("structures differ: %s vs %s" % (structure_text(a), structure_text(b)))
+
+
+def flatten_up_to(shallow, deep):
+    """Flattens `deep` only as far as `shallow`'s structure goes (e.g. shapes per loop var)."""
+    out = []
+    _up_to(shallow, deep, out)
+    return out
+
+
+def _up_to(shallow, deep, out):
+    if isinstance(shallow, dict):
+        for k in _sorted_keys(shallow):
+            _up_to(shallow[k], deep[k], out)
+    elif isinstance(shallow, (list, tuple)):
+        if not isinstance(deep, (list, tuple)) or len(deep) != len(shallow):
+            raise ValueError("expected a structure like %s, got %r"
+                             % (structure_text(shallow), deep))
+        for s, d in zip(shallow, deep):
+            _up_to(s, d, out)
+    elif hasattr(shallow, "_ag_flatten"):
+        out.extend([deep] * len(shallow._ag_flatten()))
+    else:
+        out.append(deep)

@@ -42,7 +42,9 @@ def test_plan_cache_reused():
         sess.run(y, {x: 1.0})
         sess.run(y, {x: 2.0})
         assert len(sess._plans) == 1
-        sess.run([y], {x: 2.0})
+        sess.run([y], {x: 2.0})       # same fetches and feeds: the same plan
+        assert len(sess._plans) == 1
+        sess.run([y, x], {x: 2.0})
         assert len(sess._plans) == 2
 
 

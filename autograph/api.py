@@ -1,0 +1,371 @@
+"""The user-facing entry points of the converter: to_graph, to_code, do_not_convert.
+
+    g = ag.to_graph(f)     # converted function: plain Python on plain values, graph ops on
+                           # graph tensors
+    print(ag.to_code(f))   # the generated source
+
+Conversions are cached per code object (a closure re-created at every call converts once) and
+per function object (`to_graph(f) is to_graph(f)`). `converted_call` (in `autograph.operators`)
+converts called user functions through `convert`.
+"""
+import contextvars
+import functools
+import inspect
+import os
+import threading
+import types
+import weakref
+
+import gast
+
+from autograph.converters import pipeline
+from autograph.pyct import errors
+from autograph.pyct import loader
+from autograph.pyct import naming
+from autograph.pyct import origin_info
+from autograph.pyct import parser
+from autograph.pyct import transformer
+
+ConversionError = errors.ConversionError
+
+__all__ = ['to_graph', 'to_code', 'do_not_convert', 'is_marked_do_not_convert', 'convert',
+           'convert_module_source', 'is_strict', 'set_strict', 'ConversionError', 'STAGES']
+
+STAGES = pipeline.STAGES
+
+_DO_NOT_CONVERT = '_autograph_do_not_convert'
+_CONVERTED = '_autograph_conversion'
+
+_lock = threading.RLock()
+_by_code = weakref.WeakKeyDictionary()      # code -> {recursive: _Conversion}
+_by_function = weakref.WeakKeyDictionary()  # function -> {recursive: converted function}
+_marked_ids = {}                            # id -> object, for objects without attributes
+_strict_default = None
+_strict_context = contextvars.ContextVar('autograph_strict', default=None)
+_operators = None
+
+
+class _Conversion:
+    """The result of converting one code object."""
+
+    __slots__ = ('code', 'source', 'filename', 'lineno', 'name', 'linecache_name', '__weakref__')
+
+    def __init__(self, code, source, filename, lineno, name, linecache_name):
+        self.code = code
+        self.source = source
+        self.filename = filename
+        self.lineno = lineno
+        self.name = name
+        self.linecache_name = linecache_name
+
+
+def _ag_module():
+    global _operators
+    if _operators is None:
+        from autograph import operators
+        _operators = operators
+    return _operators
+
+
+# --- strict mode --------------------------------------------------------------------------
+
+def set_strict(value):
+    """Sets the process-wide default of strict mode (None: from $AUTOGRAPH_STRICT)."""
+    global _strict_default
+    _strict_default = value
+
+
+def is_strict():
+    """Whether a function that cannot be converted is an error (instead of a warning).
+
+    On when `to_graph(..., strict=True)` is running, or set with `set_strict(True)`, or the
+    environment variable AUTOGRAPH_STRICT is 1/true/yes.
+    """
+    value = _strict_context.get()
+    if value is None:
+        value = _strict_default
+    if value is None:
+        value = os.environ.get('AUTOGRAPH_STRICT', '').lower() in ('1', 'true', 'yes')
+    return bool(value)
+
+
+# --- do_not_convert -----------------------------------------------------------------------
+
+def do_not_convert(fn=None):
+    """Marks `fn` to be called as it is by converted code (usable as a decorator).
+
+    Args:
+      fn: a function, method or callable object.
+
+    Returns:
+      `fn` itself, marked.
+    """
+    if fn is None:
+        return do_not_convert
+    target = getattr(fn, '__func__', fn)
+    try:
+        setattr(target, _DO_NOT_CONVERT, True)
+    except (AttributeError, TypeError):
+        _marked_ids[id(target)] = target
+    return fn
+
+
+def is_marked_do_not_convert(fn):
+    """True if `fn` (or the function of a bound method) was marked with `do_not_convert`."""
+    target = getattr(fn, '__func__', fn)
+    try:
+        if getattr(target, _DO_NOT_CONVERT, False) is True:
+            return True
+    except Exception:  # noqa: BLE001 - exotic objects with failing __getattr__
+        return False
+    return id(target) in _marked_ids and _marked_ids[id(target)] is target
+
+
+# --- conversion ---------------------------------------------------------------------------
+
+def _new_context(entity_lines, filename, source, recursive):
+    namer = naming.Namer(naming.identifiers(source))
+    return transformer.Context(filename, entity_lines, namer, {'recursive': recursive})
+
+
+def _convert_node(fn, recursive, stage=None):
+    entity = parser.parse_entity(fn)
+    ctx = _new_context(entity.lines, entity.filename, entity.source, recursive)
+    node = pipeline.convert(entity.node, ctx, stage=stage)
+    return entity, node
+
+
+def _conversion(fn, recursive):
+    code = fn.__code__
+    per_code = _by_code.get(code)
+    if per_code is not None:
+        conv = per_code.get(recursive)
+        if conv is not None:
+            return conv
+    with _lock:
+        per_code = _by_code.setdefault(code, {})
+        conv = per_code.get(recursive)
+        if conv is None:
+            entity, node = _convert_node(fn, recursive)
+            source = parser.unparse(node)
+            new_code = loader.compile_function(node, entity.filename, code.co_freevars)
+            name = getattr(fn, '__qualname__', fn.__name__)
+            cache_name = loader.register_source(source, name)
+            conv = _Conversion(new_code, source, entity.filename, entity.lineno, name, cache_name)
+            per_code[recursive] = conv
+    return conv
+
+
+def _convert_function(fn, recursive):
+    per_fn = _by_function.get(fn)
+    if per_fn is not None:
+        converted = per_fn.get(recursive)
+        if converted is not None:
+            return converted
+    conv = _conversion(fn, recursive)
+    converted = loader.new_function(conv.code, fn, _ag_module())
+    setattr(converted, _CONVERTED, conv)
+    with _lock:
+        _by_function.setdefault(fn, {})[recursive] = converted
+    return converted
+
+
+def convert(fn, recursive=True):
+    """Converts `fn` (cached); the entry point `converted_call` uses.
+
+    Args:
+      fn: a Python function, lambda, bound method, functools.partial or callable object.
+      recursive: whether calls inside `fn` are converted too (through `converted_call`).
+
+    Returns:
+      The converted callable; `fn` itself if it is marked `do_not_convert` or already
+      converted.
+
+    Raises:
+      ConversionError: the source is unavailable (builtins, C functions, code without source)
+        or uses a construct that cannot be converted; the message names the file and line.
+    """
+    if is_marked_do_not_convert(fn):
+        return fn
+    t = type(fn)
+    if t is types.FunctionType:
+        if getattr(fn, _CONVERTED, None) is not None:
+            return fn
+        return _convert_function(fn, recursive)
+    if t is types.MethodType:
+        func = fn.__func__
+        converted = convert(func, recursive)
+        return fn if converted is func else types.MethodType(converted, fn.__self__)
+    if t is functools.partial:
+        return functools.partial(convert(fn.func, recursive), *fn.args, **fn.keywords)
+    if t is staticmethod or t is classmethod:
+        return t(convert(fn.__func__, recursive))
+    if isinstance(fn, type):
+        raise errors.ConversionError(
+            'cannot convert the class %s: convert its methods (or call it as it is)'
+            % fn.__qualname__, construct='class')
+    if isinstance(fn, (types.BuiltinFunctionType, types.BuiltinMethodType)) \
+            or not callable(fn):
+        raise errors.ConversionError(
+            'cannot convert %r: it is not a Python function (builtins and C functions have '
+            'no source)' % (fn,), construct='source',
+            hint='call it as it is, or wrap it in a Python function')
+    call = _call_method(fn)
+    if type(call) is types.FunctionType:
+        converted = convert(call, recursive)
+        return fn if converted is call else types.MethodType(converted, fn)
+    raise errors.ConversionError(
+        'cannot convert %r: its __call__ is not a Python function' % (fn,), construct='source')
+
+
+def _call_method(obj):
+    for klass in type(obj).__mro__:
+        call = klass.__dict__.get('__call__')
+        if call is not None:
+            return call
+    return None
+
+
+def to_graph(fn, recursive=True, strict=None):
+    """Converts a function so that its control flow also works on graph tensors.
+
+    The converted function runs exactly like `fn` on Python values and eager tensors; on graph
+    tensors, `if`/`while`/`for` whose condition or iterable is a tensor build cond/while_loop
+    ops. It keeps `fn`'s name, docstring and signature.
+
+    Args:
+      fn: a Python function, lambda, method or callable object.
+      recursive: also convert the user functions `fn` calls (when they are called).
+      strict: if True, a called function that cannot be converted raises ConversionError
+        instead of running unconverted with a warning (default: `is_strict()`).
+
+    Returns:
+      The converted callable (cached: converting the same function again returns it).
+
+    Raises:
+      ConversionError: `fn` cannot be converted (with the file, line and reason).
+    """
+    converted = convert(fn, recursive)
+    if strict is None:
+        return converted
+
+    @functools.wraps(converted)
+    def strict_wrapper(*args, **kwargs):
+        token = _strict_context.set(bool(strict))
+        try:
+            return converted(*args, **kwargs)
+        finally:
+            _strict_context.reset(token)
+    return strict_wrapper
+
+
+def _function_of(fn):
+    if getattr(fn, '__wrapped__', None) is not None and getattr(fn, _CONVERTED, None) is None:
+        inner = inspect.unwrap(fn)
+        if getattr(inner, _CONVERTED, None) is not None:
+            fn = inner
+    if isinstance(fn, (types.MethodType, staticmethod, classmethod)):
+        fn = fn.__func__
+    if type(fn) is functools.partial:
+        fn = fn.func
+    if type(fn) is not types.FunctionType and callable(fn) and not isinstance(fn, type):
+        call = _call_method(fn)
+        if type(call) is types.FunctionType:
+            fn = call
+    return fn
+
+
+def to_code(fn, line_numbers=False, stage=None, recursive=True):
+    """Returns the source code generated for `fn`.
+
+    Args:
+      fn: what `to_graph` accepts (or a function `to_graph` returned).
+      line_numbers: annotate every generated statement with the user's line number.
+      stage: stop after the named converter of the pipeline (see `STAGES`), to see what each
+        one does.
+      recursive: as for `to_graph` (without it, calls are not rewritten).
+
+    Returns:
+      The generated source, as a string.
+
+    Raises:
+      ConversionError: `fn` cannot be converted.
+    """
+    fn = _function_of(fn)
+    conv = getattr(fn, _CONVERTED, None)
+    if type(fn) is not types.FunctionType:
+        convert(fn, recursive)   # raises the right ConversionError
+    if conv is None and stage is None and not line_numbers:
+        return _conversion(fn, recursive).source
+    if conv is not None and stage is None and not line_numbers:
+        return conv.source
+    entity, node = _convert_node(fn, recursive, stage)
+    text = parser.unparse(node)
+    if line_numbers:
+        mapping = origin_info.line_map(node, text)
+        text = origin_info.annotate_lines(text, mapping, entity.filename)
+    return text
+
+
+# --- whole modules (the CLI) --------------------------------------------------------------
+
+def _is_docstring(node):
+    return (type(node) is gast.Expr and type(node.value) is gast.Constant
+            and isinstance(node.value.value, str))
+
+
+def _import_position(body):
+    i = 0
+    if body and _is_docstring(body[0]):
+        i = 1
+    while i < len(body) and type(body[i]) is gast.ImportFrom and body[i].module == '__future__':
+        i += 1
+    return i
+
+
+def convert_module_source(source, filename):
+    """Converts every function and method in a module's source text, without running it.
+
+    Module-level code, imports and decorators are kept; `from autograph import operators as
+    ag__` is added after the docstring and `__future__` imports.
+
+    Args:
+      source: the module's source text.
+      filename: its file name (used in error messages).
+
+    Returns:
+      The converted module source.
+
+    Raises:
+      ConversionError: a syntax error or an unsupported construct, with file:line.
+    """
+    module = parser.parse_module_source(source, filename)
+    lines = source.splitlines(True)
+    reserved = naming.identifiers(source)
+
+    def convert_body(body):
+        for i, node in enumerate(body):
+            t = type(node)
+            if t is gast.FunctionDef or t is gast.AsyncFunctionDef:
+                decorators = node.decorator_list
+                node.decorator_list = []
+                ctx = transformer.Context(filename, lines, naming.Namer(reserved))
+                new = pipeline.convert(node, ctx)
+                new.decorator_list = decorators
+                body[i] = new
+            elif t is gast.ClassDef:
+                convert_body(node.body)
+            elif t in (gast.If, gast.Try, gast.With, gast.For, gast.While):
+                for f in ('body', 'orelse', 'finalbody'):
+                    convert_body(getattr(node, f, []))
+                for h in getattr(node, 'handlers', ()):
+                    convert_body(h.body)
+
+    convert_body(module.body)
+    text = parser.unparse(module)
+    pos = _import_position(module.body)
+    head = parser.unparse(module.body[:pos]) if pos else ''
+    tail = parser.unparse(gast.Module(body=module.body[pos:], type_ignores=[]))
+    imp = 'from autograph import operators as ag__'
+    text = '\n'.join(part for part in (head, imp, tail) if part)
+    return text + '\n'

@@ -1,0 +1,1 @@
+"""Source rewrites, one Python construct per module; `pipeline` runs them in order."""

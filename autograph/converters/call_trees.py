@@ -1,0 +1,40 @@
+"""Routes calls through `ag__.converted_call`, which converts user functions recursively.
+
+    f(a, *args, k=1, **kw)   ->   ag__.converted_call(f, (a, *args), {'k': 1, **kw})
+    g(x)                     ->   ag__.converted_call(g, (x,), None)
+
+Left alone: calls of `ag__` helpers, and the builtins that depend on the caller's frame
+(`super()`, `locals()`, `globals()`, `vars()`, `eval`, `exec`, `dir()`).
+"""
+import gast
+
+from autograph.pyct import ast_util
+from autograph.pyct import templates
+from autograph.pyct import transformer
+
+_FRAME_BUILTINS = frozenset(('super', 'locals', 'globals', 'vars', 'eval', 'exec', 'dir'))
+
+
+class CallTreeTransformer(transformer.Base):
+
+    def visit_Call(self, node):
+        node = self.generic_visit(node)
+        func = node.func
+        t = type(func)
+        if t is gast.Attribute and type(func.value) is gast.Name and func.value.id == 'ag__':
+            return node
+        if t is gast.Name and func.id in _FRAME_BUILTINS:
+            return node
+        if node.keywords:
+            kwargs = gast.Dict(keys=[ast_util.const(k.arg) if k.arg is not None else None
+                                     for k in node.keywords],
+                               values=[k.value for k in node.keywords])
+        else:
+            kwargs = ast_util.const(None)
+        return templates.replace_as_expression(
+            'ag__.converted_call(func, args, kwargs)',
+            func=func, args=ast_util.tuple_of(node.args), kwargs=kwargs)
+
+
+def transform(node, ctx):
+    return CallTreeTransformer(ctx).visit(node)

@@ -1,0 +1,218 @@
+"""Rewrites if/while/for into calls of `ag__.if_stmt`, `ag__.while_stmt`, `ag__.for_stmt`.
+
+Bodies become nested functions that take the variables they modify and return them
+(functional state passing); variables they only read are closed over:
+
+    if x > 0:                      def if_true(x):
+        x = x * x                      x = x * x
+    else:                   ->         return x
+        x = 0.0                    def if_false(x):
+                                       x = 0.0
+                                       return x
+                                   x = ag__.if_stmt(x > 0, if_true, if_false, (x,), ('x',))
+
+The state of a statement is the variables it modifies that are live afterwards, read by the
+next iteration or the loop test, or read inside the body before being written; dead
+temporaries stay local to the body function. The analyses run once, before any rewrite, and
+every decision is read from their annotations on the original nodes.
+
+State variables that may be undefined on entry are recorded on the first generated statement
+(`Basic.UNDEFINED_HERE` when nothing defines them before, `Basic.UNDEFINED_TOP` when only some
+paths do); the variables converter turns them into `x = ag__.Undefined('x')`. Flag
+assignments made by the jump converters that turn out dead are dropped here.
+"""
+import gast
+
+from autograph.pyct import analysis
+from autograph.pyct import anno
+from autograph.pyct import ast_util
+from autograph.pyct import jumps
+from autograph.pyct import liveness
+from autograph.pyct import reaching_definitions
+from autograph.pyct import templates
+from autograph.pyct import transformer
+
+STATE = 'state'
+_EMPTY = frozenset()
+_BLOCK_FIELDS = ('body', 'orelse', 'finalbody')
+
+
+def _block_live_in(stmts, default):
+    if stmts:
+        return anno.getanno(stmts[0], anno.Static.LIVE_IN, default)
+    return default
+
+
+def _state(node):
+    """The state of a staged statement, from the activity and liveness annotations."""
+    t = type(node)
+    body_mod = anno.getanno(node, anno.Static.BODY_SCOPE).modified
+    if t is gast.If:
+        after = anno.getanno(node, anno.Static.LIVE_OUT, _EMPTY)
+        orelse_mod = anno.getanno(node, anno.Static.ORELSE_SCOPE).modified
+        body_in = _block_live_in(node.body, after)
+        orelse_in = _block_live_in(node.orelse, after)
+        state = [v for v in body_mod if v in after or v in body_in]
+        state += [v for v in orelse_mod
+                  if v not in body_mod and (v in after or v in orelse_in)]
+        return state
+    head = anno.getanno(node, liveness.LIVE_HEAD, _EMPTY)
+    if t is gast.While:
+        return [v for v in body_mod if v in head]
+    targets = anno.getanno(node, 'target_activity').writes
+    state = [v for v in body_mod if v in head and v not in targets]
+    return state + [v for v in targets if v in head]
+
+
+def _annotate_states(fn):
+    """Records each staged statement's state; from there on, its state counts as defined."""
+    stack = list(fn.body)
+    while stack:
+        s = stack.pop()
+        t = type(s)
+        if t is gast.If or t is gast.While or t is gast.For:
+            state = _state(s)
+            anno.setanno(s, STATE, state)
+            anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state)
+        if t is gast.FunctionDef or t is gast.ClassDef:
+            continue
+        for f in _BLOCK_FIELDS:
+            stack.extend(getattr(s, f, ()))
+        for h in getattr(s, 'handlers', ()):
+            stack.extend(h.body)
+
+
+class ControlFlowTransformer(transformer.StatementTransformer):
+
+    # -- helpers --
+
+    def _function(self, name, params, body, state):
+        if state:
+            fn = templates.replace('''
+                def fn_name(params):
+                    body
+                    return state
+            ''', fn_name=name, params=list(params), body=body,
+                state=ast_util.value_for(state))[0]
+        else:
+            fn = templates.replace('''
+                def fn_name(params):
+                    body
+            ''', fn_name=name, params=list(params), body=body or [gast.Pass()])[0]
+        anno.setanno(fn, anno.Basic.GENERATED, True)
+        return fn
+
+    def _test_function(self, name, state, test):
+        fn = templates.replace('''
+            def fn_name(params):
+                return test
+        ''', fn_name=name, params=list(state), test=test)[0]
+        anno.setanno(fn, anno.Basic.GENERATED, True)
+        return fn
+
+    def _call(self, template, state, **kwargs):
+        if state:
+            return templates.replace('state_targets = ' + template,
+                                     state_targets=ast_util.targets_for(state),
+                                     state=ast_util.names_tuple(state),
+                                     names=ast_util.strings_tuple(state), **kwargs)[0]
+        return templates.replace(template, state=ast_util.tuple_of([]),
+                                 names=ast_util.tuple_of([]), **kwargs)[0]
+
+    @staticmethod
+    def _mark_undefined(node, first, state):
+        defined_in = anno.getanno(node, anno.Static.DEFINED_IN, None)
+        if defined_in is None:
+            return
+        here, top = [], []
+        for name in reaching_definitions.possibly_undefined(defined_in, state):
+            if reaching_definitions.only_undefined(defined_in, name):
+                here.append(name)
+            else:
+                top.append(name)
+        if here:
+            anno.setanno(first, anno.Basic.UNDEFINED_HERE, here)
+        if top:
+            anno.setanno(first, anno.Basic.UNDEFINED_TOP, top)
+
+    def _new(self, base):
+        return self.ctx.namer.new_symbol(base)
+
+    # -- statements --
+
+    def visit_Assign(self, node):
+        if anno.hasanno(node, jumps.FLAG):
+            if node.targets[0].id not in anno.getanno(node, anno.Static.LIVE_OUT, ()):
+                return None       # a flag nothing reads any more
+        return node
+
+    def generic_visit(self, node):
+        node = super().generic_visit(node)
+        t = type(node)
+        if (t is gast.With or t is gast.FunctionDef or t is gast.ExceptHandler
+                or t is gast.Try) and not node.body:
+            node.body = [ast_util.copy_location(gast.Pass(), node)]
+        return node
+
+    def visit_If(self, node):
+        state = anno.getanno(node, STATE)
+        true_name = self._new('if_true')
+        false_name = self._new('if_false') if node.orelse else None
+        node = self.generic_visit(node)
+        out = [self._function(true_name, state, node.body, state)]
+        if node.orelse:
+            out.append(self._function(false_name, state, node.orelse, state))
+            orelse = ast_util.name(false_name)
+        else:
+            orelse = ast_util.const(None)
+        out.append(self._call('ag__.if_stmt(test, body, orelse, state, names)', state,
+                              test=node.test, body=true_name, orelse=orelse))
+        self._mark_undefined(node, out[0], state)
+        return out
+
+    def visit_While(self, node):
+        state = anno.getanno(node, STATE)
+        test_name = self._new('loop_test')
+        body_name = self._new('loop_body')
+        node = self.generic_visit(node)
+        test_fn = self._test_function(test_name, state, node.test)
+        body_fn = self._function(body_name, state, node.body, state)
+        call = self._call('ag__.while_stmt(test, body, state, names)', state,
+                          test=test_name, body=body_name)
+        self._mark_undefined(node, test_fn, state)
+        return [test_fn, body_fn, call]
+
+    def visit_For(self, node):
+        state = anno.getanno(node, STATE)
+        extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
+        extra_name = self._new('extra_test') if extra is not None else None
+        body_name = self._new('loop_body')
+        target = node.target
+        if type(target) is gast.Name and target.id not in state:
+            iterate = target.id
+        else:
+            iterate = self._new('itr')
+        node = self.generic_visit(node)
+        body = node.body
+        if iterate != getattr(target, 'id', None):
+            unpack = templates.replace('target = iterate', target=target, iterate=iterate)[0]
+            ast_util.fill_locations(unpack, target)
+            body = [unpack] + body
+        out = []
+        if extra is not None:
+            out.append(self._test_function(extra_name, state, extra))
+            extra = ast_util.name(extra_name)
+        else:
+            extra = ast_util.const(None)
+        out.append(self._function(body_name, [iterate] + state, body, state))
+        out.append(self._call('ag__.for_stmt(iterable, extra_test, body, state, names)', state,
+                              iterable=node.iter, extra_test=extra, body=body_name))
+        self._mark_undefined(node, out[0], state)
+        return out
+
+
+def transform(node, ctx):
+    if type(node) is gast.Lambda:
+        return node
+    analysis.analyze(node, after_liveness=_annotate_states)
+    return ControlFlowTransformer(ctx).visit(node)

@@ -1,0 +1,133 @@
+"""Checks that a function can be converted, before anything is rewritten.
+
+Rejects, with the user's file:line and what to do:
+  - generators (`yield`) and coroutines (`async def`, `await`, `async for/with`) - a nested
+    generator function is left unconverted instead (it runs as plain Python);
+  - assignments to names declared `global` (the converted statement bodies are functions of
+    their own, where the write would not reach the global);
+  - assignment expressions (`:=`) where conversion would move them into a function of their
+    own (loop tests, `and`/`or` operands, conditional expressions, chained comparisons,
+    assert messages);
+  - `match` statements.
+"""
+import gast
+
+from autograph.pyct import anno
+from autograph.pyct import transformer
+
+_THUNKED = 'thunked'
+_ASYNC = (gast.AsyncFunctionDef, gast.AsyncFor, gast.AsyncWith, gast.Await)
+
+
+class _Frame:
+    __slots__ = ('node', 'generator', 'globals', 'stores')
+
+    def __init__(self, node):
+        self.node = node
+        self.generator = None
+        self.globals = {}
+        self.stores = {}
+
+
+class FunctionTransformer(transformer.Base):
+    """Validates the entity; marks nested generator functions to be left as they are."""
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.frames = []
+
+    def _name(self, node):
+        return getattr(node, 'name', None) or '<lambda>'
+
+    def check_function(self, node, top):
+        frame = _Frame(node)
+        self.frames.append(frame)
+        if type(node) is gast.Lambda:
+            self.check(node.body, 0)
+        else:
+            for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                self.check(d, 0)
+            for s in node.body:
+                self.check(s, 0)
+        self.frames.pop()
+        if frame.generator is not None:
+            if top:
+                raise self.ctx.error(
+                    frame.generator, "cannot convert '%s': generator functions (yield) are not "
+                    'supported' % self._name(node), construct='yield',
+                    hint="return a list instead, or decorate '%s' with @ag.do_not_convert"
+                    % self._name(node))
+            anno.setanno(node, anno.Basic.SKIP, True)
+            return
+        for name in frame.globals:
+            if name in frame.stores:
+                raise self.ctx.error(
+                    frame.stores[name], "cannot convert '%s': it assigns the global variable "
+                    "'%s'" % (self._name(node), name), construct='global',
+                    hint="return the new value and assign it outside, keep it in an object "
+                    "(e.g. an ag.Variable or a dict), or decorate '%s' with @ag.do_not_convert"
+                    % self._name(node))
+
+    def check(self, node, thunked):
+        t = type(node)
+        if t is gast.Yield or t is gast.YieldFrom:
+            if self.frames[-1].generator is None:
+                self.frames[-1].generator = node
+            return
+        if t in _ASYNC:
+            raise self.ctx.error(node, 'cannot convert async code (%s): coroutines are not '
+                                 'supported' % t.__name__, construct='async',
+                                 hint='call it outside the converted function, or decorate it '
+                                 'with @ag.do_not_convert')
+        if t is getattr(gast, 'Match', None):
+            raise self.ctx.error(node, 'cannot convert a match statement', construct='match',
+                                 hint='rewrite it with if/elif/else')
+        if t is gast.NamedExpr and thunked:
+            raise self.ctx.error(node, 'cannot convert an assignment expression (:=) inside a '
+                                 'loop condition, and/or, a conditional expression, a chained '
+                                 'comparison or an assert message', construct='walrus',
+                                 hint='assign the value on a line of its own before')
+        if t is gast.FunctionDef or t is gast.Lambda:
+            self.check_function(node, False)
+            if t is gast.FunctionDef:
+                self.frames[-1].stores.setdefault(node.name, node)
+                for d in node.decorator_list:
+                    self.check(d, thunked)
+            return
+        if t is gast.ClassDef:
+            self.frames[-1].stores.setdefault(node.name, node)
+            return
+        if t is gast.Global:
+            for n in node.names:
+                self.frames[-1].globals[n] = node
+            return
+        if t is gast.Name:
+            if type(node.ctx) is not gast.Load:
+                self.frames[-1].stores.setdefault(node.id, node)
+            return
+        if t is gast.Constant:
+            return
+        # Parts of statements that conversion turns into functions or lambdas.
+        d = node.__dict__
+        for f in t._fields:
+            v = d.get(f)
+            inner = thunked
+            if ((t is gast.While and f == 'test') or t is gast.BoolOp
+                    or (t is gast.IfExp and f != 'test') or (t is gast.Assert and f == 'msg')
+                    or (t is gast.Compare and len(node.ops) > 1)):
+                inner = 1
+            if type(v) is list:
+                for x in v:
+                    if isinstance(x, gast.AST):
+                        self.check(x, inner)
+            elif isinstance(v, gast.AST):
+                self.check(v, inner)
+
+
+def transform(node, ctx):
+    if type(node) is gast.AsyncFunctionDef:
+        raise ctx.error(node, "cannot convert '%s': coroutines (async def) are not supported"
+                        % node.name, construct='async',
+                        hint="call it as it is, or decorate it with @ag.do_not_convert")
+    FunctionTransformer(ctx).check_function(node, True)
+    return node

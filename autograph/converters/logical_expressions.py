@@ -1,0 +1,93 @@
+"""Rewrites `and`, `or`, `not` and chained comparisons into lazy `ag__` calls.
+
+    a and b and c    ->    ag__.and_(lambda: a, lambda: b, lambda: c)
+    a or b           ->    ag__.or_(lambda: a, lambda: b)
+    not a            ->    ag__.not_(a)
+    a < b < c        ->    ag__.and_(lambda: a < b, lambda: b < c)
+
+Operands keep Python's short-circuit semantics (each is a thunk, evaluated at most once). In a
+chained comparison a middle operand that is not a plain name or constant is evaluated once
+and passed to the rest of the chain as a lambda parameter:
+
+    a < f() < c      ->    (lambda cmp: ag__.and_(lambda: a < cmp, lambda: cmp < c))(f())
+"""
+import gast
+
+from autograph.pyct import ast_util
+from autograph.pyct import templates
+from autograph.pyct import transformer
+
+
+def _thunk(expr):
+    return gast.Lambda(args=_no_args(), body=expr)
+
+
+def _no_args(names=()):
+    return gast.arguments(args=[ast_util.param(n) for n in names], posonlyargs=[], vararg=None,
+                          kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+
+
+def _simple(node):
+    t = type(node)
+    if t is gast.Name or t is gast.Constant:
+        return True
+    if t is gast.Attribute:
+        return _simple(node.value)
+    return False
+
+
+def _call(fn, args):
+    return gast.Call(func=gast.Attribute(value=ast_util.name('ag__'), attr=fn, ctx=gast.Load()),
+                     args=args, keywords=[])
+
+
+class LogicalExpressionTransformer(transformer.Base):
+
+    def visit_BoolOp(self, node):
+        node = self.generic_visit(node)
+        fn = 'and_' if type(node.op) is gast.And else 'or_'
+        return _call(fn, [_thunk(v) for v in node.values])
+
+    def visit_UnaryOp(self, node):
+        node = self.generic_visit(node)
+        if type(node.op) is not gast.Not:
+            return node
+        return templates.replace_as_expression('ag__.not_(operand)', operand=node.operand)
+
+    def visit_Compare(self, node):
+        node = self.generic_visit(node)
+        if len(node.ops) < 2:
+            return node
+        pairs = list(zip(node.ops, node.comparators))
+        if all(_simple(c) for c in node.comparators[:-1]):
+            left = node.left
+            thunks = []
+            for op, right in pairs:
+                thunks.append(_thunk(gast.Compare(left=left, ops=[op], comparators=[right])))
+                left = ast_util.copy_clean(right, keep_locations=True)
+            return _call('and_', thunks)
+        if _simple(node.left):
+            return self._chain(node.left, pairs)
+        tmp = self.ctx.namer.new_symbol('cmp')
+        return gast.Call(func=gast.Lambda(args=_no_args([tmp]),
+                                          body=self._chain(ast_util.name(tmp), pairs)),
+                         args=[node.left], keywords=[])
+
+    def _chain(self, left, pairs):
+        op, right = pairs[0]
+        if len(pairs) == 1:
+            return gast.Compare(left=left, ops=[op], comparators=[right])
+        if _simple(right):
+            rest = self._chain(ast_util.copy_clean(right, keep_locations=True), pairs[1:])
+            return _call('and_', [_thunk(gast.Compare(left=left, ops=[op], comparators=[right])),
+                                  _thunk(rest)])
+        tmp = self.ctx.namer.new_symbol('cmp')
+        body = _call('and_', [
+            _thunk(gast.Compare(left=left, ops=[op], comparators=[ast_util.name(tmp)])),
+            _thunk(self._chain(ast_util.name(tmp), pairs[1:]))])
+        return gast.Call(func=gast.Lambda(args=_no_args([tmp]), body=body), args=[right],
+                         keywords=[])
+
+
+def transform(node, ctx):
+    return LogicalExpressionTransformer(ctx).visit(node)

@@ -1,0 +1,73 @@
+"""The one ordered list of converters, and the function that runs it.
+
+Every converter takes a gast FunctionDef (or Lambda) and returns it rewritten. The order
+matters; each constraint is stated where it applies.
+"""
+from autograph.converters import asserts
+from autograph.converters import break_statements
+from autograph.converters import call_trees
+from autograph.converters import conditional_expressions
+from autograph.converters import continue_statements
+from autograph.converters import control_flow
+from autograph.converters import functions
+from autograph.converters import lists
+from autograph.converters import logical_expressions
+from autograph.converters import return_statements
+from autograph.converters import variables
+
+PIPELINE = (
+    # First: rejects unsupported code (yield, async, global writes, ...) before anything is
+    # rewritten, so errors point at untouched user code.
+    ('functions', functions.transform),
+    # Before continue: lowering a loop's `else:` clause moves code out of the loop, and a
+    # `continue`/`break` in that clause belongs to an enclosing loop.
+    ('break_statements', break_statements.transform),
+    # Before control_flow: loop bodies must be free of jumps before they become functions.
+    ('continue_statements', continue_statements.transform),
+    # After break/continue: a `return` inside a loop joins the loop test that break made, and
+    # its guards wrap code that the break/continue lowering already restructured.
+    ('return_statements', return_statements.transform),
+    # Before control_flow: `l.append(x)` becomes `l = ...`, so the analysis sees `l` modified
+    # and the list becomes loop state.
+    ('lists', lists.transform),
+    # Anywhere before variables; early, so the assert's test is seen by the later
+    # expression converters like any other expression.
+    ('asserts', asserts.transform),
+    # Expression rewrites run before control_flow: the one analysis control_flow does must see
+    # the final expressions (thunks read variables too). Conditional expressions go before
+    # logical ones so that `a if b and c else d` converts the inner `and` inside if_exp.
+    ('conditional_expressions', conditional_expressions.transform),
+    # After break/continue/return: those introduce `not flag` and `and` tests.
+    ('logical_expressions', logical_expressions.transform),
+    # After the rewrites that create `ag__.*` calls (they are skipped, their arguments are not)
+    # and before control_flow, which only adds `ag__` calls.
+    ('call_trees', call_trees.transform),
+    # Runs the analyses (once) and stages if/while/for; needs every jump lowered.
+    ('control_flow', control_flow.transform),
+    # Last: reads the undefined-variable facts control_flow recorded on its output.
+    ('variables', variables.transform),
+)
+
+STAGES = tuple(name for name, _ in PIPELINE)
+
+
+def convert(node, ctx, stage=None):
+    """Runs the pipeline on `node`, stopping after converter `stage` if given.
+
+    Args:
+      node: gast.FunctionDef or gast.Lambda (its line numbers are the user's).
+      ctx: transformer.Context.
+      stage: None, or one of `STAGES`.
+
+    Returns:
+      The converted node.
+    """
+    if stage is not None and stage not in STAGES:
+        raise ValueError('unknown stage %r; stages are: %s' % (stage, ', '.join(STAGES)))
+    skip_calls = not ctx.options.get('recursive', True)
+    for name, transform in PIPELINE:
+        if not (skip_calls and name == 'call_trees'):
+            node = transform(node, ctx)
+        if name == stage:
+            break
+    return node

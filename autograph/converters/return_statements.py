@@ -1,0 +1,92 @@
+"""Lowers `return` statements inside branches and loops into one return at the end.
+
+    def f(x):                      def f(x):
+        if x > 0:           ->         if x > 0:
+            return x                       retval_ = x
+        y = -x                         else:
+        return y * 2                       y = -x
+                                           retval_ = y * 2
+                                       return retval_
+
+Inside loops a `do_return` flag stops the loop (it joins the loop's test) and guards what
+follows; `retval_` starts as None when some path falls off the end of the function, and is
+otherwise left for the variables converter to initialise with `ag__.Undefined('retval_')`
+(operators treat an Undefined whose name starts with 'retval' as fillable in graph mode).
+A function whose only `return` is its last statement is left as it is.
+"""
+import gast
+
+from autograph.pyct import anno
+from autograph.pyct import ast_util
+from autograph.pyct import jumps
+from autograph.pyct import transformer
+
+
+class _ReturnLowering(jumps.JumpLowering):
+
+    def __init__(self, retval):
+        super().__init__(gast.Return, enter_loops=True)
+        self.retval = retval
+
+    def replacement(self, node):
+        value = node.value if node.value is not None else ast_util.const(None)
+        out = [jumps.assign(self.retval, value)]
+        if self.flag is not None:
+            out.insert(0, jumps.set_flag(self.flag))
+        return out
+
+    def on_loop(self, loop):
+        still = jumps.not_(ast_util.name(self.flag))
+        if type(loop) is gast.While:
+            loop.test = jumps.and_(still, loop.test)
+            ast_util.fill_locations(loop.test, loop)
+        else:
+            test = jumps.and_(still, anno.getanno(loop, anno.Basic.EXTRA_LOOP_TEST, None))
+            ast_util.fill_locations(test, loop)
+            anno.setanno(loop, anno.Basic.EXTRA_LOOP_TEST, test)
+        return [loop]
+
+
+def _docstring_len(body):
+    if body and type(body[0]) is gast.Expr and type(body[0].value) is gast.Constant \
+            and isinstance(body[0].value.value, str):
+        return 1
+    return 0
+
+
+class ReturnTransformer(transformer.StatementTransformer):
+
+    def visit_FunctionDef(self, node):
+        node = self.generic_visit(node)
+        body = node.body
+        probe = _ReturnLowering(None)
+        if probe.block_status(body[:-1]) == jumps.NEVER and (
+                type(body[-1]) is gast.Return or probe.status(body[-1]) == jumps.NEVER):
+            return node
+        lowering = _ReturnLowering(self.ctx.namer.new_symbol('retval_'))
+        if lowering.needs_flag(body):
+            lowering.flag = self.ctx.namer.new_symbol('do_return')
+        always = lowering.block_status(body) == jumps.ALWAYS
+        doc = _docstring_len(body)
+        new_body = body[:doc]
+        prologue = []
+        if lowering.flag is not None:
+            prologue.append(jumps.assign(lowering.flag, ast_util.const(False)))
+        if not always:
+            prologue.append(jumps.assign(lowering.retval, ast_util.const(None)))
+        first = body[doc] if len(body) > doc else node
+        for s in prologue:
+            ast_util.fill_locations(s, first)
+        new_body.extend(prologue)
+        new_body.extend(lowering.lower(body[doc:]))
+        ret = gast.Return(value=ast_util.name(lowering.retval))
+        ast_util.fill_locations(ret, body[-1])
+        new_body.append(ret)
+        node.body = new_body
+        return node
+
+
+def transform(node, ctx):
+    if type(node) is gast.Lambda:
+        return node
+    return ReturnTransformer(ctx).visit(node)

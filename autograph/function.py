@@ -1,0 +1,1439 @@
+"""`ag.function`: trace a Python function into a graph once per input signature, then run it.
+
+    @ag.function
+    def f(x, n):
+        return x * n
+
+Calling `f` builds a cache key from its arguments (tensors and numpy arrays by shape and dtype,
+Python values by value, other objects by identity), traces the (AutoGraph-converted) function on
+placeholders into a fresh `Graph` for a new key, compiles that graph once into a plan (stateful
+ops included, in program order) and runs the plan. A repeated key only runs the plan: the common
+case (flat tensor or scalar arguments, eager mode) costs one small tuple, one dict lookup and the
+plan call.
+
+Called while another graph is being built (inside another trace, or under
+`with ag.Graph().as_default():`), a function adds one `function_call` op to that graph whose
+kernel is the compiled plan, so Sessions and enclosing traces run its work.
+
+Retracing is explained: each new trace of an existing function logs (logger "autograph", level
+INFO) which argument changed and how, and frequent retracing warns once with the remedy.
+"""
+import collections
+import enum
+import inspect
+import itertools
+import logging
+import os
+import sys
+import threading
+import types
+import warnings
+import weakref
+
+import numpy as np
+
+from autograph.runtime import context, dtypes, executor, nest, registry
+from autograph.runtime.graph import Graph, Operation
+from autograph.runtime.ops import core_ops
+from autograph.runtime.shapes import TensorShape, as_shape
+from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
+
+__all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "RetracingWarning"]
+
+logger = logging.getLogger("autograph")
+
+# Tracing runs user code and builds graphs; one re-entrant lock for every function keeps the
+# caches consistent and cannot deadlock when traced functions call each other from threads.
+_TRACE_LOCK = threading.RLock()
+_ctx = context.ctx
+_VARIANT = dtypes.variant
+_NP_TO_DTYPE = {d.np_dtype: d for d in dtypes.ALL}
+_FAST_CACHE_LIMIT = 1024
+_RETRACE_WINDOW = 10      # calls
+_RETRACE_LIMIT = 5        # traces within the window that trigger the warning
+_THIS_FILE = os.path.abspath(__file__)
+_PKG_DIR = os.path.dirname(_THIS_FILE) + os.sep
+
+
+class RetracingWarning(UserWarning):
+    """An `ag.function` is traced again and again (see the message for the cause and remedy)."""
+
+
+# -- TensorSpec -------------------------------------------------------------------------------
+class TensorSpec:
+    """Describes a tensor argument: a shape (dims may be None, or None for any rank) and a dtype.
+
+    Args:
+      shape: a list/tuple of ints or None, a TensorShape, or None (unknown rank).
+      dtype: a DType (or anything `ag.as_dtype` accepts). Defaults to float32.
+      name: optional name, used for the placeholder of a traced function.
+    """
+
+    __slots__ = ("_shape", "_dtype", "_name")
+
+    def __init__(self, shape=None, dtype=dtypes.float32, name=None):
+        self._shape = as_shape(shape)
+        self._dtype = dtypes.as_dtype(dtype)
+        self._name = name
+
+    @property
+    def shape(self):
+        return self._shape
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def name(self):
+        return self._name
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        """The spec of a tensor, numpy array or Python value."""
+        if isinstance(tensor, Tensor):
+            return cls(tensor.shape, tensor.dtype, name)
+        if isinstance(tensor, TensorSpec):
+            return cls(tensor.shape, tensor.dtype, name if name is not None else tensor.name)
+        value, dtype = to_numpy(tensor)
+        return cls(np.shape(value), dtype, name)
+
+    def is_compatible_with(self, other):
+        """True if `other` (a spec, tensor or value) has this dtype and a compatible shape."""
+        if not isinstance(other, TensorSpec):
+            try:
+                other = TensorSpec.from_tensor(other)
+            except (TypeError, ValueError, OverflowError):
+                return False
+        return self._dtype is other._dtype and self._shape.is_compatible_with(other._shape)
+
+    def most_specific_compatible_type(self, other):
+        """The most specific spec both `self` and `other` are compatible with (same dtype)."""
+        if self._dtype is not other.dtype:
+            raise ValueError("%r and %r have different dtypes" % (self, other))
+        return TensorSpec(self._shape.most_specific_compatible(other.shape), self._dtype)
+
+    def __eq__(self, other):
+        return (type(other) is TensorSpec and self._shape.dims == other._shape.dims
+                and self._dtype is other._dtype and self._name == other._name)
+
+    def __hash__(self):
+        return hash((self._shape.dims, self._dtype, self._name))
+
+    def __repr__(self):
+        return "TensorSpec(shape=%s, dtype=%s, name=%r)" % (self._shape, self._dtype.name,
+                                                             self._name)
+
+
+# -- cache keys -------------------------------------------------------------------------------
+# An argument is encoded into a hashable "structure part" and a list of tensor shapes:
+#   tensor leaf -> ("T", dtype)            and its dims go to `shapes`
+#   Python value -> ("V", type, value)     (a new value retraces, as in TensorFlow)
+#   other object -> ("O", _IdKey(obj))     (identity; weakly referenced when possible)
+#   list/tuple/namedtuple/dict -> (type, children)   (dict children sorted by key)
+# Keeping shapes apart lets the cache find a trace with compatible (more general) shapes.
+_T, _V, _O = "T", "V", "O"
+_VALUE_TYPES = frozenset([bool, int, float, complex, str, bytes, type(None), type(Ellipsis),
+                          frozenset, range, np.dtype, dtypes.DType])
+
+
+class _IdKey:
+    """Identity of an object in a cache key, without keeping it alive when weakly referable."""
+
+    __slots__ = ("_ref", "_strong", "_id", "type_name")
+
+    def __init__(self, obj):
+        self._id = id(obj)
+        self.type_name = type(obj).__name__
+        try:
+            self._ref = weakref.ref(obj)
+            self._strong = None
+        except TypeError:            # not weakly referable: keep it alive so its id stays unique
+            self._ref = None
+            self._strong = obj
+
+    def get(self):
+        return self._strong if self._ref is None else self._ref()
+
+    def __hash__(self):
+        return self._id
+
+    def __eq__(self, other):
+        if type(other) is not _IdKey or other._id != self._id:
+            return False
+        obj = self.get()
+        return obj is not None and obj is other.get()
+
+
+def _tensor_dtype(x):
+    """The DType if `x` is a tensor leaf of a cache key (tensor, spec, numpy value), else None."""
+    t = type(x)
+    if t is EagerTensor:
+        return None if x._dtype is _VARIANT else x._dtype
+    if t is Tensor or t is TensorSpec:
+        return x._dtype
+    if t is np.ndarray or isinstance(x, np.generic):
+        return _NP_TO_DTYPE.get(x.dtype)
+    return None
+
+
+def _leaf_dims(x):
+    t = type(x)
+    if t is Tensor or t is TensorSpec:
+        return x._shape.dims
+    if t is EagerTensor:
+        return np.shape(x._value)
+    return x.shape
+
+
+def _encode(x, shapes, leaves):
+    d = _tensor_dtype(x)
+    if d is not None:
+        shapes.append(_leaf_dims(x))
+        leaves.append(x)
+        return (_T, d)
+    t = type(x)
+    if t in _VALUE_TYPES or isinstance(x, enum.Enum):
+        return (_V, t, x)
+    if t is list or t is tuple or nest.is_namedtuple(x):
+        return (t, tuple(_encode(v, shapes, leaves) for v in x))
+    if isinstance(x, dict):
+        return (t, tuple((k, _encode(x[k], shapes, leaves)) for k in nest._sorted_keys(x)))
+    return (_O, _IdKey(x))
+
+
+def _replace_leaves(x, it):
+    """`x` with its tensor leaves replaced, in `_encode` order, by values from `it`."""
+    if _tensor_dtype(x) is not None:
+        return next(it)
+    t = type(x)
+    if t is list:
+        return [_replace_leaves(v, it) for v in x]
+    if t is tuple:
+        return tuple(_replace_leaves(v, it) for v in x)
+    if nest.is_namedtuple(x):
+        return t(*[_replace_leaves(v, it) for v in x])
+    if isinstance(x, dict) and t not in _VALUE_TYPES:
+        new = {k: _replace_leaves(x[k], it) for k in nest._sorted_keys(x)}
+        try:
+            return t((k, new[k]) for k in x)
+        except TypeError:            # e.g. defaultdict: fall back to a plain dict
+            return {k: new[k] for k in x}
+    return x
+
+
+def _encode_entries(entries):
+    """(structure part, shapes, tensor leaves) for canonical (name, value) entries."""
+    shapes, leaves = [], []
+    part = tuple((name, _encode(value, shapes, leaves)) for name, value in entries)
+    return part, tuple(shapes), leaves
+
+
+def _dims_compatible(general, dims):
+    if general is None:
+        return True
+    if dims is None or len(general) != len(dims):
+        return False
+    for g, d in zip(general, dims):
+        if g is not None and g != d:
+            return False
+    return True
+
+
+def _specificity(shapes):
+    return sum(-1 if s is None else sum(d is not None for d in s) for s in shapes)
+
+
+def _relax(old, new):
+    return tuple(TensorShape(a).most_specific_compatible(TensorShape(b)).dims
+                 for a, b in zip(old, new))
+
+
+def _shape_text(dims):
+    return str(TensorShape(dims))
+
+
+# -- explaining retraces ----------------------------------------------------------------------
+def _summaries(part, shapes):
+    """name -> (text, [(path, leaf)], skeleton); a leaf is ("tensor", dtype, dims),
+    ("value", type, value) or ("object", id key, type name)."""
+    it = iter(shapes)
+    out = collections.OrderedDict()
+    for name, enc in part:
+        leaves = []
+        text = _walk(enc, name, it, leaves)
+        out[name] = (text, leaves, _skeleton(enc))
+    return out
+
+
+def _walk(enc, path, shapes, leaves):
+    tag = enc[0]
+    if tag == _T:
+        dims = next(shapes)
+        leaves.append((path, ("tensor", enc[1], dims)))
+        return "%s %s" % (enc[1].name, _shape_text(dims))
+    if tag == _V:
+        leaves.append((path, ("value", enc[1], enc[2])))
+        return repr(enc[2])
+    if tag == _O:
+        leaves.append((path, ("object", enc[1], enc[1].type_name)))
+        return "<%s>" % enc[1].type_name
+    if issubclass(tag, tuple) and hasattr(tag, "_fields"):
+        inner = [_walk(e, "%s.%s" % (path, f), shapes, leaves)
+                 for f, e in zip(tag._fields, enc[1])]
+        return "%s(%s)" % (tag.__name__, ", ".join(inner))
+    if issubclass(tag, (list, tuple)):
+        inner = [_walk(e, "%s[%d]" % (path, i), shapes, leaves) for i, e in enumerate(enc[1])]
+        if tag is tuple:
+            return "(%s,)" % inner[0] if len(inner) == 1 else "(%s)" % ", ".join(inner)
+        return "[%s]" % ", ".join(inner)
+    inner = ["%r: %s" % (k, _walk(e, "%s[%r]" % (path, k), shapes, leaves)) for k, e in enc[1]]
+    return "{%s}" % ", ".join(inner)
+
+
+def _leaf_text(leaf):
+    kind = leaf[0]
+    if kind == "tensor":
+        return "%s tensor of shape %s" % (leaf[1].name, _shape_text(leaf[2]))
+    if kind == "value":
+        return "None" if leaf[2] is None else "python %s %r" % (leaf[1].__name__, leaf[2])
+    return "an object of type %s" % leaf[2]
+
+
+def _leaf_change(a, b):
+    if a[0] == b[0] == "tensor":
+        parts = []
+        if a[1] is not b[1]:
+            parts.append("dtype %s -> %s" % (a[1].name, b[1].name))
+        if a[2] != b[2]:
+            parts.append("shape %s -> %s" % (_shape_text(a[2]), _shape_text(b[2])))
+        return ", ".join(parts)
+    if a[0] == b[0] == "value":
+        if a[1] is b[1]:
+            return "python value %r -> %r" % (a[2], b[2])
+        return "python value %r (%s) -> %r (%s)" % (a[2], a[1].__name__, b[2], b[1].__name__)
+    if a[0] == b[0] == "object":
+        return "a different object of type %s (objects are compared by identity)" % b[2]
+    return "%s -> %s" % (_leaf_text(a), _leaf_text(b))
+
+
+def _differences(old, new):
+    """Readable differences between two `_summaries`, e.g. ['x: shape (2,) -> (3,)']."""
+    out = []
+    for name, (text, leaves, skeleton) in new.items():
+        if name not in old:
+            out.append("%s: not passed -> %s" % (name, text))
+            continue
+        old_text, old_leaves, old_skeleton = old[name]
+        if old_skeleton != skeleton:
+            out.append("%s: structure %s -> %s" % (name, old_text, text))
+            continue
+        for (path, a), (_, b) in zip(old_leaves, leaves):
+            if a != b:
+                out.append("%s: %s" % (path, _leaf_change(a, b)))
+    for name, (text, _, _) in old.items():
+        if name not in new:
+            out.append("%s: %s -> not passed" % (name, text))
+    return out
+
+
+def _skeleton(enc):
+    """The containers of an encoded argument, leaves reduced to their kind."""
+    tag = enc[0]
+    if isinstance(tag, str):
+        return "*"
+    if issubclass(tag, dict):
+        return (tag, tuple((k, _skeleton(e)) for k, e in enc[1]))
+    return (tag, tuple(_skeleton(e) for e in enc[1]))
+
+
+def _remedies(diffs):
+    text = " ".join(diffs)
+    out = []
+    if "python value" in text:
+        out.append("pass numbers that change as tensors (e.g. ag.constant(n)) rather than "
+                   "Python values, which are part of the trace key")
+    if "shape" in text:
+        out.append("for tensors whose shape changes, use ag.function(..., "
+                   "reduce_retracing=True) or an input_signature with None dimensions")
+    if "dtype" in text:
+        out.append("keep each argument's dtype the same from call to call")
+    if "object" in text:
+        out.append("pass the same object each call (other objects are compared by identity)")
+    out.append("create the ag.function once, outside loops and frequently called functions")
+    return out
+
+
+def _user_stacklevel():
+    """warnings.warn stacklevel pointing at the first frame outside the autograph package."""
+    f = sys._getframe(1)
+    level = 1
+    while f is not None:
+        name = f.f_code.co_filename
+        if not name.startswith(_PKG_DIR) and not name.startswith("<autograph"):
+            return level
+        f = f.f_back
+        level += 1
+    return 1
+
+
+# -- running a trace inside another graph, or under a gradient tape ---------------------------
+# Inside another trace (or a cond/while body) the traced ops are copied into the graph being
+# built: that graph's plan then runs them in program order, and gradients flow through them
+# like through any op. Under a user's root Graph (run by a Session, which only runs what its
+# fetches need) the function becomes one `function_call` op, so all of its side effects run
+# whenever the call runs, as a function call should.
+def _call_dtypes(ds, attrs):
+    return [t.dtype for t in attrs["function"].outputs]
+
+
+def _call_shapes(shapes, attrs):
+    return [t.shape for t in attrs["function"].outputs]
+
+
+def _call_kernel(*values, function):
+    return function._plan(*values)
+
+
+def _emit_call(em, op, ins, outs):
+    plan = em.bind(op.attrs["function"]._plan, "F")
+    call = "%s(%s)" % (plan, ", ".join(ins))
+    if outs:
+        em.add("%s = %s" % ("".join(o + ", " for o in outs), call), op)
+    else:
+        em.add(call, op)
+
+
+def _call_grad(op, *output_grads):
+    """Input gradients of a function_call: its forward ops replayed, then differentiated."""
+    from autograph.runtime import gradients
+    sub = op.attrs["function"].graph
+    mapping = dict(zip(sub.inputs, op.inputs))
+    outs = gradients.replay(sub, mapping)
+    ys, dys = [], []
+    for o, g in zip(outs, output_grads):
+        if g is not None and o.dtype.is_floating:
+            ys.append(o)
+            dys.append(g)
+    if not ys:
+        return [None] * len(op.inputs)
+    return gradients.symbolic_gradients(ys, list(op.inputs), dys)
+
+
+CALL = registry.declare(
+    "function_call", _call_kernel, dtype=_call_dtypes, shape=_call_shapes, emit=_emit_call,
+    grad=_call_grad,
+    doc="Runs a traced ag.function (its compiled plan) on its inputs and captured tensors.")
+STATEFUL_CALL = registry.declare(
+    "stateful_function_call", _call_kernel, dtype=_call_dtypes, shape=_call_shapes,
+    emit=_emit_call, stateful=True, grad=_call_grad,
+    doc="A function_call whose function has side effects (print, assign, assert, random).")
+
+
+def _interpret(graph, values):
+    """Runs `graph` op by op eagerly, so an active GradientTape records every op (variable
+    reads included); control flow runs the taken branch / the loop in Python."""
+    from autograph.runtime import control_flow as cf
+    env = dict(zip(graph.inputs, values))
+    for op in graph.operations:
+        if op.outputs and all(t in env for t in op.outputs):
+            continue
+        ins = [env[t] for t in op.inputs]
+        opdef, a = op.opdef, op.attrs
+        if opdef is cf.COND or opdef is cf.STATEFUL_COND:
+            n = a["n_then"]
+            if ins[0]:
+                outs = _interpret(a["then_graph"], ins[1:1 + n])
+            else:
+                outs = _interpret(a["else_graph"], ins[1 + n:])
+        elif opdef is cf.WHILE or opdef is cf.STATEFUL_WHILE:
+            n, nc, nb = a["n_vars"], a["n_cond"], a["n_body"]
+            vs, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + nb]
+            limit = ins[-1] if a["max_iter"] == "input" else a["max_iter"]
+            i = 0
+            while (limit is None or i < int(limit)) and \
+                    bool(_interpret(a["cond_graph"], vs + ccaps)[0]):
+                vs = _interpret(a["body_graph"], vs + bcaps)
+                i += 1
+            outs = vs
+        elif opdef is CALL or opdef is STATEFUL_CALL:
+            outs = _interpret(a["function"].graph, ins)
+        else:
+            res = registry.apply(opdef, ins, a)
+            outs = res if isinstance(res, tuple) else () if res is None else (res,)
+        env.update(zip(op.outputs, outs))
+    return [env[t] for t in graph.outputs]
+
+
+def _raise_located(exc):
+    """Re-raises an exception from a plan as the runtime's error naming the op and user line."""
+    err = executor.run_error(exc)
+    if err is exc:
+        raise exc
+    raise err.with_traceback(None) from exc
+
+
+def _created_variables(graph):
+    found = list(graph.variables)
+    for op in graph.operations:
+        for value in op.attrs.values():
+            if isinstance(value, Graph):
+                found.extend(_created_variables(value))
+    return found
+
+
+# -- concrete functions -----------------------------------------------------------------------
+class ConcreteFunction:
+    """One trace of an `ag.function`: a graph for one input signature, compiled once.
+
+    Attributes:
+      graph: the traced Graph.
+      inputs: its input placeholders (arguments' tensors, then captured tensors).
+      outputs: the graph tensors it returns, flat.
+      structured_outputs: what the Python function returned, with graph tensors in it.
+      structured_input_signature: (name, structure) pairs, tensors described by TensorSpec.
+    Calling it runs the graph; arguments must match the trace (same Python values, tensors of
+    the traced dtypes and compatible shapes).
+    """
+
+    def __init__(self, function, graph, scope, part, shapes, structured_outputs, leaf_plan):
+        self._function = function
+        self.graph = graph
+        self._scope = scope
+        self._part = part
+        self._shapes = shapes
+        self.structured_outputs = structured_outputs
+        self._leaf_plan = leaf_plan            # per output leaf: int (output index) or marker
+        self.name = graph.name
+        self._plan = executor.compile_plan(graph, graph.inputs, graph.outputs,
+                                           include_stateful=True, name=graph.name)
+        self._out_dtypes = [t.dtype for t in graph.outputs]
+        self._stateful = any(op.opdef.stateful for op in graph.operations)
+        self._checked = False
+        self._safe = False                    # outputs need converting (a kernel's dtype slips)
+        self._fast_build = None
+
+    @property
+    def structured_input_signature(self):
+        """((name, structure), ...) with tensors described by TensorSpecs, Python values as
+        they were (objects compared by identity: the object, or None once it is gone)."""
+        it = iter(self._shapes)
+        return tuple((name, _decode(enc, it, name)) for name, enc in self._part)
+
+    @property
+    def inputs(self):
+        return list(self.graph.inputs)
+
+    @property
+    def outputs(self):
+        return list(self.graph.outputs)
+
+    @property
+    def captured_inputs(self):
+        """Tensors of the enclosing graph this trace uses (fed to its capture placeholders)."""
+        return [outer for outer, _ in self.graph.capture_list]
+
+    @property
+    def variables(self):
+        """Variables the graph reads or assigns."""
+        seen, out = set(), []
+        for op in self.graph.operations:
+            var = op.attrs.get("var")
+            if var is not None and id(var) not in seen and hasattr(var, "_ag_read"):
+                seen.add(id(var))
+                out.append(var)
+        return out
+
+    def pretty_signature(self):
+        """`name(x: float32 (2,), n: 3) -> float32 (2,)`: the arguments this trace is for."""
+        args = ", ".join("%s: %s" % (n, t)
+                         for n, (t, _, _) in _summaries(self._part, self._shapes).items())
+        outs = nest.map_structure(_Text.of, self.structured_outputs) \
+            if self.structured_outputs is not None else None
+        return "%s(%s) -> %r" % (self._function._name, args, outs)
+
+    def __repr__(self):
+        return "<ag.ConcreteFunction %s>" % self.pretty_signature()
+
+    def __call__(self, *args, **kwargs):
+        fn = self._function
+        fn._ncalls += 1
+        entries, _ = fn._canonicalize(args, kwargs)
+        part, shapes, leaves = _encode_entries(entries)
+        if part != self._part or not all(map(_dims_compatible, self._shapes, shapes)):
+            diffs = _differences(_summaries(self._part, self._shapes),
+                                 _summaries(part, shapes))
+            raise TypeError("concrete function %s was traced for other arguments (traced -> "
+                            "given): %s" % (self.pretty_signature(),
+                                            "; ".join(diffs) or "incompatible shapes"))
+        return self._call_leaves(leaves)
+
+    # -- running ----------------------------------------------------------------------------
+    def _call_leaves(self, leaves):
+        graph = _ctx.graph
+        if graph is None:
+            for x in leaves:
+                if type(x) is Tensor:
+                    graph = x.op.graph
+                    break
+        if graph is not None:
+            return self._call_in_graph(leaves, graph)
+        if self.graph.capture_list:
+            raise ValueError(
+                "ag.function '%s' was traced inside graph %r and uses its tensors (%s); call it"
+                " while building that graph" % (self._function._name, self.graph.outer.name,
+                                                ", ".join(t.name for t in self.captured_inputs)))
+        if registry.eager_observers:       # a gradient tape is recording: let it see each op
+            values = [x if type(x) is EagerTensor else EagerTensor(*to_numpy(x)) for x in leaves]
+            return self._pack(_interpret(self.graph, values), {})
+        values = [x._value if type(x) is EagerTensor else x for x in leaves]
+        return self._run(values)
+
+    def _run(self, values):
+        try:
+            out = self._plan(*values)
+        except Exception as e:  # noqa: BLE001 - re-raised naming the op and user line
+            _raise_located(e)
+        if not self._checked:
+            self._check_outputs(out)
+        return self._builder()(out)
+
+    def _check_outputs(self, out):
+        for v, d in zip(out, self._out_dtypes):
+            if d is _VARIANT:
+                continue
+            if not (type(v) is np.ndarray or isinstance(v, np.generic)) or v.dtype != d.np_dtype:
+                self._safe = True
+                self._fast_build = None
+        self._checked = True
+
+    def _builder(self):
+        """A function from the plan's output tuple to the user-facing (eager) result."""
+        build = self._fast_build
+        if build is not None:
+            return build
+        wrap = registry._wrap if self._safe else EagerTensor
+        dts = self._out_dtypes
+        lp = self._leaf_plan
+        structure = self.structured_outputs
+        if len(lp) == 1 and lp[0] == 0 and type(structure) is Tensor:
+            d = dts[0]
+
+            def build(out):
+                return wrap(out[0], d)
+        elif structure is None:
+            def build(out):
+                return None
+        else:
+            def build(out):
+                flat = [wrap(out[m], dts[m]) if type(m) is int else
+                        (None if type(m) is _OpLeaf else m.value) for m in lp]
+                return nest.pack_sequence_as(structure, flat)
+        self._fast_build = build
+        return build
+
+    def _pack(self, outputs, ops):
+        """The result structure from output tensors (graph or eager); `ops` maps the traced
+        graph's operations returned by the function to their counterparts (None eagerly)."""
+        flat = [outputs[m] if type(m) is int else
+                (ops.get(m.op) if type(m) is _OpLeaf else m.value) for m in self._leaf_plan]
+        return nest.pack_sequence_as(self.structured_outputs, flat)
+
+    def _call_in_graph(self, leaves, graph):
+        if self.graph.capture_list and self.graph.outer is not graph:
+            raise ValueError("ag.function '%s' was traced inside another graph (%r) and uses its "
+                             "tensors" % (self._function._name, self.graph.outer.name))
+        if graph.outer is None and not getattr(graph, "_ag_traced", False):
+            # A user's graph, run by a Session: one op that runs the whole function.
+            opdef = STATEFUL_CALL if self._stateful else CALL
+            result = graph.create_op(opdef, list(leaves) + self.captured_inputs,
+                                     {"function": self}, name=self.name)
+            if isinstance(result, Operation):
+                if self.structured_outputs is None:
+                    return result        # nothing returned: the op, so a Session can run it
+                op, result = result, ()
+            else:
+                op = result[0].op
+            return self._pack(result, _AllOps(op))
+        return self._inline(leaves, graph)
+
+    def _inline(self, leaves, graph):
+        """Copies the traced ops into `graph` (being built), inputs mapped to `leaves`."""
+        sub = self.graph
+        mapping = {}
+        for ph, x in zip(sub.inputs, leaves):
+            if type(x) is Tensor:
+                mapping[ph] = x if x.op.graph is graph else graph.capture(x)
+            else:
+                mapping[ph] = graph.constant(x._value if type(x) is EagerTensor else x)
+        for outer, inner in sub.capture_list:
+            mapping[inner] = outer if outer.op.graph is graph else graph.capture(outer)
+        ops = {}
+        with graph.name_scope(self.name):
+            for op in sub.operations:
+                if op.outputs and all(t in mapping for t in op.outputs):
+                    continue
+                res = graph.create_op(op.opdef, [mapping[t] for t in op.inputs],
+                                      dict(op.attrs), name=op.name, source=op.source)
+                if isinstance(res, Operation):
+                    ops[op] = res
+                    continue
+                outs = res if isinstance(res, tuple) else (res,)
+                ops[op] = outs[0].op
+                mapping.update(zip(op.outputs, outs))
+        return self._pack([mapping[t] for t in sub.outputs], ops)
+
+
+class _Text(str):
+    """Shows as its text in reprs of structures."""
+
+    __repr__ = str.__str__
+
+    @classmethod
+    def of(cls, x):
+        if isinstance(x, Tensor):
+            return cls("%s %s" % (x.dtype.name, x.shape))
+        return x
+
+
+class _AllOps(dict):
+    """Maps every operation to one (the call op)."""
+
+    def __init__(self, op):
+        super().__init__()
+        self.op = op
+
+    def get(self, key, default=None):
+        return self.op
+
+
+class _OpLeaf:
+    """An output leaf that was an operation of the traced graph (None when run eagerly)."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op):
+        self.op = op
+
+
+class _Const:
+    """An output leaf returned as it is (a Python value, eager tensor, variable, ...)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+# -- Function ---------------------------------------------------------------------------------
+class Function:
+    """A Python function traced into graphs, one per input signature. Use `ag.function`.
+
+    Attributes:
+      python_function: the original Python function.
+      input_signature: the list of TensorSpec structures, or None.
+      trace_count: how many times it has been traced.
+    """
+
+    _ag_is_function = True      # tells autograph's converted_call to call it as it is
+
+    def __init__(self, python_function, name=None, input_signature=None, autograph=True,
+                 reduce_retracing=False, _parent=None, _instance=None):
+        if not callable(python_function):
+            raise TypeError("ag.function expects a callable, got %r" % (python_function,))
+        self.python_function = python_function
+        self._name = name or getattr(python_function, "__name__", None) or \
+            type(python_function).__name__
+        self.input_signature = _check_signature(input_signature)
+        self._autograph = autograph
+        self._reduce_retracing = reduce_retracing
+        self._parent = _parent
+        self._instance_ref = None
+        if _instance is not None:
+            try:
+                self._instance_ref = weakref.ref(_instance)
+            except TypeError:
+                self._instance_ref = lambda: _instance
+        self._sig = _parent._sig if _parent is not None else _signature(python_function)
+        self._converted = None
+        self._cache = {}            # (scope, part, shapes) -> ConcreteFunction
+        self._fast = {}             # flat positional key -> (plan, builder)
+        self._concretes = []        # every trace, in order
+        self._dependents = {}       # id of an identity-keyed object -> cache keys using it
+        self._watch = {}
+        self._bound = {}            # id(instance) -> Function bound to it (descriptor)
+        self._trace_count = 0
+        self._tracing = 0           # traces in progress (a recursive function traces inside)
+        self._ncalls = 0
+        self._trace_calls = collections.deque(maxlen=_RETRACE_LIMIT)
+        self._warned = False
+        for attr in ("__module__", "__qualname__", "__doc__"):
+            try:
+                setattr(self, attr, getattr(python_function, attr))
+            except AttributeError:
+                pass
+        self.__name__ = self._name
+        self.__wrapped__ = python_function
+
+    # -- public ---------------------------------------------------------------------------
+    @property
+    def trace_count(self):
+        """The number of traces so far (each one ran the Python function on placeholders)."""
+        return self._trace_count
+
+    def experimental_get_tracing_count(self):
+        return self._trace_count
+
+    @property
+    def concrete_functions(self):
+        return list(self._concretes)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The trace for these arguments (TensorSpecs, tensors or values), tracing if needed.
+
+        With an input_signature and no arguments, the trace for the signature.
+
+        Returns:
+          a ConcreteFunction with `.graph`, `.inputs`, `.outputs`; callable.
+        Raises:
+          TypeError: the arguments do not match the input_signature.
+        """
+        if self.input_signature is not None and not args and not kwargs:
+            args = tuple(self.input_signature)
+        entries, rebuild = self._canonicalize(args, kwargs)
+        key_entries = entries
+        if self.input_signature is not None:
+            key_entries, entries = self._apply_signature(entries, allow_specs=True)
+        part, shapes, _ = _encode_entries(key_entries)
+        return self._get_or_trace(part, shapes, key_entries, rebuild, _ctx.graph, counted=False)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        bound = self._bound.get(id(instance))
+        if bound is not None and bound._instance_ref() is instance:
+            return bound
+        return self._bind(instance)
+
+    def __repr__(self):
+        return "<ag.function %s (%d trace%s)>" % (self._name, self._trace_count,
+                                                  "" if self._trace_count == 1 else "s")
+
+    def __call__(self, *args, **kwargs):
+        self._ncalls += 1
+        if _ctx.graph is None and not registry.eager_observers:
+            # Fast path: tensor / scalar arguments, a trace already made for this key.
+            key = []
+            vals = []
+            try:
+                for a in args:
+                    t = type(a)
+                    if t is EagerTensor:
+                        v = a._value
+                        key.append(v.shape)
+                        key.append(a._dtype)
+                        vals.append(v)
+                    elif t is float or t is int or t is bool or t is str or a is None:
+                        key.append(t)
+                        key.append(a)
+                    elif t is np.ndarray:
+                        key.append(a.shape)
+                        key.append(_NP_TO_DTYPE[a.dtype])
+                        vals.append(a)
+                    else:
+                        break
+                else:
+                    if not kwargs or _fast_kwargs(kwargs, key, vals):
+                        entry = self._fast.get(tuple(key))
+                        if entry is not None:
+                            plan, build, order = entry
+                            if order is not None:
+                                vals = [vals[i] for i in order]
+                            try:
+                                out = plan(*vals)
+                            except Exception as e:  # noqa: BLE001 - re-raised with location
+                                _raise_located(e)
+                            return build(out)
+            except (AttributeError, KeyError):      # variant tensors, unsupported numpy dtypes
+                pass
+        return self._call_slow(args, kwargs)
+
+    # -- calling --------------------------------------------------------------------------
+    def _call_slow(self, args, kwargs):
+        entries, rebuild = self._canonicalize(args, kwargs)
+        key_entries = entries
+        if self.input_signature is not None:
+            key_entries, entries = self._apply_signature(entries)
+        part, shapes, _ = _encode_entries(key_entries)
+        leaves = []
+        for _, value in entries:
+            _encode(value, [], leaves)
+        graph = _ctx.graph
+        if graph is None:
+            for x in leaves:
+                if type(x) is Tensor:
+                    graph = x.op.graph
+                    break
+        for x in leaves:
+            if type(x) is TensorSpec:
+                raise TypeError("ag.function '%s' was called with %r; TensorSpecs describe "
+                                "arguments for get_concrete_function, call it with tensors"
+                                % (self._name, x))
+        concrete = self._get_or_trace(part, shapes, key_entries, rebuild, graph)
+        result = concrete._call_leaves(leaves)
+        if graph is None and concrete._scope is None and not registry.eager_observers:
+            self._remember_fast(args, kwargs, concrete)
+        return result
+
+    def _remember_fast(self, args, kwargs, concrete):
+        """Lets later calls with this pattern of arguments take the fast path in __call__."""
+        key, vals, markers = [], [], []
+
+        def slot(a):
+            # A fresh tensor object per argument shows where canonicalisation puts it.
+            n = len(vals)
+            if not _fast_leaf(a, key, vals):
+                return _NOT_FAST
+            if len(vals) == n:
+                return a                        # a Python value
+            m = EagerTensor(a._value, a._dtype) if type(a) is EagerTensor else a.view()
+            markers.append(m)
+            return m
+        new_args = [slot(a) for a in args]
+        new_kwargs = {}
+        for k, a in kwargs.items():
+            key.append(k)
+            new_kwargs[k] = slot(a)
+        if any(a is _NOT_FAST for a in new_args) or \
+                any(a is _NOT_FAST for a in new_kwargs.values()):
+            return
+        entries, _ = self._canonicalize(new_args, new_kwargs)
+        if self.input_signature is not None:
+            _, entries = self._apply_signature(entries)
+        leaves = []
+        for _, value in entries:
+            _encode(value, [], leaves)
+        # The plan's inputs must be exactly these arguments (no tensor defaults, no values
+        # converted by an input_signature), possibly in another order.
+        where = {id(m): i for i, m in enumerate(markers)}
+        order = [where.get(id(x)) for x in leaves]
+        if None in order or len(order) != len(markers):
+            return
+        if order == list(range(len(order))):
+            order = None
+        if len(self._fast) >= _FAST_CACHE_LIMIT:
+            self._fast.clear()
+        self._fast[tuple(key)] = (concrete._plan, concrete._builder(), order)
+
+    def _canonicalize(self, args, kwargs):
+        """(entries, rebuild): [(argument name, value)] in parameter order, defaults applied,
+        and `rebuild(values)` -> (args, kwargs) to call the Python function with."""
+        instance = None
+        if self._instance_ref is not None:
+            instance = self._instance_ref()
+            if instance is None:
+                raise ReferenceError("the object that ag.function method '%s' is bound to no "
+                                     "longer exists" % self._name)
+            args = (instance,) + tuple(args)
+        sig = self._sig
+        if sig is None:
+            entries = [("args[%d]" % i, v) for i, v in enumerate(args)]
+            entries += [(k, kwargs[k]) for k in sorted(kwargs)]
+            skip = 1 if instance is not None else 0
+            n = len(args)
+
+            def rebuild(values):
+                values = list(values)
+                pos = list(args[:skip]) + values[:n - skip]
+                return pos, dict(zip(sorted(kwargs), values[n - skip:]))
+            return entries[skip:], rebuild
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError("%s(): %s" % (self._name, e)) from None
+        bound.apply_defaults()
+        params = sig.parameters
+        entries, slots = [], []
+        for i, (pname, value) in enumerate(bound.arguments.items()):
+            if i == 0 and instance is not None:
+                continue
+            kind = params[pname].kind
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                for j, v in enumerate(value):
+                    entries.append(("%s[%d]" % (pname, j), v))
+                    slots.append((pname, j))
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                for k in sorted(value):
+                    entries.append((k, value[k]))
+                    slots.append((pname, k))
+            else:
+                entries.append((pname, value))
+                slots.append((pname, None))
+        arguments = bound.arguments
+
+        def rebuild(values):
+            new = {}
+            for pname, value in arguments.items():
+                kind = params[pname].kind
+                if kind is inspect.Parameter.VAR_POSITIONAL:
+                    value = list(value)
+                elif kind is inspect.Parameter.VAR_KEYWORD:
+                    value = dict(value)
+                new[pname] = value
+            for (pname, sub), v in zip(slots, values):
+                if sub is None:
+                    new[pname] = v
+                else:
+                    new[pname][sub] = v
+            for pname, value in new.items():
+                if params[pname].kind is inspect.Parameter.VAR_POSITIONAL:
+                    new[pname] = tuple(value)
+            b = inspect.BoundArguments(sig, new)
+            return b.args, b.kwargs
+        return entries, rebuild
+
+    def _apply_signature(self, entries, allow_specs=False):
+        """Checks and converts arguments against input_signature.
+
+        Returns (key entries with the signature's specs, entries with converted values).
+        """
+        sig = self.input_signature
+        if len(entries) < len(sig):
+            raise TypeError("%s(): its input_signature has %d spec(s) but only %d argument(s) "
+                            "can take them" % (self._name, len(sig), len(entries)))
+        key_entries, value_entries = [], []
+        for i, (name, value) in enumerate(entries):
+            if i < len(sig):
+                converted = _conform(self._name, name, sig[i], value, allow_specs)
+                key_entries.append((name, sig[i]))
+                value_entries.append((name, converted))
+            else:
+                if _has_tensor_leaf(value):
+                    raise TypeError(
+                        "%s(): argument '%s' is a tensor but the input_signature covers only "
+                        "the first %d argument(s); add a TensorSpec for it" % (self._name, name,
+                                                                               len(sig)))
+                key_entries.append((name, value))
+                value_entries.append((name, value))
+        return key_entries, value_entries
+
+    # -- tracing --------------------------------------------------------------------------
+    def _lookup(self, part, shapes, graph):
+        cache = self._cache
+        c = cache.get((None, part, shapes))
+        if c is None and graph is not None:
+            c = cache.get((graph, part, shapes))
+        if c is not None:
+            return c
+        # A trace for more general shapes (reduce_retracing, get_concrete_function with None
+        # dims, input signatures) also fits.
+        best = None
+        for c in self._concretes:
+            if c._part == part and (c._scope is None or c._scope is graph) and \
+                    all(map(_dims_compatible, c._shapes, shapes)):
+                if best is None or _specificity(c._shapes) > _specificity(best._shapes):
+                    best = c
+        if best is not None:
+            cache[(best._scope, part, shapes)] = best
+        return best
+
+    def _get_or_trace(self, part, shapes, entries, rebuild, graph, counted=True):
+        c = self._lookup(part, shapes, graph)
+        if c is not None:
+            return c
+        with _TRACE_LOCK:
+            c = self._lookup(part, shapes, graph)
+            if c is not None:
+                return c
+            return self._trace(part, shapes, entries, rebuild, graph, counted)
+
+    def _trace(self, part, shapes, entries, rebuild, outer, counted):
+        first = not self._trace_count and not self._tracing
+        self._tracing += 1
+        try:
+            return self._trace_once(part, shapes, entries, rebuild, outer, counted, first)
+        finally:
+            self._tracing -= 1
+
+    def _trace_once(self, part, shapes, entries, rebuild, outer, counted, first):
+        exact = shapes
+        if self._reduce_retracing:
+            for c in reversed(self._concretes):
+                if c._part == part and (c._scope is None or c._scope is outer):
+                    shapes = _relax(c._shapes, shapes)
+                    break
+        diffs = None
+        if self._concretes:
+            new = _summaries(part, exact)
+            for c in reversed(self._concretes):
+                d = _differences(_summaries(c._part, c._shapes), new)
+                if diffs is None or len(d) < len(diffs):
+                    diffs = d
+            if not diffs:
+                diffs = ["same arguments, called inside another graph whose tensors the "
+                         "earlier trace captured"]
+            msg = "ag.function '%s' is tracing again (trace %d): %s" % (
+                self._name, self._trace_count + 1, "; ".join(diffs))
+            if shapes != exact:
+                msg += " (reduce_retracing: tracing with shapes %s)" % ", ".join(
+                    _shape_text(s) for s in shapes)
+            logger.info(msg)
+        else:
+            logger.debug("ag.function '%s': tracing for %s", self._name, ", ".join(
+                "%s=%s" % (n, t) for n, (t, _, _) in _summaries(part, shapes).items()))
+
+        graph = Graph(outer=outer, name=self._name)
+        graph._ag_traced = True
+        with context.graph_scope(graph):
+            placeholders = []
+            leaves = []
+            for _, value in entries:
+                _encode(value, [], leaves)
+            for path, leaf, dims in zip(_leaf_paths(part), leaves, shapes):
+                dtype = _tensor_dtype(leaf)
+                ph_name = getattr(leaf, "name", None) if type(leaf) is TensorSpec else None
+                ph_name = ph_name or _op_name(path)
+                placeholders.append(core_ops.placeholder(dtype, TensorShape(dims), name=ph_name))
+            it = iter(placeholders)
+            values = [_replace_leaves(v, it) for _, v in entries]
+            args, kwargs = rebuild(values)
+            out = self._callable()(*args, **kwargs)
+            leaf_plan = []
+            tensors = []
+            for leaf in nest.flatten(out):
+                if type(leaf) is Tensor:
+                    if leaf.op.graph is not graph:
+                        leaf = graph.capture(leaf)
+                    leaf_plan.append(len(tensors))
+                    tensors.append(leaf)
+                elif isinstance(leaf, Operation):
+                    leaf_plan.append(_OpLeaf(leaf))
+                else:
+                    leaf_plan.append(_Const(leaf))
+        created = _created_variables(graph)
+        if created and not first:
+            raise ValueError(
+                "ag.function '%s' created variable(s) %s on its trace number %d (%s); an "
+                "ag.function may create variables only on its first trace (as a layer builds "
+                "its weights on the first call). Create them outside the function, or only "
+                "once (e.g. `if self.v is None: self.v = ag.Variable(...)`)"
+                % (self._name, ", ".join("'%s'" % v.name for v in created),
+                   self._trace_count + 1, "; ".join(diffs or ()) or "a new input signature"))
+        graph.inputs = placeholders + [inner for _, inner in graph.capture_list]
+        graph.outputs = tensors
+        scope = outer if graph.capture_list else None
+        concrete = ConcreteFunction(self, graph, scope, part, shapes,
+                                    nest.pack_sequence_as(out, _structure_leaves(out, tensors,
+                                                                                 leaf_plan)),
+                                    leaf_plan)
+        self._register(concrete, (scope, part, shapes))
+        if shapes != exact:
+            self._cache[(scope, part, exact)] = concrete
+        self._trace_count += 1
+        if counted and self._tracing == 1:      # not a recursive call traced inside itself
+            self._note_trace(diffs)
+        return concrete
+
+    def _register(self, concrete, key):
+        self._cache[key] = concrete
+        self._concretes.append(concrete)
+        for _, enc in key[1]:
+            for idkey in _id_keys(enc):
+                obj = idkey.get()
+                if obj is None:
+                    continue
+                self._dependents.setdefault(idkey._id, []).append(key)
+                if idkey._ref is not None and idkey._id not in self._watch:
+                    self._watch[idkey._id] = weakref.ref(obj, self._forget(idkey._id))
+
+    def _forget(self, obj_id):
+        self_ref = weakref.ref(self)
+
+        def on_dead(_):
+            fn = self_ref()
+            if fn is None:
+                return
+            fn._watch.pop(obj_id, None)
+            for key in fn._dependents.pop(obj_id, ()):
+                c = fn._cache.pop(key, None)
+                if c is not None:
+                    try:
+                        fn._concretes.remove(c)
+                    except ValueError:
+                        pass
+        return on_dead
+
+    def _note_trace(self, diffs):
+        calls = self._trace_calls
+        calls.append(self._ncalls)
+        if self._warned or len(calls) < _RETRACE_LIMIT or \
+                self._ncalls - calls[0] >= _RETRACE_WINDOW:
+            return
+        self._warned = True
+        warnings.warn(
+            "ag.function '%s' was traced %d times in its last %d calls; each trace runs the "
+            "Python function and builds a new graph, which is slow. The last retrace happened "
+            "because %s. To avoid it: %s."
+            % (self._name, len(calls), self._ncalls - calls[0] + 1,
+               "; ".join(diffs or ["the arguments changed"]), "; ".join(_remedies(diffs or []))),
+            RetracingWarning, stacklevel=_user_stacklevel())
+
+    def _callable(self):
+        if self._parent is not None:
+            return self._parent._callable()
+        fn = self._converted
+        if fn is None:
+            fn = self.python_function
+            if self._autograph:
+                fn = _convert(fn, self._name)
+                if fn is None:            # the converter is not available (yet)
+                    return self.python_function
+            self._converted = fn
+        return fn
+
+    def _bind(self, instance):
+        with _TRACE_LOCK:
+            key = id(instance)
+            bound = self._bound.get(key)
+            if bound is not None and bound._instance_ref() is instance:
+                return bound
+            bound = Function(self.python_function, self._name, self.input_signature,
+                             self._autograph, self._reduce_retracing, _parent=self,
+                             _instance=instance)
+            self_ref = weakref.ref(self)
+
+            def forget(_):
+                fn = self_ref()
+                if fn is not None and fn._bound.get(key) is bound:
+                    del fn._bound[key]
+            try:
+                weakref.finalize(instance, forget, None)
+            except TypeError:
+                pass          # not weakly referable: the bound function lives with us
+            self._bound[key] = bound
+            return bound
+
+
+_NOT_FAST = object()
+
+
+def _fast_leaf(a, key, vals):
+    """Appends `a`'s fast-path key (and value, for tensors) as `Function.__call__` does."""
+    t = type(a)
+    if t is EagerTensor:
+        v = a._value
+        if a._dtype is _VARIANT:
+            return False
+        key.append(np.shape(v))
+        key.append(a._dtype)
+        vals.append(v)
+    elif t is float or t is int or t is bool or t is str or a is None:
+        key.append(t)
+        key.append(a)
+    elif t is np.ndarray:
+        d = _NP_TO_DTYPE.get(a.dtype)
+        if d is None:
+            return False
+        key.append(a.shape)
+        key.append(d)
+        vals.append(a)
+    else:
+        return False
+    return True
+
+
+def _fast_kwargs(kwargs, key, vals):
+    for k, a in kwargs.items():
+        key.append(k)
+        if not _fast_leaf(a, key, vals):
+            return False
+    return True
+
+
+def _structure_leaves(out, tensors, leaf_plan):
+    return [tensors[m] if type(m) is int else (m.op if type(m) is _OpLeaf else m.value)
+            for m in leaf_plan]
+
+
+def _decode(enc, shapes, path):
+    """The argument structure described by an encoding (tensors as TensorSpecs)."""
+    tag = enc[0]
+    if tag == _T:
+        return TensorSpec(next(shapes), enc[1], path)
+    if tag == _V:
+        return enc[2]
+    if tag == _O:
+        return enc[1].get()
+    if issubclass(tag, dict):
+        items = [(k, _decode(e, shapes, "%s[%r]" % (path, k))) for k, e in enc[1]]
+        return dict(items) if tag is dict else _try_build(tag, items, dict)
+    items = [_decode(e, shapes, "%s[%d]" % (path, i)) for i, e in enumerate(enc[1])]
+    if tag is list or tag is tuple:
+        return tag(items)
+    return tag(*items)          # a namedtuple
+
+
+def _try_build(tag, items, fallback):
+    try:
+        return tag(items)
+    except TypeError:
+        return fallback(items)
+
+
+def _id_keys(enc):
+    tag = enc[0]
+    if tag == _O:
+        yield enc[1]
+    elif tag == _T or tag == _V:
+        return
+    elif issubclass(tag, dict):
+        for _, e in enc[1]:
+            yield from _id_keys(e)
+    else:
+        for e in enc[1]:
+            yield from _id_keys(e)
+
+
+def _leaf_paths(part):
+    """The path (e.g. `x`, `state[0]`) of each tensor leaf of a structure part, in order."""
+    out = []
+    for name, enc in part:
+        leaves = []
+        _walk(enc, name, itertools.repeat(()), leaves)
+        out.extend(path for path, leaf in leaves if leaf[0] == "tensor")
+    return out
+
+
+def _op_name(path):
+    name = "".join(c if c.isalnum() or c in "_." else "_" for c in path).strip("_")
+    return name or "arg"
+
+
+def _has_tensor_leaf(value):
+    leaves = []
+    _encode(value, [], leaves)
+    return bool(leaves)
+
+
+def _conform(fname, argname, spec, value, allow_specs):
+    """`value` checked against a signature structure `spec`, tensor leaves converted."""
+    if isinstance(spec, TensorSpec):
+        return _conform_leaf(fname, argname, spec, value, allow_specs)
+    if nest.is_namedtuple(spec) or isinstance(spec, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) != len(spec) or \
+                (nest.is_namedtuple(spec) and type(value) is not type(spec)):
+            raise TypeError("%s(): argument '%s' does not match the input_signature: expected "
+                            "%r, got %r" % (fname, argname, spec, value))
+        items = [_conform(fname, "%s[%d]" % (argname, i), s, v, allow_specs)
+                 for i, (s, v) in enumerate(zip(spec, value))]
+        return type(spec)(*items) if nest.is_namedtuple(spec) else type(spec)(items)
+    if isinstance(spec, dict):
+        if not isinstance(value, dict) or sorted(map(repr, value)) != sorted(map(repr, spec)):
+            raise TypeError("%s(): argument '%s' does not match the input_signature: expected "
+                            "a dict with keys %s, got %r" % (fname, argname, sorted(spec), value))
+        return {k: _conform(fname, "%s[%r]" % (argname, k), spec[k], value[k], allow_specs)
+                for k in spec}
+    return value
+
+
+def _conform_leaf(fname, argname, spec, value, allow_specs):
+    if hasattr(value, "_ag_read") and not isinstance(value, Tensor):
+        value = value._ag_read()            # a Variable: its current value
+    if isinstance(value, TensorSpec):
+        if not allow_specs:
+            raise TypeError("%s(): argument '%s' is a TensorSpec; call with tensors"
+                            % (fname, argname))
+        actual = value
+    elif isinstance(value, Tensor) or type(value) is np.ndarray or \
+            isinstance(value, np.generic):
+        actual = _spec_of(value)
+    else:
+        try:
+            v, d = to_numpy(value, spec.dtype)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise TypeError("%s(): argument '%s' does not match the input_signature: expected "
+                            "%r, got %r which cannot be converted: %s"
+                            % (fname, argname, spec, value, e)) from None
+        value = EagerTensor(v, d)
+        actual = _spec_of(value)
+    if actual is None or actual.dtype is not spec.dtype or \
+            not spec.shape.is_compatible_with(actual.shape):
+        raise TypeError("%s(): argument '%s' does not match the input_signature: expected %r, "
+                        "got %r" % (fname, argname, spec, actual if actual is not None
+                                    else value))
+    return value
+
+
+def _spec_of(value):
+    d = _tensor_dtype(value)
+    if d is None:
+        return None
+    return TensorSpec(_leaf_dims(value), d)
+
+
+def _check_signature(sig):
+    if sig is None:
+        return None
+    if isinstance(sig, TensorSpec) or not isinstance(sig, (list, tuple)):
+        raise TypeError("input_signature must be a list or tuple of ag.TensorSpec (one per "
+                        "argument), got %r" % (sig,))
+    for leaf in nest.flatten(list(sig)):
+        if not isinstance(leaf, TensorSpec):
+            raise TypeError("input_signature must contain only ag.TensorSpec objects (nested "
+                            "in lists, tuples or dicts), got %r" % (leaf,))
+    return tuple(sig)
+
+
+def _signature(fn):
+    try:
+        return inspect.signature(fn, follow_wrapped=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def _convert(fn, name):
+    """The AutoGraph-converted `fn`; None if the converter is not available."""
+    try:
+        from autograph import api
+    except ImportError:
+        return None
+    convert = getattr(api, "convert", None)
+    if convert is None:
+        return None
+    if isinstance(fn, (type, types.BuiltinFunctionType, types.BuiltinMethodType)):
+        return fn                               # classes and C functions run as they are
+    try:
+        return convert(fn)
+    except api.ConversionError as e:
+        if api.is_strict():
+            raise
+        logger.warning("ag.function '%s': autograph could not convert the function, so it is "
+                       "traced unconverted (Python control flow over graph tensors inside it "
+                       "will fail): %s", name, e)
+        return fn
+
+
+def function(func=None, *, input_signature=None, autograph=True, reduce_retracing=False,
+             name=None):
+    """Compiles a Python function into cached graphs: `@ag.function` or `ag.function(f, ...)`.
+
+    Args:
+      func: the function (plain function, lambda, method or callable object).
+      input_signature: optional list of TensorSpec (nested structures allowed), one per
+        argument: arguments are converted and checked against it and one trace serves every
+        call.
+      autograph: convert Python control flow over tensors into graph ops (default True).
+      reduce_retracing: after a tensor argument's shape changes, trace with unknown (None)
+        dimensions instead of once per shape.
+      name: a name for the traced graphs and messages.
+    Returns:
+      a `Function` (or a decorator making one, when `func` is omitted).
+    Raises:
+      TypeError: `input_signature` is not a list of TensorSpecs.
+    """
+    def decorate(f):
+        if isinstance(f, Function):
+            f = f.python_function
+        return Function(f, name=name, input_signature=input_signature, autograph=autograph,
+                        reduce_retracing=reduce_retracing)
+    return decorate if func is None else decorate(func)

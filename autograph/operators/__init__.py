@@ -1,0 +1,29 @@
+"""The `ag__` helpers that converted code calls (generated code: `ag__.if_stmt(...)`).
+
+Each helper looks at the type of its condition or iterable once: Python values and eager
+tensors run exactly as the original Python; graph tensors build `cond` / `while_loop` ops.
+The type decision is one table (`dispatch.py`) whose first entry is the runtime's graph
+`Tensor`; another array library plugs in with `dispatch.register_backend`.
+
+Importing this module does not import the runtime (it is loaded on first use).
+"""
+
+from autograph.operators.calls import converted_call
+from autograph.operators.control_flow import (for_stmt, if_exp, if_stmt,
+                                              set_unroll_warning_threshold, while_stmt)
+from autograph.operators.data_structures import list_append, list_pop
+from autograph.operators.dispatch import Backend, register_backend
+from autograph.operators.exceptions import assert_stmt
+from autograph.operators.logical import and_, not_, or_
+from autograph.operators.py_builtins import (abs_, enumerate_, float_, int_, len_, max_, min_,
+                                             range_, zip_)
+from autograph.operators.sequences import StagedEnumerate, StagedRange, StagedZip
+from autograph.operators.variables import Undefined, UndefinedValueError, is_undefined
+
+__all__ = [
+    "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "not_", "converted_call",
+    "Undefined", "UndefinedValueError", "is_undefined", "list_append", "list_pop",
+    "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
+    "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",
+    "set_unroll_warning_threshold",
+]

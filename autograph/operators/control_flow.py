@@ -1,0 +1,945 @@
+"""`if_stmt`, `while_stmt`, `for_stmt`, `if_exp`: run Python control flow or stage it.
+
+State is passed functionally: a body takes the variables it modifies and returns them (one
+name -> the value, several -> a tuple, none -> None), and the helper returns the new values
+in the same form.
+
+With Python values or eager tensors the helpers are plain Python loops and branches (this path
+is hot: no allocation beyond what the original code does). With a graph tensor condition or
+iterable they build `cond` / `while_loop` through the condition's `Backend` (see dispatch.py).
+The staging logic handles what TensorFlow leaves to the user:
+
+* a variable undefined on one branch: early-return values (`retval*`) are filled with zeros of
+  the other branch's dtype and shape; anything else is an error naming the variable, the branch
+  that lacks it and the lines where it is assigned and used;
+* variables undefined before a loop and assigned by its body start as zeros;
+* a Python-number loop variable whose dtype the body changes (`s = 0; s += float_tensor`) is
+  retried with the body's dtype;
+* a Python list appended inside a staged loop becomes a backend list (a TensorArray);
+* a Python loop whose condition or break flag becomes a tensor midway continues as a staged
+  loop from the current state.
+"""
+
+import dis
+import logging
+import os
+import sys
+
+from autograph.operators import dispatch
+from autograph.operators import sequences
+from autograph.operators.variables import Undefined, UndefinedValueError
+
+__all__ = ["if_stmt", "while_stmt", "for_stmt", "if_exp", "set_unroll_warning_threshold"]
+
+logger = logging.getLogger("autograph")
+
+_TABLE = dispatch._TABLE
+_UNSEEN = dispatch._UNSEEN
+_lookup = dispatch.lookup
+
+# A Python loop unrolled over more iterations than this while a graph is being built logs a
+# warning suggesting a tensor loop. Configure with AUTOGRAPH_UNROLL_WARNING_ITERATIONS or
+# `set_unroll_warning_threshold`.
+_unroll_limit = int(os.environ.get("AUTOGRAPH_UNROLL_WARNING_ITERATIONS", "3000"))
+
+
+def set_unroll_warning_threshold(iterations):
+    """Sets after how many unrolled iterations a Python loop building a graph warns.
+
+    Returns the previous threshold.
+    """
+    global _unroll_limit
+    previous, _unroll_limit = _unroll_limit, int(iterations)
+    return previous
+
+
+# --- helpers shared by the Python paths ---------------------------------------------------------
+
+def _unpack(state):
+    n = len(state)
+    if n == 1:
+        return state[0]
+    if n == 0:
+        return None
+    return tuple(state)
+
+
+def _normalize(result, n, what="body"):
+    """A body's return value as an n-tuple."""
+    if n == 1:
+        return (result,)
+    if n == 0:
+        return ()
+    result = tuple(result)
+    if len(result) != n:
+        raise ValueError("the %s returned %d values for %d state variables"
+                         % (what, len(result), n))
+    return result
+
+
+def _staged(value):
+    """The backend staging `value`, or None (slow path; callers check _TABLE first)."""
+    entry = _TABLE.get(type(value), _UNSEEN)
+    if entry is None:
+        return None
+    return _lookup(value, entry)
+
+
+def _building_graph():
+    for backend in dispatch._BACKENDS:
+        if backend.building_graph():
+            return True
+    return False
+
+
+def _counting(body, what, names):
+    """Wraps a Python loop body to warn once when it unrolls too many iterations."""
+    limit = _unroll_limit
+    count = [0]
+
+    def counted(*args):
+        count[0] += 1
+        if count[0] == limit:
+            _warn_unrolled(what, names, limit)
+        return body(*args)
+    return counted
+
+
+def _warn_unrolled(what, names, count):
+    logger.warning(
+        "a Python %s loop%s has been unrolled over %d iterations while building a graph; "
+        "every iteration adds ops to the graph. If its condition or iterable should be a "
+        "tensor, make it one (e.g. ag.range / a tensor bound) so it becomes a single graph "
+        "while_loop.", what, _loop_vars_text(names), count)
+
+
+def _loop_vars_text(names):
+    names = [n for n in (names or ()) if n]
+    return " (loop variables: %s)" % ", ".join(names) if names else ""
+
+
+# --- if ----------------------------------------------------------------------------------------
+
+def if_stmt(cond, body, orelse, state, names):
+    """`if cond: body else: orelse` over the state variables `names`.
+
+    Args:
+      cond: the condition (Python value, eager tensor or graph tensor).
+      body, orelse: functions taking the state values and returning the new ones; `orelse`
+        may be None (keeps the state).
+      state: tuple of the current values of the variables the branches may modify.
+      names: their names (for error messages).
+
+    Returns:
+      the new state: the value for one variable, a tuple for several, None for none.
+
+    Raises:
+      UndefinedValueError: with a graph condition, a variable that is not an early-return
+        value is assigned on one branch only.
+      TypeError: with a graph condition, the branches give a variable different dtypes or
+        structures.
+    """
+    if cond is True:
+        return body(*state)
+    if cond is not False:
+        entry = _TABLE.get(type(cond), _UNSEEN)
+        if entry is not None:
+            backend = _lookup(cond, entry)
+            if backend is not None:
+                return _unpack(_IfBuilder(backend, state, names).build(cond, body, orelse))
+        if cond:
+            return body(*state)
+    if orelse is not None:
+        return orelse(*state)
+    if len(state) == 1:
+        return state[0]
+    return _unpack(state)
+
+
+def if_exp(cond, if_true, if_false):
+    """`if_true() if cond else if_false()`; a graph condition builds a `cond`."""
+    if cond is True:
+        return if_true()
+    if cond is not False:
+        entry = _TABLE.get(type(cond), _UNSEEN)
+        if entry is not None:
+            backend = _lookup(cond, entry)
+            if backend is not None:
+                result = _IfBuilder(backend, (Undefined("<if expression>"),),
+                                    ("<if expression>",), is_expression=True).build(
+                    cond, lambda _: if_true(), lambda _: if_false())
+                return result[0]
+        if cond:
+            return if_true()
+    return if_false()
+
+
+class _ListMutated(NotImplementedError):
+    """A Python list was appended to inside a staged `if`. An enclosing staged loop that
+    carries the list lowers it to a backend list and retries; otherwise this is the error."""
+
+    def __init__(self, message, lst, appended):
+        NotImplementedError.__init__(self, message)
+        self.lst = lst
+        self.appended = appended
+
+
+class _Retry(Exception):
+    """Raised inside a branch or loop body being staged: rebuild with what was learned."""
+
+    def __init__(self, owner):
+        Exception.__init__(self, "internal autograph retry (should never escape)")
+        self.owner = owner
+
+
+_PYNUM = (bool, int, float, complex)
+
+
+def _is_scalar_like(v):
+    """Python numbers and numpy values: converted to tensors on demand."""
+    t = type(v)
+    return t in _PYNUM or t.__module__ == "numpy"
+
+
+def _carries(backend, v):
+    """True if `v` can be a cond/while_loop value: a tensor, backend list, number, numpy
+    value, or a non-empty list/tuple/dict structure of those."""
+    if backend.is_value(v) or _is_scalar_like(v):
+        return True
+    if isinstance(v, (list, tuple, dict)):
+        try:
+            leaves = backend.flatten(v)
+        except Exception:  # noqa: BLE001 - anything nest refuses is not carriable
+            return False
+        return bool(leaves) and all(backend.is_value(x) or _is_scalar_like(x) for x in leaves)
+    return False
+
+
+def _as_values(backend, v):
+    """`v` with every number converted to a tensor."""
+    if backend.is_value(v):
+        return v
+    if _is_scalar_like(v):
+        return backend.to_value(v)
+    return backend.pack(v, [x if backend.is_value(x) else backend.to_value(x)
+                            for x in backend.flatten(v)])
+
+
+def _same_python_value(a, b):
+    if a is b:
+        return True
+    ta = type(a)
+    if ta is not type(b) or ta not in (int, float, bool, str, bytes, complex):
+        return False
+    return a == b
+
+
+def _describe(backend, v):
+    if type(v) is Undefined:
+        return "undefined"
+    if backend.is_value(v):
+        try:
+            return "a %s tensor" % (backend.dtype(v),)
+        except Exception:  # noqa: BLE001 - backend lists etc.
+            return "a %s" % type(v).__name__
+    if v is None:
+        return "None"
+    if type(v) in _PYNUM:
+        return "the Python %s %r" % (type(v).__name__, v)
+    return "a Python %s" % type(v).__name__
+
+
+def _is_retval(name):
+    return name.startswith("retval")
+
+
+def _is_none_or_undefined(v):
+    return v is None or type(v) is Undefined
+
+
+_BRANCH = ("if-branch", "else-branch")
+
+
+class _IfBuilder:
+    """Stages one `if` over a graph condition.
+
+    The `cond` outputs ("layout") are the state variables holding tensors, numbers or
+    structures of them before the `if`, plus the undefined ones (either branch may define
+    them). Variables holding other Python objects pass through and must not change. The
+    second branch built sees the first one's outputs and reconciles: fills early-return
+    values with zeros, checks structures, or asks for a rebuild (`_Retry`) when the
+    first-built branch needed to know the second (it then traces both branches again).
+    Python numbers against tensors are left to the backend's `cond`, which gives them the
+    other branch's dtype.
+    """
+
+    def __init__(self, backend, state, names, is_expression=False):
+        self.backend = backend
+        self.state = tuple(state)
+        n = len(self.state)
+        self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
+        self.is_expression = is_expression
+        self.forced = set()      # positions forced into the layout by a retry
+        self.fill = {}           # position -> spec of the zeros filling an undefined retval
+
+    def build(self, pred, body, orelse):
+        for _ in range(2 * len(self.state) + 2):
+            try:
+                return self._attempt(pred, body, orelse)
+            except _Retry as r:
+                if r.owner is not self:
+                    raise
+        raise AssertionError("autograph: staging this `if` did not converge")
+
+    def _attempt(self, pred, body, orelse):
+        b, state, n = self.backend, self.state, len(self.state)
+        self.fns = (body, orelse)
+        self.layout = layout = [
+            k for k in range(n)
+            if k in self.forced or type(state[k]) is Undefined or _carries(b, state[k])]
+        self.in_layout = set(layout)
+        self.list_lens = {k: len(v) for k, v in enumerate(state) if type(v) is list}
+        self.outs = [None, None]
+
+        def true_fn():
+            return self._branch(0, body)
+
+        def false_fn():
+            return self._branch(1, orelse)
+
+        result = b.cond(pred, true_fn, false_fn, tuple(self.names[k] for k in layout))
+        if len(layout) == 1 and not isinstance(result, (list, tuple)):
+            result = (result,)
+        merged = list(self.outs[0])
+        t_out, f_out = self.outs
+        for pos, k in enumerate(layout):
+            tv, fv = t_out[k], f_out[k]
+            if type(tv) is Undefined and type(fv) is Undefined:
+                merged[k] = tv
+            elif _is_retval(self.names[k]) and _is_none_or_undefined(tv) \
+                    and _is_none_or_undefined(fv):
+                merged[k] = None
+            elif _same_python_value(tv, fv):
+                merged[k] = tv
+            else:
+                merged[k] = result[pos]
+        return tuple(merged)
+
+    def _branch(self, which, fn):
+        b, state, n = self.backend, self.state, len(self.state)
+        out = state if fn is None else _normalize(fn(*state), n, _BRANCH[which])
+        for k, n0 in self.list_lens.items():
+            lst = state[k]
+            if len(lst) != n0:
+                appended = lst[n0:]
+                del lst[n0:]
+                raise _ListMutated(
+                    "list '%s' is modified in place inside the %s of a tensor-dependent "
+                    "`if`; a graph `cond` cannot append to or pop from a Python list. Build "
+                    "the list in a tensor loop (it becomes a TensorArray) or use a tensor."
+                    % (self.names[k], _BRANCH[which]), lst, appended)
+        self.outs[which] = out
+        other = self.outs[1 - which]
+        # Variables outside the layout hold Python objects: both branches must agree on them.
+        for k in range(n):
+            if k in self.in_layout:
+                continue
+            v = out[k]
+            if _carries(b, v):
+                if other is None or _carries(b, other[k]):
+                    self.forced.add(k)  # a tensor-valued variable after all: a cond output
+                    raise _Retry(self)
+                self._mismatch(k, which, v, other[k], _BRANCH[1 - which])
+            if other is not None and not _same_python_value(v, other[k]):
+                self._mismatch(k, which, v, other[k], _BRANCH[1 - which])
+        result = []
+        for k in self.layout:
+            v = out[k]
+            ov = None if other is None else other[k]
+            if type(v) is Undefined:
+                v = self._undefined_output(k, which, other)
+            elif not _carries(b, v):
+                if v is None and _is_retval(self.names[k]) and _is_none_or_undefined(ov):
+                    v = b.to_value(False)  # `return None` vs no return: stays None
+                elif other is None:
+                    self._mismatch(k, which, v, state[k], "before the `if`")
+                else:
+                    self._mismatch(k, which, v, ov, _BRANCH[1 - which])
+            elif other is not None:
+                v = self._reconcile(k, which, v, ov)
+            result.append(v)
+        return tuple(result)
+
+    def _undefined_output(self, k, which, other):
+        b = self.backend
+        if k in self.fill:
+            return b.zeros(self.fill[k])
+        if other is None or _is_none_or_undefined(other[k]):
+            # A placeholder output: discarded if the variable ends up undefined (or None) on
+            # both paths, else the second branch reconciles.
+            if other is not None and other[k] is None and not _is_retval(self.names[k]):
+                self._mismatch(k, which, other[k], Undefined(self.names[k]),
+                               _BRANCH[1 - which])
+            return b.to_value(False)
+        if not _is_retval(self.names[k]):
+            self._undefined_error(k, which, 1 - which)
+        if not _carries(b, other[k]):
+            self._mismatch(k, 1 - which, other[k], Undefined(self.names[k]), _BRANCH[which])
+        # An early-return value: zeros shaped like the other branch's.
+        self.fill[k] = b.spec(_as_values(b, other[k]))
+        return b.zeros(self.fill[k])
+
+    def _reconcile(self, k, which, v, ov):
+        """Second-built branch: match the first branch's value at position k."""
+        b = self.backend
+        if k in self.fill:
+            return v  # the first-built branch filled its undefined retval with zeros
+        if _carries(b, ov) and not b.same_structure(v, ov):
+            what = ("the conditional expression" if self.is_expression
+                    else "'%s'" % self.names[k])
+            raise TypeError(
+                "%s has different structures in the two branches of a tensor-dependent `if`: "
+                "%s in the %s, %s in the %s" % (
+                    what, b.structure_text(v), _BRANCH[which], b.structure_text(ov),
+                    _BRANCH[1 - which]))
+        if type(ov) is Undefined or ov is None:
+            if not _is_retval(self.names[k]):
+                if ov is None:
+                    self._mismatch(k, which, v, ov, _BRANCH[1 - which])
+                self._undefined_error(k, 1 - which, which)
+            if ov is None:
+                self._mismatch(k, which, v, ov, _BRANCH[1 - which])
+            self.fill[k] = b.spec(_as_values(b, v))
+            raise _Retry(self)  # the first-built branch must produce the zeros
+        # Python numbers against tensors: the backend's cond adapts them to the other
+        # branch's dtype (a Backend contract).
+        return v
+
+    def _mismatch(self, k, which, v, ov, other_label):
+        b = self.backend
+        if _is_retval(self.names[k]):
+            where = _user_frame_info()
+            raise TypeError(
+                "the function returns %s on one path and %s on another, depending on a "
+                "tensor-dependent `if`%s; in a graph every path must return tensors of the "
+                "same dtype and structure (a path that ends without `return` returns None)"
+                % (_describe(b, v), _describe(b, ov), " at %s:%d" % where if where else ""))
+        what = "conditional expression" if self.is_expression else "'%s'" % self.names[k]
+        raise TypeError(
+            "%s is %s in the %s of a tensor-dependent `if` but %s in the %s; a graph `cond` "
+            "can only select between tensors (or structures of tensors) of the same dtype"
+            % (what, _describe(b, v), _BRANCH[which], _describe(b, ov), other_label))
+
+    def _undefined_error(self, k, lacking, defining):
+        name = self.names[k]
+        assigned = _assignment_line(name, self.fns[defining])
+        used = _use_line_after_if(name)
+        where = _user_frame_info()
+        parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]
+        if assigned:
+            parts.append(" (line %d)" % assigned)
+        parts.append(" but not in the %s of a tensor-dependent `if`" % _BRANCH[lacking])
+        if where:
+            parts.append(" at %s:%d" % where)
+        if used:
+            parts.append(", and it is used afterwards (line %d)" % used)
+        parts.append(". A graph `cond` needs a value from both branches: assign '%s' before "
+                     "the `if` or in the %s too." % (name, _BRANCH[lacking]))
+        raise UndefinedValueError("".join(parts))
+
+
+# --- source locations for error messages -------------------------------------------------------
+
+_OUR_FILES = None
+
+
+def _is_ours(code):
+    global _OUR_FILES
+    if _OUR_FILES is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        _OUR_FILES = (here, os.path.join(os.path.dirname(here), "runtime"))
+    return code.co_filename.startswith(_OUR_FILES)
+
+
+def _helper_caller_frame():
+    """The frame that called if_stmt (the converted function)."""
+    f = sys._getframe(1)
+    while f is not None:
+        if f.f_code is if_stmt.__code__:
+            return f.f_back
+        f = f.f_back
+    return None
+
+
+def _user_frame_info():
+    f = _helper_caller_frame()
+    if f is None:
+        return None
+    return (f.f_code.co_filename, f.f_lineno)
+
+
+def _instr_lines(code):
+    line = None
+    for ins in dis.get_instructions(code):
+        pos = getattr(ins, "positions", None)
+        if pos is not None and pos.lineno is not None:
+            line = pos.lineno
+        elif ins.starts_line is not None:
+            line = ins.starts_line
+        yield ins, line
+
+
+def _assignment_line(name, fn):
+    """Line of the first store to `name` in the branch function `fn` (best effort)."""
+    code = getattr(fn, "__code__", None)
+    todo = [code] if code is not None else []
+    while todo:
+        code = todo.pop(0)
+        for ins, line in _instr_lines(code):
+            if ins.opname in ("STORE_FAST", "STORE_DEREF", "STORE_NAME") and ins.argval == name:
+                return line
+        todo.extend(c for c in code.co_consts if hasattr(c, "co_code"))
+    return None
+
+
+def _use_line_after_if(name):
+    f = _helper_caller_frame()
+    if f is None:
+        return None
+    for ins, line in _instr_lines(f.f_code):
+        if ins.offset > f.f_lasti and ins.opname in (
+                "LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME") and ins.argval == name:
+            return line
+    return None
+
+
+# --- while ---------------------------------------------------------------------------------------
+
+def while_stmt(test, body, state, names):
+    """`while test: body` over the state variables `names`.
+
+    Args:
+      test: function of the state values returning the loop condition.
+      body: function of the state values returning the new values.
+      state: tuple of the current values; names: their names.
+
+    Returns:
+      the final state (the value for one variable, a tuple for several, None for none).
+
+    A graph condition builds a `while_loop`; a condition that becomes a graph tensor after
+    some Python iterations continues as a `while_loop` from the current state.
+    """
+    n = len(state)
+    if _unroll_limit > 0 and _building_graph():
+        body = _counting(body, "while", names)
+    if n == 1:
+        (v,) = state
+        while True:
+            c = test(v)
+            if c is not True:
+                if c is False:
+                    return v
+                if _TABLE.get(type(c), _UNSEEN) is not None:
+                    backend = _staged(c)
+                    if backend is not None:
+                        return _stage_while(backend, test, body, (v,), names)[0]
+                if not c:
+                    return v
+            v = body(v)
+    if n == 0:
+        while True:
+            c = test()
+            if c is not True:
+                if c is False:
+                    return None
+                if _TABLE.get(type(c), _UNSEEN) is not None:
+                    backend = _staged(c)
+                    if backend is not None:
+                        _stage_while(backend, test, body, (), names)
+                        return None
+                if not c:
+                    return None
+            body()
+    state = tuple(state)
+    while True:
+        c = test(*state)
+        if c is not True:
+            if c is False:
+                return state
+            if _TABLE.get(type(c), _UNSEEN) is not None:
+                backend = _staged(c)
+                if backend is not None:
+                    return _stage_while(backend, test, body, state, names)
+            if not c:
+                return state
+        state = body(*state)
+
+
+def _stage_while(backend, test, body, state, names):
+    n = len(state)
+
+    def body_fn(*s):
+        return _normalize(body(*s), n)
+
+    return _LoopBuilder(backend, state, names).build(test, body_fn)
+
+
+# --- for -----------------------------------------------------------------------------------------
+
+def for_stmt(iterable, extra_test, body, state, names):
+    """`for target in iterable: body` over the state variables `names`.
+
+    Args:
+      iterable: what to iterate: Python iterables run as Python; a graph tensor iterates
+        its first dimension; `range`/`enumerate`/`zip` over tensors (from converted_call)
+        and backend lists (TensorArray) are staged by index.
+      extra_test: None, or a function of the state returning False to stop (break).
+      body: function `body(target, *state)` returning the new state values.
+      state, names: the current values of the variables the body modifies, and their names.
+
+    Returns:
+      the final state (the value for one variable, a tuple for several, None for none).
+    """
+    entry = _TABLE.get(type(iterable), _UNSEEN)
+    if entry is not None:
+        backend = _lookup(iterable, entry)
+        if backend is not None:
+            return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names))
+    n = len(state)
+    if _unroll_limit > 0:
+        t = type(iterable)
+        if t is list or t is tuple or t is range or t is dict:
+            if len(iterable) > _unroll_limit and _building_graph():
+                _warn_unrolled("for", names, len(iterable))
+        elif _building_graph():
+            body = _counting(body, "for", names)
+    if extra_test is None:
+        if n == 1:
+            (v,) = state
+            for x in iterable:
+                v = body(x, v)
+            return v
+        if n == 0:
+            for x in iterable:
+                body(x)
+            return None
+        state = tuple(state)
+        for x in iterable:
+            state = body(x, *state)
+        return state
+    # With a break: the extra test may turn into a graph tensor midway.
+    state = tuple(state)
+    it = iter(iterable)
+    k = 0
+    for x in it:
+        c = extra_test(*state)
+        if c is not True:
+            if c is False:
+                break
+            if _TABLE.get(type(c), _UNSEEN) is not None:
+                backend = _staged(c)
+                if backend is not None:
+                    rest = _remaining(iterable, it, k, x)
+                    return _unpack(_stage_for(backend, rest, extra_test, body, state, names))
+            if not c:
+                break
+        if n == 1:
+            state = (body(x, *state),)
+        elif n:
+            state = body(x, *state)
+        else:
+            body(x)
+        k += 1
+    return _unpack(state)
+
+
+def _remaining(iterable, it, k, current):
+    """The items not yet run when a Python for loop switches to a staged loop."""
+    t = type(iterable)
+    if t is range or t is list or t is tuple:
+        return iterable[k:]
+    rest = [current]
+    rest.extend(it)
+    return rest
+
+
+def _stage_for(backend, iterable, extra_test, body, state, names):
+    seq = sequences.as_sequence(backend, iterable)
+    n = len(state)
+    length = seq.length()
+    dtype = seq.index_dtype()
+    i0 = backend.to_value(0, dtype)
+
+    def test_fn(i, *s):
+        c = i < length
+        if extra_test is not None:
+            more = extra_test(*s)
+            if more is not True:
+                if more is False:
+                    return backend.to_value(False)
+                c = backend.logical_and(c, more)
+        return c
+
+    def body_fn(i, *s):
+        out = _normalize(body(seq.item(i), *s), n)
+        return (i + 1,) + out
+
+    names = ("<for index>",) + tuple(names or ("<var %d>" % k for k in range(n)))
+    result = _LoopBuilder(backend, (i0,) + tuple(state), names).build(test_fn, body_fn)
+    return result[1:]
+
+
+# --- the staged loop ------------------------------------------------------------------------------
+
+_VAR, _CONST, _UNDEF, _LIST = "var", "const", "undefined", "list"
+
+
+class _LoopBuilder:
+    """Stages one loop over graph tensors.
+
+    Each state variable is a loop variable (tensors, numbers, structures of them, backend
+    lists), passes through unchanged (other Python objects), is undefined (excluded until the
+    body is seen to define it), or is a Python list (passes through until the body appends to
+    it, then it is lowered to a backend list). What tracing the body reveals is recorded and
+    the loop rebuilt (`_Retry`).
+    """
+
+    def __init__(self, backend, state, names):
+        self.backend = backend
+        self.state = tuple(state)
+        n = len(self.state)
+        self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
+        self.kinds = []
+        for v in self.state:
+            if type(v) is Undefined:
+                self.kinds.append(_UNDEF)
+            elif type(v) is list:
+                self.kinds.append(_LIST)
+            elif _carries(backend, v):
+                self.kinds.append(_VAR)
+            else:
+                self.kinds.append(_CONST)
+        self.init = {}       # position -> ("zeros", spec) or ("list", spec, items): what
+        #                      replaces the state's value at entry (made in the outer graph)
+        self.dtypes = {}     # (position, leaf) -> dtype for a Python-number leaf
+
+    def build(self, test, body):
+        for _ in range(3 * len(self.state) + 3):
+            try:
+                return self._attempt(test, body)
+            except _Retry as r:
+                if r.owner is not self:
+                    raise
+        raise AssertionError("autograph: staging this loop did not converge")
+
+    def _initial_vars(self):
+        """The loop variables' initial values; records which flat leaves may be retried
+        with another dtype (those converted from Python numbers, and zeros we created)."""
+        b = self.backend
+        self.var_pos = [k for k, kind in enumerate(self.kinds) if kind is _VAR]
+        values, self.leaf_owner = [], []
+        for k in self.var_pos:
+            v = self._entry_value(k)
+            ours = k in self.init and self.init[k][0] == "zeros"
+            structured = not (b.is_value(v) or _is_scalar_like(v))
+            leaves = b.flatten(v) if structured else [v]
+            conv = []
+            for j, leaf in enumerate(leaves):
+                dtype = self.dtypes.get((k, j))
+                if b.is_value(leaf):
+                    if dtype is not None:
+                        leaf = b.cast(leaf, dtype)
+                    conv.append(leaf)
+                    width = len(b.flatten(leaf))
+                    self.leaf_owner.extend((k, j, ours and width == 1) for _ in range(width))
+                else:
+                    conv.append(b.to_value(leaf, dtype))
+                    self.leaf_owner.append((k, j, True))
+            values.append(b.pack(v, conv) if structured else conv[0])
+        return values
+
+    def _entry_value(self, k):
+        plan = self.init.get(k)
+        if plan is None:
+            return self.state[k]
+        b = self.backend
+        if plan[0] == "zeros":
+            return b.zeros(plan[1])
+        return b.new_list(plan[1], [_as_values(b, x) for x in plan[2]])
+
+    def _expand(self, loop_vars):
+        full = list(self.state)
+        for k, v in zip(self.var_pos, loop_vars):
+            full[k] = v
+        return full
+
+    def _attempt(self, test, body):
+        b = self.backend
+        init = self._initial_vars()
+        list_lens = {k: len(self.state[k]) for k, kind in enumerate(self.kinds)
+                     if kind is _LIST}
+        self.invariant = set()
+
+        def test_fn(*loop_vars):
+            c = test(*self._expand(loop_vars))
+            if type(c) is bool:
+                c = b.to_value(c)
+            return c
+
+        def body_fn(*loop_vars):
+            self.invariant = set()  # per trace: the runtime retraces when shapes relax
+            out = body(*self._expand(loop_vars))
+            return self._check(out, loop_vars, list_lens)
+
+        names = tuple(self.names[k] for k in self.var_pos)
+        try:
+            result = b.while_loop(test_fn, body_fn, tuple(init), names)
+        except b.loop_var_mismatch as e:
+            if self._retry_dtype(e, init):
+                raise _Retry(self) from None
+            raise
+        except _ListMutated as e:
+            if not self._lower_list(e.lst, e.appended):
+                raise
+            raise _Retry(self) from None
+        except TypeError:
+            # e.g. `s = 0; s += float_tensor`: the int32 loop variable meets a float32 tensor.
+            if self._probe_python_numbers(body, init):
+                raise _Retry(self) from None
+            raise
+        finally:
+            for k, n0 in list_lens.items():
+                del self.state[k][n0:]
+        if not isinstance(result, (list, tuple)):
+            result = (result,)
+        final = list(self.state)
+        for pos, k in enumerate(self.var_pos):
+            if k in self.invariant and k not in self.init:
+                final[k] = self.state[k]
+            else:
+                final[k] = result[pos]
+        return tuple(final)
+
+    def _check(self, out, loop_vars, list_lens):
+        b = self.backend
+        res = []
+        pos = 0
+        for k, kind in enumerate(self.kinds):
+            v = out[k]
+            name = self.names[k]
+            if kind is _VAR:
+                lv = loop_vars[pos]
+                pos += 1
+                if v is lv:
+                    self.invariant.add(k)
+                elif type(v) is Undefined:
+                    raise UndefinedValueError(
+                        "loop variable '%s' becomes undefined in the body of a "
+                        "tensor-dependent loop" % name)
+                elif not _carries(b, v):
+                    self._loop_type_error(name, lv, v)
+                elif not b.same_structure(lv, v):
+                    raise TypeError(
+                        "'%s' changes structure in an iteration of a tensor-dependent loop: "
+                        "%s before, %s after; a graph while_loop needs the same structure "
+                        "every iteration" % (name, b.structure_text(lv), b.structure_text(v)))
+                # Python numbers adopt the loop variable's dtype in the backend's while_loop.
+                res.append(v)
+            elif kind is _UNDEF:
+                if type(v) is Undefined:
+                    continue
+                if not _carries(b, v):
+                    self._loop_type_error(name, self.state[k], v)
+                # Defined by the body: start it as zeros of the body's dtype and shape.
+                self.init[k] = ("zeros", b.spec(_as_values(b, v)))
+                self.kinds[k] = _VAR
+                raise _Retry(self)
+            elif kind is _LIST:
+                orig = self.state[k]
+                if v is orig and len(v) == list_lens[k]:
+                    continue
+                if v is orig and len(v) > list_lens[k]:
+                    first = _as_values(b, v[list_lens[k]])
+                    self.init[k] = ("list", b.spec(first), list(v[:list_lens[k]]))
+                    self.kinds[k] = _VAR
+                    raise _Retry(self)
+                if v is orig:
+                    raise NotImplementedError(
+                        "list '%s' is shortened (pop) inside a tensor-dependent loop; only "
+                        "appending to a list is supported there" % name)
+                if b.is_list(v):  # an inner staged loop already lowered it
+                    self.init[k] = ("list", b.list_spec(v), list(orig))
+                    self.kinds[k] = _VAR
+                    raise _Retry(self)
+                if _carries(b, v):
+                    self.kinds[k] = _VAR
+                    raise _Retry(self)
+                self._loop_type_error(name, orig, v)
+            else:  # _CONST
+                if _same_python_value(v, self.state[k]):
+                    continue
+                if _carries(b, v) and _carries(b, self.state[k]):
+                    self.kinds[k] = _VAR
+                    raise _Retry(self)
+                self._loop_type_error(name, self.state[k], v)
+        return tuple(res)
+
+    def _lower_list(self, lst, appended):
+        """Lowers the LIST-kind state variable holding `lst` (appended to in a nested `if`)."""
+        b = self.backend
+        for k, kind in enumerate(self.kinds):
+            if kind is _LIST and self.state[k] is lst and appended:
+                self.init[k] = ("list", b.spec(_as_values(b, appended[0])), list(lst))
+                self.kinds[k] = _VAR
+                return True
+        return False
+
+    def _retry_dtype(self, e, init):
+        """A loop variable that started as a Python number (or as zeros we made up) and
+        whose dtype the body changes: retry it with the body's dtype."""
+        index = getattr(e, "index", None)
+        if type(index) is not int or not (0 <= index < len(self.leaf_owner)):
+            return False
+        k, j, adjustable = self.leaf_owner[index]
+        if not adjustable or (k, j) in self.dtypes:
+            return False
+        self.dtypes[(k, j)] = e.actual
+        return True
+
+    def _probe_python_numbers(self, body, init):
+        """After a failed trace: traces the body once more (into a throwaway graph) with the
+        loop variables that started as Python numbers left as Python numbers, and records the
+        dtypes the body gives them. Returns True if a retry with those dtypes may help."""
+        b = self.backend
+        weak = [(pos, k, j) for pos, (k, j, adjustable) in enumerate(self.leaf_owner)
+                if adjustable and (k, j) not in self.dtypes]
+        if not weak:
+            return False
+        full = self._expand(init)
+        for _, k, _ in weak:
+            if k not in self.init:
+                full[k] = self.state[k]
+        try:
+            out = b.trace_only(lambda: body(*full))
+        except Exception:  # noqa: BLE001 - the probe is best effort; the caller re-raises
+            return False
+        changed = False
+        for _, k, j in weak:
+            try:
+                before = b.dtype(b.flatten(init[self.var_pos.index(k)])[j])
+                leaf = b.flatten(out[k])[j]
+                after = b.dtype(leaf) if b.is_value(leaf) else None
+            except Exception:  # noqa: BLE001
+                continue
+            if after is not None and after != before:
+                self.dtypes[(k, j)] = after
+                changed = True
+        return changed
+
+    def _loop_type_error(self, name, before, after):
+        b = self.backend
+        raise TypeError(
+            "'%s' is %s before an iteration of a tensor-dependent loop but %s after it; "
+            "a graph while_loop can only carry tensors (or nested structures of tensors) "
+            "whose dtype and structure stay the same" % (name, _describe(b, before),
+                                                         _describe(b, after)))

@@ -1,0 +1,255 @@
+"""The one table that decides, per value type, whether control flow runs in Python or is staged.
+
+Every helper in `autograph.operators` asks this module one question about its condition or
+iterable: "which `Backend` stages you, if any?". The answer is cached per Python type, so the
+hot Python path costs one dict lookup (`_TABLE.get(type(x))` returning `None`).
+
+A `Backend` knows how one array library builds `cond` and `while_loop` and a handful of
+primitives (constants, zeros, casts, first-dimension indexing, growable lists). The generic
+staging logic (undefined variables, early-return values, dtype retries, list lowering, loop
+switching) lives in `control_flow.py` and is written once against this interface. Our graph
+runtime is the first entry of the table; another library (JAX tracers are planned) plugs in
+with `register_backend(MyBackend())` without touching the converters.
+"""
+
+import numpy as np
+
+__all__ = ["Backend", "register_backend", "unregister_backend", "backends", "backend_for",
+           "lookup"]
+
+
+class Backend:
+    """How one array library stages control flow. Subclasses override every method.
+
+    `claims(cls)` classifies a Python type once: True (every instance is staged by this
+    backend), False (never), or None (ask `is_staged(value)` per value).
+    """
+
+    name = "abstract"
+    # Exception types raised by `while_loop` when a loop variable changes dtype; they carry
+    # `.index` (flat position), `.expected` and `.actual` dtypes. Used to retry a loop whose
+    # Python-number initial value had the wrong dtype.
+    loop_var_mismatch = ()
+    # Exception types raised by `cond` when the branches disagree.
+    branch_mismatch = ()
+
+    def claims(self, cls):
+        return False
+
+    def is_staged(self, value):
+        return True
+
+    # --- staging -----------------------------------------------------------------------------
+    def cond(self, pred, true_fn, false_fn, names):
+        raise NotImplementedError
+
+    def while_loop(self, test_fn, body_fn, loop_vars, names):
+        raise NotImplementedError
+
+    def trace_only(self, fn):
+        """Calls `fn()` recording its ops into a throwaway graph; returns its result. Used to
+        learn the dtypes a loop body produces, never to run anything."""
+        raise NotImplementedError
+
+    def building_graph(self):
+        """True while ops are being recorded into a graph (for the unrolled-loop warning)."""
+        return False
+
+    # --- values --------------------------------------------------------------------------------
+    def is_value(self, value):
+        """True for values this backend can carry through cond/while (tensors, tensor lists)."""
+        raise NotImplementedError
+
+    def to_value(self, value, dtype=None):
+        """Converts a Python number, numpy value or tensor to a tensor (optionally of dtype)."""
+        raise NotImplementedError
+
+    def dtype(self, value):
+        raise NotImplementedError
+
+    def spec(self, value):
+        """A hashable-free description (dtype, shape) of a tensor, enough for `zeros`."""
+        raise NotImplementedError
+
+    def zeros(self, spec):
+        raise NotImplementedError
+
+    def flatten(self, structure):
+        raise NotImplementedError
+
+    def pack(self, structure, flat):
+        raise NotImplementedError
+
+    def same_structure(self, a, b):
+        return len(self.flatten(a)) == len(self.flatten(b))
+
+    def structure_text(self, value):
+        return type(value).__name__
+
+    # --- ops used by the generic staging logic ---------------------------------------------------
+    def logical_and(self, a, b):
+        raise NotImplementedError
+
+    def logical_not(self, a):
+        raise NotImplementedError
+
+    def length(self, x):
+        """Size of the first dimension: a Python int when static, else a scalar tensor."""
+        raise NotImplementedError
+
+    def item(self, x, i):
+        """Row `i` (a scalar tensor) of `x` along its first dimension."""
+        raise NotImplementedError
+
+    def stack(self, values):
+        raise NotImplementedError
+
+    def assert_(self, cond, message, data):
+        raise NotImplementedError
+
+    # --- growable lists (lowering of Python lists appended inside a staged loop) -----------------
+    def is_list(self, value):
+        return False
+
+    def new_list(self, spec, items):
+        raise NotImplementedError
+
+    def list_spec(self, lst):
+        """The element spec of a backend list (for `new_list`)."""
+        raise NotImplementedError
+
+    def list_append(self, lst, value):
+        raise NotImplementedError
+
+    def list_pop(self, lst):
+        raise NotImplementedError
+
+    def list_length(self, lst):
+        raise NotImplementedError
+
+    def list_item(self, lst, i):
+        raise NotImplementedError
+
+    def list_stack(self, lst):
+        raise NotImplementedError
+
+    # --- builtins ------------------------------------------------------------------------------
+    def abs(self, x):
+        raise NotImplementedError
+
+    def minimum(self, a, b):
+        raise NotImplementedError
+
+    def maximum(self, a, b):
+        raise NotImplementedError
+
+    def reduce_min(self, x):
+        raise NotImplementedError
+
+    def reduce_max(self, x):
+        raise NotImplementedError
+
+    def cast(self, x, kind):
+        """kind is the Python builtin `int`, `float` or `bool`, or a dtype of this backend."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return "<%s backend>" % self.name
+
+
+class _PerValue:
+    """Table entry for a type whose instances must be asked one by one."""
+
+    __slots__ = ("backend",)
+
+    def __init__(self, backend):
+        self.backend = backend
+
+
+# Marker for the lazy sequences of py_builtins (a staged range/enumerate/zip): they carry their
+# backend in `.backend`.
+LAZY = object()
+
+_BACKENDS = []
+_NOT_STAGED = (bool, int, float, complex, str, bytes, type(None), list, tuple, dict, set,
+               frozenset, range, slice, type(Ellipsis), np.ndarray, np.bool_, np.int8,
+               np.int16, np.int32, np.int64, np.uint8, np.float16, np.float32, np.float64)
+_TABLE = dict.fromkeys(_NOT_STAGED)
+
+
+def register_backend(backend, first=False):
+    """Adds a staging backend to the table (after the runtime graph backend unless `first`)."""
+    if first:
+        _BACKENDS.insert(0, backend)
+    else:
+        _BACKENDS.append(backend)
+    # Re-classify types seen so far (only non-builtin ones can change).
+    for cls in list(_TABLE):
+        if cls not in _NOT_STAGED and _TABLE[cls] is not LAZY:
+            del _TABLE[cls]
+
+
+def unregister_backend(backend):
+    """Removes a backend added with `register_backend`."""
+    _BACKENDS.remove(backend)
+    for cls in list(_TABLE):
+        if cls not in _NOT_STAGED and _TABLE[cls] is not LAZY:
+            del _TABLE[cls]
+
+
+def backends():
+    return tuple(_BACKENDS)
+
+
+def _classify(cls):
+    entry = None
+    for backend in _BACKENDS:
+        claim = backend.claims(cls)
+        if claim:
+            entry = backend
+            break
+        if claim is None:
+            entry = _PerValue(backend)
+            break
+    _TABLE[cls] = entry
+    return entry
+
+
+_UNSEEN = object()
+
+
+def lookup(value, entry=_UNSEEN):
+    """Slow path of `backend_for`: resolves an unseen type or a per-value entry."""
+    if entry is _UNSEEN:
+        entry = _TABLE.get(type(value), _UNSEEN)
+        if entry is _UNSEEN:
+            entry = _classify(type(value))
+    if entry is None or isinstance(entry, Backend):
+        return entry
+    if entry is LAZY:
+        return value.backend
+    backend = entry.backend
+    return backend if backend.is_staged(value) else None
+
+
+def backend_for(value):
+    """The backend that stages `value`, or None when Python handles it."""
+    entry = _TABLE.get(type(value), _UNSEEN)
+    if entry is None:
+        return None
+    return lookup(value, entry)
+
+
+def mark_lazy(cls):
+    """Registers a lazy staged sequence class (instances carry `.backend`)."""
+    _TABLE[cls] = LAZY
+    return cls
+
+
+def _install_default():
+    from autograph.operators.runtime_backend import RuntimeBackend
+
+    _BACKENDS.insert(0, RuntimeBackend())
+
+
+_install_default()

@@ -1,0 +1,162 @@
+"""Overloads of Python builtins that `converted_call` dispatches to.
+
+Each overload behaves exactly like the builtin on Python values and eager tensors, and builds
+tensor ops when a graph tensor is involved:
+
+    range(n)        lazy `StagedRange` (a `for` over it is a while_loop, nothing materialised)
+    enumerate(t)    lazy `StagedEnumerate`;   zip(a, b)  lazy `StagedZip`
+    len(t)          size of the first dimension (static int when known)
+    abs/min/max     abs / minimum / maximum ops; min(t), max(t) of one tensor reduce over it
+    int/float       cast to int32 / float32
+
+`print`, `isinstance` and every other builtin are called as they are.
+"""
+
+import builtins
+
+from autograph.operators import dispatch, sequences
+
+__all__ = ["range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_", "float_",
+           "BUILTIN_OVERLOADS"]
+
+_TABLE = dispatch._TABLE
+_UNSEEN = dispatch._UNSEEN
+_lookup = dispatch.lookup
+
+_range, _len, _enumerate, _zip = builtins.range, builtins.len, builtins.enumerate, builtins.zip
+_abs, _min, _max, _int, _float = builtins.abs, builtins.min, builtins.max, builtins.int, \
+    builtins.float
+
+
+def _staged(value):
+    entry = _TABLE.get(type(value), _UNSEEN)
+    if entry is None:
+        return None
+    return _lookup(value, entry)
+
+
+def _any_staged(args):
+    for a in args:
+        if type(a) is not int:
+            b = _staged(a)
+            if b is not None:
+                return b
+    return None
+
+
+def range_(*args):
+    """`range(...)`; with a graph tensor argument, a lazy `StagedRange`."""
+    backend = _any_staged(args)
+    if backend is None:
+        return _range(*args)
+    n = _len(args)
+    if n == 1:
+        start, stop, step = 0, args[0], 1
+    elif n == 2:
+        (start, stop), step = args, 1
+    elif n == 3:
+        start, stop, step = args
+    else:
+        raise TypeError("range expected at most 3 arguments, got %d" % n)
+    return sequences.StagedRange(backend, start, stop, step)
+
+
+def len_(x):
+    """`len(x)`; the first dimension of a graph tensor (an int when static)."""
+    entry = _TABLE.get(type(x), _UNSEEN)
+    if entry is None:
+        return _len(x)
+    backend = _lookup(x, entry)
+    if backend is not None:
+        if isinstance(x, sequences._Sequence):
+            return x.length()
+        if backend.is_list(x):
+            return backend.list_length(x)
+        return backend.length(x)
+    for b in dispatch._BACKENDS:
+        if b.is_list(x):  # an eager TensorArray: its size as a Python int
+            return _int(b.list_length(x))
+    return _len(x)
+
+
+def enumerate_(iterable, start=0):
+    """`enumerate(iterable, start)`; over a graph tensor, a lazy `StagedEnumerate`."""
+    backend = _staged(iterable)
+    if backend is None:
+        return _enumerate(iterable, start)
+    return sequences.StagedEnumerate(backend, sequences.as_sequence(backend, iterable), start)
+
+
+def zip_(*iterables, **kwargs):
+    """`zip(...)`; if any iterable is a graph tensor, a lazy `StagedZip`."""
+    backend = None
+    for it in iterables:
+        backend = _staged(it)
+        if backend is not None:
+            break
+    if backend is None:
+        return _zip(*iterables, **kwargs)
+    if kwargs:
+        raise NotImplementedError("zip(..., strict=) over graph tensors is not supported")
+    return sequences.StagedZip(backend, [sequences.as_sequence(backend, it)
+                                         for it in iterables])
+
+
+def abs_(x):
+    """`abs(x)`; an abs op on a graph tensor."""
+    backend = _staged(x)
+    if backend is None:
+        return _abs(x)
+    return backend.abs(x)
+
+
+def _minmax(builtin, pairwise, reduce, args, kwargs):
+    backend = _any_staged(args)
+    if backend is None:
+        return builtin(*args, **kwargs)
+    if kwargs:
+        raise NotImplementedError("%s() with key= or default= over graph tensors is not "
+                                  "supported" % builtin.__name__)
+    if _len(args) == 1:
+        return reduce(backend, args[0])
+    result = args[0]
+    for a in args[1:]:
+        result = pairwise(backend, result, a)
+    return result
+
+
+def min_(*args, **kwargs):
+    """`min(...)`; with graph tensors, minimum ops (one tensor: its smallest element)."""
+    return _minmax(_min, lambda b, x, y: b.minimum(x, y), lambda b, x: b.reduce_min(x),
+                   args, kwargs)
+
+
+def max_(*args, **kwargs):
+    """`max(...)`; with graph tensors, maximum ops (one tensor: its largest element)."""
+    return _minmax(_max, lambda b, x, y: b.maximum(x, y), lambda b, x: b.reduce_max(x),
+                   args, kwargs)
+
+
+def int_(x=0, *args, **kwargs):
+    """`int(x)`; a cast to int32 for a graph tensor."""
+    if args or kwargs:
+        return _int(x, *args, **kwargs)
+    backend = _staged(x)
+    if backend is None:
+        return _int(x)
+    return backend.cast(x, int)
+
+
+def float_(x=0.0):
+    """`float(x)`; a cast to float32 for a graph tensor."""
+    backend = _staged(x)
+    if backend is None:
+        return _float(x)
+    return backend.cast(x, float)
+
+
+# id(builtin) -> overload. Builtins live for the whole process, so their ids are stable.
+BUILTIN_OVERLOADS = {
+    id(_range): range_, id(_len): len_, id(_enumerate): enumerate_, id(_zip): zip_,
+    id(_abs): abs_, id(_min): min_, id(_max): max_, id(_int): int_, id(_float): float_,
+}

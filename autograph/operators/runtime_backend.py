@@ -1,0 +1,232 @@
+"""The first entry of the dispatch table: our numpy graph runtime (`autograph.runtime`).
+
+Graph tensors (`type(x) is Tensor`, i.e. `tensor.is_symbolic`) are staged; eager tensors run
+as Python. A `TensorArray` is staged when its flow is a graph tensor, a `Variable` while a graph
+is being built. The runtime is imported on first use, so `autograph.operators` imports
+without it.
+"""
+
+import numpy as np
+
+from autograph.operators.dispatch import Backend
+
+__all__ = ["RuntimeBackend"]
+
+
+class _Spec:
+    """dtype and static shape of a tensor: enough to make zeros like it."""
+
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, dtype, shape):
+        self.dtype, self.shape = dtype, shape
+
+    def __repr__(self):
+        return "_Spec(%s, %s)" % (self.dtype, self.shape)
+
+
+class RuntimeBackend(Backend):
+    name = "autograph.runtime"
+
+    def __init__(self):
+        self._loaded = False
+        self._ok = False
+
+    def _load(self):
+        if self._loaded:
+            return self._ok
+        self._loaded = True
+        try:
+            from autograph.runtime import context, control_flow, dtypes, errors, nest
+            from autograph.runtime.ops import (array_ops, core_ops, logging_ops, math_ops,
+                                               reduction_ops)
+            from autograph.runtime.graph import Graph
+            from autograph.runtime.tensor import EagerTensor, Tensor
+            from autograph.runtime.tensor_array import TensorArray
+            from autograph.runtime.variables import Variable
+        except ImportError:
+            return False
+        self.ctx, self.cf, self.nest, self.dtypes = context.ctx, control_flow, nest, dtypes
+        self.context, self.Graph = context, Graph
+        self.core, self.logging_ops, self.math = core_ops, logging_ops, math_ops
+        self.array, self.reduction = array_ops, reduction_ops
+        self.Tensor, self.EagerTensor = Tensor, EagerTensor
+        self.TensorArray, self.Variable = TensorArray, Variable
+        self._mismatch = (errors.LoopVarMismatchError,)
+        self._branch_mismatch = (errors.BranchMismatchError,)
+        self._ok = True
+        return True
+
+    @property
+    def loop_var_mismatch(self):
+        return self._mismatch if self._load() else ()
+
+    @property
+    def branch_mismatch(self):
+        return self._branch_mismatch if self._load() else ()
+
+    # --- dispatch ------------------------------------------------------------------------------
+    def claims(self, cls):
+        if not self._load():
+            return False
+        if issubclass(cls, self.EagerTensor):
+            return False
+        if issubclass(cls, self.Tensor):
+            return True
+        if issubclass(cls, (self.TensorArray, self.Variable)):
+            return None
+        return False
+
+    def is_staged(self, value):
+        if isinstance(value, self.TensorArray):
+            return type(value.flow) is self.Tensor
+        if isinstance(value, self.Variable):
+            return self.ctx.graph is not None
+        return type(value) is self.Tensor
+
+    def trace_only(self, fn):
+        graph = self.ctx.graph
+        with self.context.graph_scope(self.Graph(outer=graph, name="autograph_probe")):
+            return fn()
+
+    def building_graph(self):
+        return self._load() and self.ctx.graph is not None
+
+    # --- staging -------------------------------------------------------------------------------
+    def cond(self, pred, true_fn, false_fn, names):
+        return self.cf.cond(pred, true_fn, false_fn, names=names)
+
+    def while_loop(self, test_fn, body_fn, loop_vars, names):
+        return self.cf.while_loop(test_fn, body_fn, loop_vars, names=names, relax_shapes=True)
+
+    # --- values ----------------------------------------------------------------------------------
+    def is_value(self, value):
+        return isinstance(value, (self.Tensor, self.TensorArray))
+
+    def to_value(self, value, dtype=None):
+        if isinstance(value, self.Tensor):
+            if dtype is not None and value.dtype is not dtype:
+                return self.math.cast(value, dtype)
+            return value
+        return self.core.convert_to_tensor(value, dtype)
+
+    def dtype(self, value):
+        if isinstance(value, self.Variable):
+            return value.dtype
+        return self.to_value(value).dtype
+
+    def spec(self, value):
+        flat = self.nest.flatten(value, expand_composites=False)
+        specs = []
+        for t in flat:
+            if isinstance(t, self.TensorArray):
+                raise TypeError("cannot make a zero value for a TensorArray")
+            t = self.to_value(t)
+            specs.append(_Spec(t.dtype, t.shape))
+        return self.nest.pack_sequence_as(value, specs, expand_composites=False)
+
+    def zeros(self, spec):
+        flat = self.nest.flatten(spec, expand_composites=False)
+        out = []
+        for s in flat:
+            dims = s.shape.dims if s.shape.rank is not None else ()
+            shape = tuple(0 if d is None else d for d in dims)
+            out.append(self.core.constant(np.zeros(shape, s.dtype.np_dtype)))
+        return self.nest.pack_sequence_as(spec, out, expand_composites=False)
+
+    def flatten(self, structure):
+        return self.nest.flatten(structure)
+
+    def pack(self, structure, flat):
+        return self.nest.pack_sequence_as(structure, flat)
+
+    def same_structure(self, a, b):
+        return self.nest.same_structure(a, b)
+
+    def structure_text(self, value):
+        return self.nest.structure_text(value)
+
+    # --- ops ---------------------------------------------------------------------------------------
+    def logical_and(self, a, b):
+        return self.math.logical_and(a, b)
+
+    def logical_not(self, a):
+        return self.math.logical_not(a)
+
+    def _read(self, x):
+        return x._ag_read() if isinstance(x, self.Variable) else x
+
+    def length(self, x):
+        x = self.to_value(self._read(x))
+        shape = x.shape
+        if shape.rank == 0:
+            raise TypeError("cannot iterate over a scalar tensor (shape ())")
+        if shape.rank is not None and shape.dims[0] is not None:
+            return shape.dims[0]
+        return self.array.shape(x)[0]
+
+    def item(self, x, i):
+        return self.array.gather(self._read(x), i)
+
+    def stack(self, values):
+        return self.array.stack(list(values))
+
+    def range_(self, n, dtype=None):
+        return self.array.range(0, n, dtype=dtype)
+
+    def assert_(self, cond, message, data):
+        return self.logging_ops.assert_(cond, list(data), message)
+
+    # --- lists -------------------------------------------------------------------------------------
+    def is_list(self, value):
+        return self._load() and isinstance(value, self.TensorArray)
+
+    def new_list(self, spec, items):
+        ta = self.TensorArray(spec.dtype, size=0, dynamic_size=True, element_shape=spec.shape)
+        for i, x in enumerate(items):
+            ta = ta.write(i, x)
+        return ta
+
+    def list_spec(self, lst):
+        return _Spec(lst.dtype, lst.element_shape)
+
+    def list_append(self, lst, value):
+        return lst.write(lst.size(), value)
+
+    def list_pop(self, lst):
+        raise NotImplementedError(
+            "pop() from a list that became a TensorArray inside a tensor loop is not "
+            "supported; keep the list in Python or index it instead")
+
+    def list_length(self, lst):
+        return lst.size()
+
+    def list_item(self, lst, i):
+        return lst.read(i)
+
+    def list_stack(self, lst):
+        return lst.stack()
+
+    # --- builtins ----------------------------------------------------------------------------------
+    def abs(self, x):
+        return self.math.abs(self._read(x))
+
+    def minimum(self, a, b):
+        return self.math.minimum(self._read(a), self._read(b))
+
+    def maximum(self, a, b):
+        return self.math.maximum(self._read(a), self._read(b))
+
+    def reduce_min(self, x):
+        return self.reduction.reduce_min(self._read(x))
+
+    def reduce_max(self, x):
+        return self.reduction.reduce_max(self._read(x))
+
+    def cast(self, x, kind):
+        d = self.dtypes
+        dtype = {int: d.int32, float: d.float32, bool: d.bool_}.get(kind, kind)
+        x = self._read(x)
+        if isinstance(x, self.Tensor) and x.dtype is dtype:
+            return x
+        return self.math.cast(x, dtype)

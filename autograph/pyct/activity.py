@@ -1,0 +1,377 @@
+"""Activity analysis: which names each block of code reads, modifies and creates.
+
+Annotates (never rewrites):
+  - every statement with `'activity'`: the `Names` its own CFG node reads and writes (for a
+    compound statement, only its header: the `if` test, the `with` items, ...);
+  - `If`/`While`/`For`/`With`/`Try` with `Static.BODY_SCOPE` / `ORELSE_SCOPE` / `COND_SCOPE` /
+    `ITERATE_SCOPE`: a `Scope` with `read`, `modified`, `created` (names bound for the first
+    time in the function, in source order) and the composite names (`a.b`, `a[0]`) involved;
+  - every function with `Static.SCOPE`: a `FunctionScope` (params, locals, globals, nonlocals,
+    free variables).
+Only simple names are ever "modified" for the purposes of state; `self.x = 1` modifies the
+composite `self.x` and reads `self`.
+
+Nested functions and lambdas count as reading their free variables where they are defined, and
+a nested function that assigns a `nonlocal` name counts as modifying it.
+"""
+import gast
+
+from autograph.pyct import anno
+from autograph.pyct import qual_names
+
+_NAME = gast.Name
+_LOAD = gast.Load
+_STORE = gast.Store
+_DEL = gast.Del
+_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
+ACTIVITY = 'activity'
+TARGET_ACTIVITY = 'target_activity'
+EXTRA_ACTIVITY = 'extra_activity'
+
+
+class Names:
+    """Names read and written by one CFG node (dicts used as ordered sets)."""
+
+    __slots__ = ('reads', 'writes', 'dels', 'creads', 'cwrites')
+
+    def __init__(self):
+        self.reads = {}
+        self.writes = {}
+        self.dels = {}
+        self.creads = {}
+        self.cwrites = {}
+
+
+class Scope:
+    """Activity of a block: `read`, `modified` and `created` simple names (ordered), plus the
+    composite names read (`composite_read`) and modified (`composite_modified`)."""
+
+    __slots__ = ('read', 'modified', 'created', 'composite_read', 'composite_modified')
+
+    def __init__(self):
+        self.read = {}
+        self.modified = {}
+        self.created = {}
+        self.composite_read = {}
+        self.composite_modified = {}
+
+    def merge(self, names):
+        self.read.update(names.reads)
+        self.modified.update(names.writes)
+        self.composite_read.update(names.creads)
+        self.composite_modified.update(names.cwrites)
+
+    def merge_scope(self, other):
+        self.read.update(other.read)
+        self.modified.update(other.modified)
+        self.created.update(other.created)
+        self.composite_read.update(other.composite_read)
+        self.composite_modified.update(other.composite_modified)
+
+    def __repr__(self):
+        return 'Scope(%s)' % format_scope(self)
+
+
+class FunctionScope:
+    """Names of one function: params, locals (assigned, not declared global/nonlocal),
+    globals/nonlocals (declared), free (read or written but bound outside), all reads."""
+
+    __slots__ = ('params', 'locals', 'globals', 'nonlocals', 'free', 'read', 'assigned_nonlocals')
+
+    def __init__(self):
+        self.params = {}
+        self.locals = {}
+        self.globals = {}
+        self.nonlocals = {}
+        self.free = {}
+        self.read = {}
+        self.assigned_nonlocals = {}
+
+
+def _fmt(names):
+    return '{' + ', '.join(names) + '}'
+
+
+def format_scope(scope):
+    read = list(scope.read) + list(scope.composite_read)
+    modified = list(scope.modified) + list(scope.composite_modified)
+    return 'read=%s modified=%s created=%s' % (_fmt(read), _fmt(modified), _fmt(scope.created))
+
+
+# --- expressions ----------------------------------------------------------------------------
+
+def scan(node, out):
+    """Adds the names that evaluating expression (or target) `node` reads/writes to `out`."""
+    t = type(node)
+    if t is _NAME:
+        c = type(node.ctx)
+        if c is _LOAD:
+            out.reads[node.id] = None
+        elif c is _DEL:
+            out.writes[node.id] = None
+            out.dels[node.id] = None
+        else:
+            out.writes[node.id] = None
+        return
+    if t is gast.Attribute or t is gast.Subscript:
+        q = qual_names.from_node(node)
+        if type(node.ctx) is _LOAD:
+            if q is not None:
+                out.creads[str(q)] = None
+        elif q is not None:
+            out.cwrites[str(q)] = None
+        scan(node.value, out)
+        if t is gast.Subscript:
+            scan(node.slice, out)
+        return
+    if t is gast.Lambda:
+        _scan_lambda(node, out)
+        return
+    if t in _COMPREHENSIONS:
+        _scan_comprehension(node, out)
+        return
+    if t is gast.Constant:
+        return
+    d = node.__dict__
+    for f in t._fields:
+        v = d.get(f)
+        if type(v) is list:
+            for x in v:
+                if isinstance(x, gast.AST):
+                    scan(x, out)
+        elif isinstance(v, gast.AST):
+            scan(v, out)
+
+
+def _params_of(args):
+    names = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    if args.vararg is not None:
+        names.append(args.vararg.id)
+    if args.kwarg is not None:
+        names.append(args.kwarg.id)
+    return names
+
+
+def _scan_lambda(node, out):
+    args = node.args
+    for d in args.defaults:
+        scan(d, out)
+    for d in args.kw_defaults:
+        if d is not None:
+            scan(d, out)
+    inner = Names()
+    scan(node.body, inner)
+    params = set(_params_of(args))
+    for n in inner.reads:
+        if n not in params:
+            out.reads[n] = None
+    for n in inner.creads:
+        out.creads[n] = None
+
+
+def _scan_comprehension(node, out):
+    gens = node.generators
+    scan(gens[0].iter, out)
+    inner = Names()
+    bound = set()
+    for i, g in enumerate(gens):
+        targets = Names()
+        scan(g.target, targets)
+        bound.update(targets.writes)
+        if i:
+            scan(g.iter, inner)
+        for cond in g.ifs:
+            scan(cond, inner)
+    if type(node) is gast.DictComp:
+        scan(node.key, inner)
+        scan(node.value, inner)
+    else:
+        scan(node.elt, inner)
+    for n in inner.reads:
+        if n not in bound:
+            out.reads[n] = None
+    for n in inner.writes:      # := inside a comprehension binds in the enclosing function
+        if n not in bound:
+            out.writes[n] = None
+    out.creads.update(inner.creads)
+
+
+# --- statements -----------------------------------------------------------------------------
+
+def _header(node, fields):
+    out = Names()
+    d = node.__dict__
+    for f in fields:
+        v = d.get(f)
+        if type(v) is list:
+            for x in v:
+                if isinstance(x, gast.AST):
+                    scan(x, out)
+        elif isinstance(v, gast.AST):
+            scan(v, out)
+    return out
+
+
+class _Analyzer:
+    """Walks one function's statements in source order, annotating as it goes."""
+
+    def __init__(self, fscope):
+        self.fscope = fscope
+        self.bound = dict(fscope.params)
+
+    def block(self, stmts):
+        scope = Scope()
+        for s in stmts:
+            self.statement(s, scope)
+        return scope
+
+    def _bind(self, names, scope):
+        for n in names.writes:
+            if n not in self.bound:
+                self.bound[n] = None
+                scope.created[n] = None
+
+    def _simple(self, node, names, scope):
+        anno.setanno(node, ACTIVITY, names)
+        scope.merge(names)
+        self._bind(names, scope)
+
+    def statement(self, node, scope):
+        t = type(node)
+        if t is gast.If:
+            cond = _header(node, ('test',))
+            self._simple(node, cond, scope)
+            anno.setanno(node, anno.Static.COND_SCOPE, _scope_of(cond))
+            self._blocks(node, scope, ('body', 'orelse'))
+        elif t is gast.While:
+            cond = _header(node, ('test',))
+            self._simple(node, cond, scope)
+            anno.setanno(node, anno.Static.COND_SCOPE, _scope_of(cond))
+            self._blocks(node, scope, ('body', 'orelse'))
+        elif t is gast.For:
+            it = _header(node, ('iter',))
+            self._simple(node, it, scope)
+            anno.setanno(node, anno.Static.ITERATE_SCOPE, _scope_of(it))
+            extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
+            if extra is not None:   # a loop's extra test (see break_statements) is read
+                names = Names()     # at its head, before each iteration
+                scan(extra, names)
+                anno.setanno(node, EXTRA_ACTIVITY, names)
+                scope.merge(names)
+            target = _header(node, ('target',))
+            anno.setanno(node, TARGET_ACTIVITY, target)
+            scope.merge(target)
+            self._bind(target, scope)
+            self._blocks(node, scope, ('body', 'orelse'))
+        elif t is gast.With:
+            self._simple(node, _header(node, ('items',)), scope)
+            self._blocks(node, scope, ('body',))
+        elif t is gast.Try or t is getattr(gast, 'TryStar', None):
+            anno.setanno(node, ACTIVITY, Names())
+            body = self.block(node.body)
+            anno.setanno(node, anno.Static.BODY_SCOPE, body)
+            scope.merge_scope(body)
+            for h in node.handlers:
+                hn = _header(h, ('type', 'name'))
+                self._simple(h, hn, scope)
+                hb = self.block(h.body)
+                anno.setanno(h, anno.Static.BODY_SCOPE, hb)
+                scope.merge_scope(hb)
+            for f in ('orelse', 'finalbody'):
+                sub = self.block(getattr(node, f))
+                anno.setanno(node, anno.Static.ORELSE_SCOPE if f == 'orelse' else 'final_scope',
+                             sub)
+                scope.merge_scope(sub)
+        elif t is gast.FunctionDef or t is gast.AsyncFunctionDef:
+            inner = analyze_function(node)
+            names = _header(node, ('decorator_list',))
+            args = node.args
+            for d in args.defaults + [k for k in args.kw_defaults if k is not None]:
+                scan(d, names)
+            names.reads.update(inner.free)
+            names.writes[node.name] = None
+            names.writes.update(inner.assigned_nonlocals)
+            self._simple(node, names, scope)
+        elif t is gast.ClassDef:
+            names = _header(node, ('bases', 'keywords', 'decorator_list'))
+            for n in gast.walk(node):
+                if type(n) is _NAME and type(n.ctx) is _LOAD:
+                    names.reads[n.id] = None
+            names.writes[node.name] = None
+            self._simple(node, names, scope)
+        elif t is gast.Import or t is gast.ImportFrom:
+            names = Names()
+            for a in node.names:
+                names.writes[a.asname or a.name.split('.')[0]] = None
+            self._simple(node, names, scope)
+        elif t is gast.Global:
+            self.fscope.globals.update(dict.fromkeys(node.names))
+            self._simple(node, Names(), scope)
+        elif t is gast.Nonlocal:
+            self.fscope.nonlocals.update(dict.fromkeys(node.names))
+            self._simple(node, Names(), scope)
+        elif t is gast.AnnAssign:
+            fields = ('target', 'value') if node.value is not None else ()
+            self._simple(node, _header(node, fields), scope)
+        elif t is gast.AugAssign:
+            names = _header(node, ('target', 'value'))
+            if type(node.target) is _NAME:
+                names.reads[node.target.id] = None
+            self._simple(node, names, scope)
+        else:
+            # Simple statements (and constructs the CFG treats as opaque, e.g. match).
+            self._simple(node, _header(node, t._fields), scope)
+
+    def _blocks(self, node, scope, fields):
+        for f in fields:
+            sub = self.block(getattr(node, f))
+            anno.setanno(node, anno.Static.BODY_SCOPE if f == 'body' else anno.Static.ORELSE_SCOPE,
+                         sub)
+            scope.merge_scope(sub)
+
+
+def _scope_of(names):
+    s = Scope()
+    s.merge(names)
+    return s
+
+
+def analyze_function(node):
+    """Annotates a FunctionDef (or Lambda) and everything inside; returns its FunctionScope."""
+    fscope = FunctionScope()
+    fscope.params = dict.fromkeys(_params_of(node.args))
+    if type(node) is gast.Lambda:
+        names = Names()
+        scan(node.body, names)
+        body = _scope_of(names)
+    else:
+        body = _Analyzer(fscope).block(node.body)
+        anno.setanno(node, anno.Static.BODY_SCOPE, body)
+    declared = set(fscope.globals) | set(fscope.nonlocals)
+    for n in body.modified:
+        if n not in declared and n not in fscope.params:
+            fscope.locals[n] = None
+    fscope.read = dict(body.read)
+    for n in body.read:
+        if n not in fscope.locals and n not in fscope.params and n not in fscope.globals:
+            fscope.free[n] = None
+    for n in fscope.nonlocals:
+        fscope.free[n] = None
+        if n in body.modified:
+            fscope.assigned_nonlocals[n] = None
+    anno.setanno(node, anno.Static.SCOPE, fscope)
+    return fscope
+
+
+def dump(node):
+    """One line per annotated block of `node`'s function: 'line kind.block: read=... ...'."""
+    out = []
+    for n in gast.walk(node):
+        for key, label in ((anno.Static.COND_SCOPE, 'cond'), (anno.Static.ITERATE_SCOPE, 'iter'),
+                           (anno.Static.BODY_SCOPE, 'body'), (anno.Static.ORELSE_SCOPE, 'orelse')):
+            s = anno.getanno(n, key, None)
+            if s is not None and (key != anno.Static.ORELSE_SCOPE or getattr(n, 'orelse', None)):
+                out.append((getattr(n, 'lineno', 0), '%s %s.%s: %s' % (
+                    getattr(n, 'lineno', '?'), type(n).__name__, label, format_scope(s))))
+    out.sort(key=lambda x: x[0])
+    return '\n'.join(line for _, line in out)

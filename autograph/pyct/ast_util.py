@@ -1,0 +1,136 @@
+"""Small helpers over gast nodes: building, copying, contexts and locations."""
+import gast
+
+_LOC = ('lineno', 'col_offset', 'end_lineno', 'end_col_offset')
+_LOAD = gast.Load
+_STORE = gast.Store
+
+
+def name(id_, ctx=None):
+    """A gast.Name (Load by default)."""
+    return gast.Name(id=id_, ctx=ctx if ctx is not None else _LOAD(), annotation=None,
+                     type_comment=None)
+
+
+def param(id_):
+    return gast.Name(id=id_, ctx=gast.Param(), annotation=None, type_comment=None)
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def tuple_of(elts, ctx=None):
+    return gast.Tuple(elts=list(elts), ctx=ctx if ctx is not None else _LOAD())
+
+
+def names_tuple(names, ctx=None):
+    """(a, b) as a Tuple of Names."""
+    return tuple_of([name(n, ctx() if ctx else None) for n in names], ctx() if ctx else None)
+
+
+def strings_tuple(names):
+    """('a', 'b') as a Tuple of string constants."""
+    return tuple_of([const(n) for n in names])
+
+
+def targets_for(names):
+    """The assignment target for a list of names: `a` or `a, b`."""
+    if len(names) == 1:
+        return name(names[0], _STORE())
+    return tuple_of([name(n, _STORE()) for n in names], _STORE())
+
+
+def value_for(names):
+    """The value expression for a list of names: `a` or `(a, b)`."""
+    if len(names) == 1:
+        return name(names[0])
+    return names_tuple(names)
+
+
+def copy_clean(node, keep_locations=False):
+    """A deep copy of a gast tree without annotations (and without locations by default)."""
+    if type(node) is list:
+        return [copy_clean(n, keep_locations) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    cls = type(node)
+    new = cls.__new__(cls)
+    d = new.__dict__
+    for f in cls._fields:
+        v = getattr(node, f, None)
+        if type(v) is list:
+            d[f] = [copy_clean(x, keep_locations) if isinstance(x, gast.AST) else x for x in v]
+        elif isinstance(v, gast.AST):
+            d[f] = copy_clean(v, keep_locations)
+        else:
+            d[f] = v
+    if keep_locations:
+        src = node.__dict__
+        for a in _LOC:
+            if a in src:
+                d[a] = src[a]
+    return new
+
+
+def set_ctx(node, ctx_cls):
+    """Sets the context of an assignable expression (Name, Tuple, List, Starred, ...)."""
+    t = type(node)
+    if t is gast.Name or t is gast.Attribute or t is gast.Subscript:
+        node.ctx = ctx_cls()
+    elif t is gast.Tuple or t is gast.List:
+        node.ctx = ctx_cls()
+        for e in node.elts:
+            set_ctx(e, ctx_cls)
+    elif t is gast.Starred:
+        node.ctx = ctx_cls()
+        set_ctx(node.value, ctx_cls)
+
+
+def copy_location(to_node, from_node):
+    d = to_node.__dict__
+    s = from_node.__dict__
+    for a in _LOC:
+        if a in s:
+            d[a] = s[a]
+    return to_node
+
+
+def fill_locations(nodes, from_node):
+    """Gives every node that lacks a location the location of `from_node`.
+
+    Descends only through nodes that lack a location themselves: a located node is original
+    user code (or was filled before) and keeps its own positions.
+    """
+    s = from_node.__dict__
+    if 'lineno' not in s:
+        return
+    loc = [(a, s[a]) for a in _LOC if a in s]
+    stack = list(nodes) if type(nodes) is list else [nodes]
+    while stack:
+        n = stack.pop()
+        if type(n) is list:
+            stack.extend(n)
+            continue
+        if not isinstance(n, gast.AST):
+            continue
+        d = n.__dict__
+        if 'lineno' in d:
+            continue
+        if n._attributes:
+            for a, v in loc:
+                d[a] = v
+        for f in n._fields:
+            v = d.get(f)
+            if type(v) is list:
+                stack.extend(v)
+            elif isinstance(v, gast.AST):
+                stack.append(v)
+
+
+def strip_locations(node):
+    for n in gast.walk(node):
+        d = n.__dict__
+        for a in _LOC:
+            d.pop(a, None)
+    return node

@@ -1,0 +1,224 @@
+"""Lowering of jumps (break, continue, return) into assignments plus structure.
+
+A converted loop or branch body is a function, so a jump inside it cannot leave the enclosing
+statement directly. `JumpLowering` rewrites one statement list so that it contains no jump of
+one kind, keeping the code recognisable:
+
+  - if one branch of an `if` always jumps, the statements after the `if` move into the other
+    branch (a guard clause becomes an if/else, an early return an if/else chain);
+  - otherwise the jump sets a boolean flag, and what follows is guarded by `if not flag:`;
+  - a flag is only introduced when some guard or loop test needs it.
+
+Subclasses say what the jump becomes (`replacement`) and what happens to a loop that contains
+one (`on_loop`, used by return statements).
+"""
+import gast
+
+from autograph.pyct import anno
+from autograph.pyct import ast_util
+
+NEVER, MAYBE, ALWAYS = 0, 1, 2
+
+_LOOPS = (gast.While, gast.For)
+_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda)
+_TRY = (gast.Try,) + ((gast.TryStar,) if hasattr(gast, 'TryStar') else ())
+
+
+def not_(expr):
+    return gast.UnaryOp(op=gast.Not(), operand=expr)
+
+
+def and_(*exprs):
+    exprs = [e for e in exprs if e is not None]
+    if len(exprs) == 1:
+        return exprs[0]
+    return gast.BoolOp(op=gast.And(), values=list(exprs))
+
+
+FLAG = 'jump_flag'
+
+
+def assign(name, value):
+    return gast.Assign(targets=[ast_util.name(name, gast.Store())], value=value,
+                       type_comment=None)
+
+
+def set_flag(name):
+    """`name = True`, marked so that control_flow can drop it where the flag is dead."""
+    node = assign(name, ast_util.const(True))
+    anno.setanno(node, FLAG, True)
+    return node
+
+
+class JumpLowering:
+    """Removes jumps of type `jump` from statement lists (see module docstring).
+
+    Attributes:
+      jump: gast.Break, gast.Continue or gast.Return.
+      enter_loops: whether jumps inside nested loops are this lowering's (True for return).
+      flag: the name of the flag variable, or None while no flag is needed.
+    """
+
+    def __init__(self, jump, enter_loops):
+        self.jump = jump
+        self.enter_loops = enter_loops
+        self.flag = None
+        self._status = {}
+
+    # -- to override --
+
+    def replacement(self, node):
+        """The statements that replace jump `node`."""
+        raise NotImplementedError
+
+    def on_loop(self, loop):
+        """Called for a loop (whose body was lowered) that contains a jump."""
+
+    # -- analysis --
+
+    def status(self, s):
+        key = id(s)
+        st = self._status.get(key)
+        if st is None:
+            st = self._status[key] = self._compute(s)
+        return st
+
+    def _compute(self, s):
+        t = type(s)
+        if t is self.jump:
+            return ALWAYS
+        if t is gast.If:
+            b, o = self.block_status(s.body), self.block_status(s.orelse)
+            if b == ALWAYS and o == ALWAYS:
+                return ALWAYS
+            return MAYBE if (b or o) else NEVER
+        if t in _LOOPS:
+            if not self.enter_loops:
+                return NEVER
+            return MAYBE if (self.block_status(s.body) or self.block_status(s.orelse)) else NEVER
+        if t is gast.With:
+            return self.block_status(s.body)
+        if t in _TRY:
+            if self.block_status(s.finalbody) == ALWAYS:
+                return ALWAYS
+            body = self.block_status(s.body)
+            handlers = [self.block_status(h.body) for h in s.handlers]
+            if body == ALWAYS and all(h == ALWAYS for h in handlers):
+                return ALWAYS
+            if body or any(handlers) or self.block_status(s.orelse):
+                return MAYBE
+            return NEVER
+        return NEVER
+
+    def block_status(self, stmts):
+        result = NEVER
+        for s in stmts:
+            st = self.status(s)
+            if st == ALWAYS:
+                return ALWAYS
+            if st == MAYBE:
+                result = MAYBE
+        return result
+
+    def needs_flag(self, stmts):
+        """Whether lowering `stmts` needs a flag (a guard, or a loop that must stop)."""
+        for i, s in enumerate(stmts):
+            st = self.status(s)
+            if st == NEVER:
+                continue
+            t = type(s)
+            if t is self.jump:
+                return False
+            rest = stmts[i + 1:]
+            if t is gast.If:
+                b, o = self.block_status(s.body), self.block_status(s.orelse)
+                if b == ALWAYS and o != ALWAYS:
+                    return self.needs_flag(s.body) or self.needs_flag(s.orelse + rest)
+                if o == ALWAYS and b != ALWAYS:
+                    return self.needs_flag(s.body + rest) or self.needs_flag(s.orelse)
+                if self.needs_flag(s.body) or self.needs_flag(s.orelse):
+                    return True
+            elif t in _LOOPS:
+                return True
+            elif t is gast.With:
+                if self.needs_flag(s.body):
+                    return True
+            elif t in _TRY:
+                if any(self.needs_flag(b) for b in self._try_blocks(s)):
+                    return True
+            if st == ALWAYS or not rest:
+                return False
+            return True
+        return False
+
+    @staticmethod
+    def _try_blocks(s):
+        return [s.body, s.orelse, s.finalbody] + [h.body for h in s.handlers]
+
+    # -- rewriting --
+
+    def guard(self, stmts):
+        return gast.If(test=not_(ast_util.name(self.flag)), body=stmts, orelse=[])
+
+    def lower(self, stmts):
+        """Returns `stmts` without jumps (nested blocks are rewritten in place)."""
+        out = []
+        for i, s in enumerate(stmts):
+            st = self.status(s)
+            if st == NEVER:
+                out.append(s)
+                continue
+            t = type(s)
+            if t is self.jump:
+                new = self.replacement(s)
+                for n in new:
+                    ast_util.fill_locations(n, s)
+                out.extend(new)
+                return out
+            rest = stmts[i + 1:]
+            if t is gast.If:
+                b, o = self.block_status(s.body), self.block_status(s.orelse)
+                if b == ALWAYS and o != ALWAYS:
+                    out.append(self._if(s, self.lower(s.body), self.lower(s.orelse + rest)))
+                    return out
+                if o == ALWAYS and b != ALWAYS:
+                    out.append(self._if(s, self.lower(s.body + rest), self.lower(s.orelse)))
+                    return out
+                out.append(self._if(s, self.lower(s.body), self.lower(s.orelse)))
+            elif t in _LOOPS:
+                s.body = self.lower(s.body)
+                s.orelse = self.lower(s.orelse)
+                out.extend(self.on_loop(s) or [s])
+            elif t is gast.With:
+                s.body = self.lower(s.body)
+                out.append(s)
+            elif t in _TRY:
+                s.body = self.lower(s.body)
+                s.orelse = self.lower(s.orelse)
+                s.finalbody = self.lower(s.finalbody)
+                for h in s.handlers:
+                    h.body = self.lower(h.body)
+                out.append(s)
+            else:
+                out.append(s)
+            if st == ALWAYS or not rest:
+                return out
+            g = self.guard(self.lower(rest))
+            ast_util.fill_locations(g, rest[0])
+            out.append(g)
+            return out
+        return out
+
+    @staticmethod
+    def _if(s, body, orelse):
+        if not body:
+            if orelse:
+                s.test = not_(s.test)
+                ast_util.fill_locations(s.test, s)
+                body, orelse = orelse, []
+            else:
+                body = [gast.Pass()]
+                ast_util.fill_locations(body[0], s)
+        s.body = body
+        s.orelse = orelse
+        return s

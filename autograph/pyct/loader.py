@@ -1,0 +1,120 @@
+"""Compiles converted code into functions, without temporary files.
+
+The converted function is wrapped in a factory whose parameters are `ag__` and the original
+function's free variables:
+
+    def ag__factory(ag__, free_var_1, ...):
+        def ag__fn(x): ...          # the converted function
+        return ag__fn
+
+The module is compiled from the AST with the user's file name and the user's line number on
+every node, so tracebacks and error messages point at the user's code. The caller rebuilds the
+function with the original's globals and closure cells (`new_function`), so it shares state
+with the original exactly. The generated text is registered with `linecache` under a
+`<autograph ...>` name (`register_source`) for `to_code` and tools.
+"""
+import ast
+import itertools
+import linecache
+import threading
+import types
+
+import gast
+
+_FACTORY = 'ag__factory'
+_INNER = 'ag__fn'
+_counter = itertools.count()
+_lock = threading.Lock()
+
+
+def _params(names):
+    return ast.arguments(posonlyargs=[], args=[ast.arg(arg=n) for n in names], vararg=None,
+                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+
+
+def _strip_signature_values(fn):
+    """Defaults and annotations belong to the original function object, not to the code.
+
+    They would be evaluated in the factory (where the user's globals are not visible), so they
+    are replaced by None; `new_function` installs the original ones.
+    """
+    args = fn.args
+    args.defaults = [ast.Constant(value=None) for _ in args.defaults]
+    args.kw_defaults = [None if d is None else ast.Constant(value=None)
+                        for d in args.kw_defaults]
+    if hasattr(fn, 'returns'):
+        fn.returns = None
+    for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+        if a is not None:
+            a.annotation = None
+
+
+def compile_function(node, filename, free_vars):
+    """Compiles a converted gast FunctionDef or Lambda; returns its code object.
+
+    Args:
+      node: the converted gast node; every node carries the user's line numbers.
+      filename: the user's file name (becomes co_filename).
+      free_vars: names of the original function's free variables (closure cells).
+    """
+    converted = gast.gast_to_ast(node)
+    lineno = getattr(converted, 'lineno', 1)
+    col = getattr(converted, 'col_offset', 0)
+    if isinstance(converted, ast.Lambda):
+        _strip_signature_values(converted)
+        body = [ast.Return(value=converted)]
+    else:
+        _strip_signature_values(converted)
+        converted.decorator_list = []
+        name = converted.name
+        converted.name = _INNER
+        body = [converted, ast.Return(value=ast.Name(id=_INNER, ctx=ast.Load()))]
+    factory = ast.FunctionDef(name=_FACTORY, args=_params(['ag__'] + list(free_vars)),
+                              body=body, decorator_list=[], returns=None, type_comment=None)
+    if hasattr(ast, 'TypeVar'):  # 3.12+
+        factory.type_params = []
+    factory.lineno = factory.end_lineno = lineno
+    factory.col_offset = factory.end_col_offset = col
+    module = ast.Module(body=[factory], type_ignores=[])
+    ast.fix_missing_locations(module)
+    namespace = {}
+    exec(compile(module, filename, 'exec', dont_inherit=True), namespace)  # noqa: S102
+    inner = namespace[_FACTORY](*([None] * (1 + len(free_vars))))
+    code = inner.__code__
+    if not isinstance(converted, ast.Lambda):
+        code = code.replace(co_name=name)
+    return code
+
+
+def new_function(code, original, ag_module):
+    """A function running `code` with `original`'s globals, closure, defaults and metadata."""
+    cells = {}
+    if original.__closure__:
+        cells = dict(zip(original.__code__.co_freevars, original.__closure__))
+    closure = []
+    for name in code.co_freevars:
+        if name == 'ag__':
+            closure.append(types.CellType(ag_module))
+        else:
+            cell = cells.get(name)
+            closure.append(cell if cell is not None else types.CellType())
+    fn = types.FunctionType(code, original.__globals__, original.__name__,
+                            original.__defaults__, tuple(closure) or None)
+    fn.__kwdefaults__ = original.__kwdefaults__
+    fn.__qualname__ = original.__qualname__
+    fn.__module__ = original.__module__
+    fn.__doc__ = original.__doc__
+    fn.__annotations__ = original.__annotations__
+    fn.__dict__.update(original.__dict__)
+    return fn
+
+
+def register_source(text, name_hint):
+    """Registers generated source with linecache; returns the `<autograph ...>` name."""
+    with _lock:
+        name = '<autograph %s #%d>' % (name_hint, next(_counter))
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith('\n'):
+        lines[-1] += '\n'
+    linecache.cache[name] = (len(text), None, lines, name)
+    return name

@@ -1,0 +1,141 @@
+"""Reaching definitions: which assignments of each local name may reach each point.
+
+Runs forwards over a function's CFG to a fixpoint. A definition is the index of the CFG node
+that assigns the name; `ENTRY` (0) defines the parameters and `UNDEFINED` (-1) stands for "not
+assigned yet" (or deleted), so a name is possibly undefined at a point exactly when UNDEFINED
+reaches it. Annotates every statement with `Static.DEFINED_IN`: {name: frozenset(defs)} on
+entry to the statement.
+"""
+from autograph.pyct import anno
+
+UNDEFINED = -1
+ENTRY = 0
+
+
+def solve(graph, params, local_names):
+    """Returns (ins, outs): lists (by node index) of {name: frozenset(defs)} before/after
+    each node. A node's `defs` count as definitions it makes, like its writes."""
+    n = len(graph.nodes)
+    tracked = set(params) | set(local_names)
+    start = {p: frozenset((ENTRY,)) for p in params}
+    undef = frozenset((UNDEFINED,))
+    for name in local_names:
+        if name not in start:
+            start[name] = undef
+    ins = [None] * n
+    outs = [None] * n
+    writes = [None] * n
+    for node in graph.nodes:
+        names = node.names
+        w = [(x, frozenset((node.index,))) for x in names.writes
+             if x in tracked and x not in names.dels]
+        w += [(x, frozenset((node.index,))) for x in node.defs if x in tracked]
+        w += [(x, undef) for x in names.dels if x in tracked]
+        writes[node.index] = w
+    outs[graph.entry.index] = start
+    work = [node for node in reversed(graph.nodes) if node is not graph.entry]
+    on_work = [True] * n
+    on_work[graph.entry.index] = False
+    while work:
+        node = work.pop()
+        i = node.index
+        on_work[i] = False
+        state = None
+        for p in node.prev:
+            po = outs[p.index]
+            if po is None:
+                continue
+            if state is None:
+                state = dict(po)
+            else:
+                for k, v in po.items():
+                    cur = state.get(k)
+                    state[k] = v if cur is None else (cur if v <= cur else cur | v)
+        if state is None:
+            state = {}
+        ins[i] = state
+        w = writes[i]
+        if w:
+            out = dict(state)
+            for k, v in w:
+                out[k] = v
+        else:
+            out = state
+        if out != outs[i]:
+            outs[i] = out
+            for s in node.next:
+                if not on_work[s.index]:
+                    on_work[s.index] = True
+                    work.append(s)
+    ins[graph.entry.index] = {}
+    return ins, outs
+
+
+def _join(states):
+    state = {}
+    for po in states:
+        for k, v in po.items():
+            cur = state.get(k)
+            state[k] = v if cur is None else cur | v
+    return state
+
+
+def analyze(function, graph=None):
+    """Annotates the statements of a FunctionDef (activity and CFG must have run).
+
+    A loop's `DEFINED_IN` is what reaches it from before the loop (not from its own body).
+    """
+    if graph is None:
+        graph = anno.getanno(function, anno.Static.CFG)
+    fscope = anno.getanno(function, anno.Static.SCOPE)
+    ins, outs = solve(graph, fscope.params, fscope.locals)
+    for node in graph.nodes:
+        kind = node.kind
+        if kind == 'entry' or kind == 'exit' or kind == 'for' or kind == 'target':
+            continue
+        if kind == 'while':
+            state = _join([outs[p.index] for p in node.prev
+                           if p.index < node.index and outs[p.index] is not None])
+        else:
+            state = ins[node.index]
+        anno.setanno(node.ast_node, anno.Static.DEFINED_IN, state)
+    return ins
+
+
+def possibly_undefined(defined_in, names):
+    """The names among `names` that may be undefined where `defined_in` was taken."""
+    out = []
+    for n in names:
+        defs = defined_in.get(n)
+        if defs is not None and UNDEFINED in defs:
+            out.append(n)
+    return out
+
+
+def only_undefined(defined_in, name):
+    """True if no assignment of `name` reaches the point (it is certainly undefined)."""
+    return defined_in.get(name) == frozenset((UNDEFINED,))
+
+
+def dump(function):
+    """'label: name@lines ...' per CFG node ('?' = undefined, 'arg' = parameter)."""
+    graph = anno.getanno(function, anno.Static.CFG)
+    fscope = anno.getanno(function, anno.Static.SCOPE)
+    ins, _ = solve(graph, fscope.params, fscope.locals)
+    lines = []
+    for node in graph.nodes:
+        if node.kind in ('entry', 'exit'):
+            continue
+        parts = []
+        for name in sorted(ins[node.index]):
+            sites = []
+            for d in sorted(ins[node.index][name]):
+                if d == UNDEFINED:
+                    sites.append('?')
+                elif d == ENTRY:
+                    sites.append('arg')
+                else:
+                    sites.append(str(getattr(graph.nodes[d].ast_node, 'lineno', d)))
+            parts.append('%s@%s' % (name, ','.join(sites)))
+        lines.append('%s: %s' % (node.label(), ' '.join(parts)))
+    return '\n'.join(lines)

@@ -1,0 +1,151 @@
+"""The base of every converter: a gast transformer that knows the entity being converted.
+
+Converters subclass `Base` (full walk) or `StatementTransformer` (walks statement lists only,
+never expressions: much faster for converters that only rewrite statements). Both:
+  - leave nodes annotated `anno.Basic.SKIP` and local class bodies untouched;
+  - give every node a converter creates the location of the node it replaces, so that the
+    generated code carries the user's line numbers (see `loader`).
+"""
+import gast
+
+from autograph.pyct import anno
+from autograph.pyct import ast_util
+from autograph.pyct import errors
+
+
+class Context:
+    """What converters share about one conversion unit.
+
+    Attributes:
+      filename: the user's file.
+      lines: the user's file lines (for error messages), or None.
+      namer: naming.Namer for this unit.
+      options: dict of conversion options (e.g. {'recursive': True}).
+      info: a dict where converters may leave facts for later converters.
+    """
+
+    def __init__(self, filename, lines, namer, options=None):
+        self.filename = filename
+        self.lines = lines
+        self.namer = namer
+        self.options = dict(options or {})
+        self.info = {}
+
+    def source_line(self, lineno):
+        if self.lines and lineno and 0 < lineno <= len(self.lines):
+            return self.lines[lineno - 1]
+        return None
+
+    def error(self, node, message, construct=None, hint=None):
+        """A ConversionError pointing at `node` in the user's file."""
+        lineno = getattr(node, 'lineno', None)
+        return errors.ConversionError(
+            message, filename=self.filename, lineno=lineno,
+            col_offset=getattr(node, 'col_offset', None),
+            source_line=self.source_line(lineno), construct=construct, hint=hint)
+
+
+_visitor_names = {}
+
+
+class Base:
+    """A transformer over gast trees (the NodeTransformer protocol, tuned for speed).
+
+    `visit_<NodeType>` methods return the node, a replacement node, a list of nodes (spliced
+    into the enclosing list) or None (removes the node from a list).
+    """
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def visit(self, node):
+        if anno.hasanno(node, anno.Basic.SKIP):
+            return node
+        cls = type(node)
+        name = _visitor_names.get(cls)
+        if name is None:
+            name = _visitor_names[cls] = 'visit_' + cls.__name__
+        visitor = getattr(self, name, None)
+        if visitor is None:
+            return self.generic_visit(node)
+        result = visitor(node)
+        if result is not node and result is not None:
+            ast_util.fill_locations(result, node)
+        return result
+
+    def visit_ClassDef(self, node):
+        return node
+
+    def visit_block(self, stmts):
+        """Visits a list of statements; returns the new list."""
+        out = []
+        for s in stmts:
+            r = self.visit(s)
+            if r is None:
+                continue
+            if type(r) is list:
+                out.extend(r)
+            else:
+                out.append(r)
+        return out
+
+    def generic_visit(self, node):
+        d = node.__dict__
+        for f in type(node)._fields:
+            v = d.get(f)
+            if type(v) is list:
+                if v and isinstance(v[0], gast.stmt):
+                    d[f] = self.visit_block(v)
+                    continue
+                new = []
+                for item in v:
+                    if isinstance(item, gast.AST):
+                        r = self.visit(item)
+                        if r is None:
+                            continue
+                        if type(r) is list:
+                            new.extend(r)
+                        else:
+                            new.append(r)
+                    else:
+                        new.append(item)
+                d[f] = new
+            elif isinstance(v, gast.AST):
+                d[f] = self.visit(v)
+        if type(node) is gast.For:
+            extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
+            if extra is not None:   # an expression kept aside for control_flow
+                anno.setanno(node, anno.Basic.EXTRA_LOOP_TEST, self.visit(extra))
+        return node
+
+
+_STATEMENT_FIELDS = {
+    gast.FunctionDef: ('body',),
+    gast.If: ('body', 'orelse'),
+    gast.While: ('body', 'orelse'),
+    gast.For: ('body', 'orelse'),
+    gast.With: ('body',),
+    gast.Try: ('body', 'handlers', 'orelse', 'finalbody'),
+    gast.ExceptHandler: ('body',),
+    gast.Module: ('body',),
+}
+if hasattr(gast, 'TryStar'):
+    _STATEMENT_FIELDS[gast.TryStar] = ('body', 'handlers', 'orelse', 'finalbody')
+
+
+class StatementTransformer(Base):
+    """A transformer that walks statements only (expressions are never visited)."""
+
+    def generic_visit(self, node):
+        fields = _STATEMENT_FIELDS.get(type(node))
+        if fields is None:
+            return node
+        d = node.__dict__
+        for f in fields:
+            v = d[f]
+            if v:
+                if f == 'handlers':
+                    d[f] = [self.visit(h) for h in v]
+                else:
+                    d[f] = self.visit_block(v)
+        return node

@@ -1,0 +1,565 @@
+"""The `autograph` command, run in a subprocess the way a user runs it.
+
+Tests that need the real converter (autograph.api.convert_module_source) skip until it is
+installed; tests marked "stand-in converter" pin the CLI's own logic (error reports, -f
+splicing, internal errors) with a tiny fake converter, so they run either way.
+"""
+import importlib.util
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((REPO / "examples").glob("*.py"))
+
+
+def _has_converter():
+    try:
+        from autograph.api import convert_module_source  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _has(name):
+    import autograph
+
+    return hasattr(autograph, name)
+
+
+needs_converter = pytest.mark.skipif(not _has_converter(),
+                                     reason="autograph.api.convert_module_source not there yet")
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout.decode("utf-8")
+        self.err = proc.stderr.decode("utf-8")
+
+    def __repr__(self):
+        return "exit %d\n--- stdout\n%s--- stderr\n%s" % (self.code, self.out, self.err)
+
+
+def run(*args, cwd, stdin=b"", prefix=(sys.executable, "-m", "autograph")):
+    proc = subprocess.run(list(prefix) + [str(a) for a in args], cwd=cwd, input=stdin,
+                          capture_output=True, env=_env(), timeout=120)
+    return Result(proc)
+
+
+def write(path, text, mode="w"):
+    path = Path(path)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def assert_clean_failure(r, code, first_line_start):
+    """A failure: the expected status, a first line naming the place, no traceback, no stdout."""
+    assert r.code == code, r
+    assert r.err.splitlines()[0].startswith(first_line_start), r
+    assert "Traceback" not in r.err, r
+    assert r.out == "", r
+
+
+def load_module(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the command itself ----------------------------------------------------------------------
+
+
+def test_version_is_single_sourced(tmp_path):
+    from autograph._version import __version__
+
+    r = run("--version", cwd=tmp_path)
+    assert (r.code, r.out.strip()) == (0, "autograph " + __version__), r
+
+
+def test_help_shows_examples_and_exit_statuses(tmp_path):
+    r = run("--help", cwd=tmp_path)
+    assert r.code == 0, r
+    for text in ("autograph convert model.py", "--check", "exit status", "2  usage error"):
+        assert text in r.out, text
+    r = run("convert", "--help", cwd=tmp_path)
+    assert r.code == 0, r
+    for option in ("-f NAME", "-o OUT", "--line-numbers", "--stage NAME", "--check"):
+        assert option in r.out, option
+
+
+def test_console_script_matches_python_m(tmp_path):
+    exe = shutil.which("autograph")
+    if exe is None:
+        pytest.skip("the package is not installed (pip install -e .)")
+    assert run("--version", cwd=tmp_path, prefix=[exe]).out == run("--version", cwd=tmp_path).out
+
+
+def test_usage_errors_exit_2(tmp_path):
+    r = run(cwd=tmp_path)
+    assert r.code == 2 and "missing COMMAND" in r.err and "Traceback" not in r.err, r
+    r = run("convert", cwd=tmp_path)
+    assert r.code == 2 and "FILE" in r.err, r
+    r = run("convert", "x.py", "--bogus", cwd=tmp_path)
+    assert r.code == 2 and "--bogus" in r.err, r
+    write(tmp_path / "x.py", "x = 1\n")
+    r = run("convert", "x.py", "--check", "-o", "y.py", cwd=tmp_path)
+    assert_clean_failure(r, 2, "autograph convert: error: --check writes nothing")
+
+
+def test_import_of_cli_is_light(tmp_path):
+    """`autograph --help/--version` never load the converter (the runtime is __init__'s)."""
+    code = ("import sys, autograph\nbefore = set(sys.modules)\nimport autograph.cli\n"
+            "print(sorted(m for m in set(sys.modules) - before if m.startswith('autograph')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_env(), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['autograph._version', 'autograph.cli']" or \
+        proc.stdout.strip() == "['autograph.cli']", proc.stdout
+
+
+@pytest.mark.xfail(reason="autograph/__init__.py imports the runtime (numpy) eagerly; "
+                          "needs lazy re-exports (PEP 562 __getattr__)", strict=False)
+def test_version_does_not_import_numpy(tmp_path):
+    code = ("import sys\nfrom autograph.cli import main\ntry:\n    main(['--version'])\n"
+            "except SystemExit:\n    pass\nprint('numpy' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_env(), cwd=tmp_path)
+    assert proc.stdout.splitlines()[-1] == "False", proc.stdout
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    assert_clean_failure(run("convert", "nope.py", cwd=tmp_path), 2, "nope.py: error: no such file")
+
+
+def test_directory(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    assert_clean_failure(run("convert", "pkg", cwd=tmp_path), 2, "pkg: error: is a directory")
+
+
+def test_unreadable_file(tmp_path):
+    path = write(tmp_path / "secret.py", "def f(x):\n    return x\n")
+    if os.geteuid() != 0:
+        path.chmod(0)
+        r = run("convert", "secret.py", cwd=tmp_path)
+    else:  # root reads any file: make open() fail as it would for anyone else
+        code = ("import builtins, sys\nfrom autograph.cli import main\nreal = builtins.open\n"
+                "def deny(file, *a, **k):\n"
+                "    if str(file) == 'secret.py':\n"
+                "        raise PermissionError(13, 'Permission denied', file)\n"
+                "    return real(file, *a, **k)\n"
+                "builtins.open = deny\nsys.exit(main(['convert', 'secret.py']))\n")
+        r = run(cwd=tmp_path, prefix=[sys.executable, "-c", code])
+    assert_clean_failure(r, 2, "secret.py: error: permission denied")
+
+
+def test_path_through_a_file(tmp_path):
+    write(tmp_path / "a.py", "x = 1\n")
+    assert_clean_failure(run("convert", "a.py/b.py", cwd=tmp_path), 2, "a.py/b.py: error:")
+
+
+def test_binary_file(tmp_path):
+    write(tmp_path / "blob.py", b"x = 1\n\x00\x01\x02garbage")
+    r = run("convert", "blob.py", cwd=tmp_path)
+    assert_clean_failure(r, 2, "blob.py:2:1: error: binary data")
+
+
+def test_not_utf8(tmp_path):
+    write(tmp_path / "latin.py", "x = 1\ns = 'caf\xe9'\n".encode("latin-1"))
+    r = run("convert", "latin.py", "-o", "out.py", cwd=tmp_path)
+    assert_clean_failure(r, 2, "latin.py:2:9: error: not valid utf-8 text (byte 0xe9)")
+    assert not (tmp_path / "out.py").exists()
+
+
+def test_coding_cookie_is_honoured_and_output_is_utf8(tmp_path):
+    write(tmp_path / "latin.py", "# -*- coding: latin-1 -*-\ns = 'caf\xe9'\n".encode("latin-1"))
+    r = run("convert", "latin.py", "-o", "out.py", cwd=tmp_path)
+    assert r.code == 0, r
+    text = (tmp_path / "out.py").read_text(encoding="utf-8")
+    assert "coding: utf-8" in text and "s = 'caf\xe9'" in text, text
+    assert load_module(tmp_path / "out.py", "latin_out").s == "caf\xe9"
+
+
+def test_syntax_error_shows_line_and_caret(tmp_path):
+    write(tmp_path / "bad.py", """\
+        def f(x):
+            return x +* 2
+        """)
+    r = run("convert", "bad.py", "-o", "out.py", cwd=tmp_path)
+    assert_clean_failure(r, 1, "bad.py:2:15: syntax error: invalid syntax")
+    assert r.err.splitlines()[1:] == ["    return x +* 2", "    " + " " * 10 + "^"], r
+    assert not (tmp_path / "out.py").exists()
+
+
+def test_syntax_error_from_stdin(tmp_path):
+    r = run("convert", "-", cwd=tmp_path, stdin=b"x = (1,\n     2 3)\n")
+    assert_clean_failure(r, 1, "<stdin>:2:6: syntax error:")
+    assert r.err.splitlines()[1:] == ["    2 3)", "    ^^^"], r
+
+
+def test_indentation_error(tmp_path):
+    write(tmp_path / "bad.py", "def f(x):\nreturn x\n")
+    assert_clean_failure(run("convert", "bad.py", cwd=tmp_path), 1,
+                         "bad.py:2:1: indentation error: expected an indented block")
+
+
+def test_empty_file(tmp_path):
+    write(tmp_path / "empty.py", "")
+    r = run("convert", "empty.py", cwd=tmp_path)
+    assert r.code == 0 and "no functions to convert" in r.err, r
+    assert r.out.startswith("# Converted by autograph"), r
+    assert run("convert", "empty.py", "--check", cwd=tmp_path).code == 0
+    r = run("convert", "empty.py", "-o", "out.py", cwd=tmp_path)
+    assert r.code == 0 and (tmp_path / "out.py").exists(), r
+
+
+def test_output_in_missing_directory(tmp_path):
+    write(tmp_path / "a.py", "x = 1\n")
+    r = run("convert", "a.py", "-o", "missing/out.py", cwd=tmp_path)
+    assert_clean_failure(r, 2, "missing/out.py: error: cannot write the output: directory "
+                               "missing does not exist")
+    assert sorted(os.listdir(tmp_path)) == ["a.py"]
+
+
+def test_output_is_a_directory(tmp_path):
+    write(tmp_path / "a.py", "x = 1\n")
+    (tmp_path / "out").mkdir()
+    assert_clean_failure(run("convert", "a.py", "-o", "out", cwd=tmp_path), 2,
+                         "out: error: output is a directory")
+
+
+def test_unknown_function_name(tmp_path):
+    write(tmp_path / "m.py", """\
+        def f(x):
+            return x
+        class C:
+            def m(self):
+                return 1
+        """)
+    r = run("convert", "m.py", "-f", "g", cwd=tmp_path)
+    assert_clean_failure(r, 2, "m.py: error: no function named 'g' (functions: C.m, f)")
+
+
+# --- the CLI's own logic, with a stand-in converter --------------------------------------------
+
+FAKE_CONVERTER = '''
+import ast, sys, types
+
+class ConversionError(Exception):
+    def __init__(self, msg, filename, lineno, col_offset):
+        super().__init__(msg)
+        self.msg, self.filename, self.lineno, self.col_offset = msg, filename, lineno, col_offset
+
+def convert_module_source(source, filename):
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Yield):
+            raise ConversionError("generators are not supported", filename, node.lineno,
+                                  node.col_offset)
+        if isinstance(node, ast.Name) and node.id == "boom":
+            raise RuntimeError("converter bug")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body.insert(0, ast.parse("converted = True").body[0])
+    return "from autograph import operators as ag__\\n" + ast.unparse(tree) + "\\n"
+
+api = types.ModuleType("autograph.api")
+api.convert_module_source = convert_module_source
+errors = types.ModuleType("autograph.pyct.errors")
+errors.ConversionError = ConversionError
+sys.modules.update({"autograph.api": api, "autograph.pyct": types.ModuleType("autograph.pyct"),
+                    "autograph.pyct.errors": errors})
+from autograph.cli import main
+sys.exit(main())
+'''
+
+
+def run_fake(tmp_path, *args):
+    write(tmp_path / "_fake_autograph.py", FAKE_CONVERTER)
+    return run(*args, cwd=tmp_path, prefix=[sys.executable, str(tmp_path / "_fake_autograph.py")])
+
+
+MIXED = """\
+'''A module.'''
+from __future__ import annotations
+
+def ok(x):
+    return x
+
+def gen(n):
+    for i in range(n):
+        yield i
+
+class C:
+  def m(self):
+    return 1
+
+  def g(self):
+    yield 2
+"""
+
+
+def test_every_failing_function_is_reported_and_nothing_written(tmp_path):
+    write(tmp_path / "m.py", MIXED)
+    r = run_fake(tmp_path, "convert", "m.py", "-o", "out.py")
+    assert r.code == 1, r
+    assert r.err.splitlines() == [
+        "m.py:9:9: error: generators are not supported (in gen)",
+        "m.py:16:5: error: generators are not supported (in C.g)",
+        "autograph: nothing written: 2 of 4 functions cannot be converted (gen, C.g); the "
+        "others convert (ok, C.m): convert them alone with -f ok -f C.m",
+    ], r
+    assert sorted(os.listdir(tmp_path)) == ["_fake_autograph.py", "m.py"]
+    assert run_fake(tmp_path, "convert", "m.py", "--check").code == 1
+
+
+def test_selected_functions_are_spliced_into_the_unchanged_module(tmp_path):
+    write(tmp_path / "m.py", MIXED)
+    r = run_fake(tmp_path, "convert", "m.py", "-f", "ok,C.m", "-o", "out.py")
+    assert r.code == 0, r
+    out = (tmp_path / "out.py").read_text()
+    expected = MIXED.replace("from __future__ import annotations\n",
+                             "from __future__ import annotations\n"
+                             "from autograph import operators as ag__\n")
+    expected = expected.replace("def ok(x):\n", "def ok(x):\n    converted = True\n")
+    # The converter indents by 4; the method keeps its column, its body the converter's style.
+    expected = expected.replace("  def m(self):\n    return 1\n",
+                                "  def m(self):\n      converted = True\n      return 1\n")
+    header, rest = out.split("\n", 1)
+    assert header.startswith("# Converted by autograph") and "m.py" in header
+    assert rest == expected
+    # Nothing is left behind but the output, which has an ordinary file mode.
+    assert sorted(os.listdir(tmp_path)) == ["_fake_autograph.py", "m.py", "out.py"]
+    assert stat.S_IMODE((tmp_path / "out.py").stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_internal_error_is_one_line_with_status_3(tmp_path):
+    write(tmp_path / "m.py", "def f():\n    return boom\n")
+    r = run_fake(tmp_path, "convert", "m.py")
+    assert_clean_failure(r, 3, "autograph: internal error: RuntimeError: converter bug")
+    assert len(r.err.splitlines()) == 1, r
+
+
+# --- with the real converter -----------------------------------------------------------------
+
+
+@needs_converter
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_convert_and_run_the_same(tmp_path, example):
+    out = tmp_path / ("converted_" + example.name)
+    r = run("convert", example, "-o", out, cwd=tmp_path)
+    assert r.code == 0 and r.out == "", r
+    text = out.read_text()
+    assert "from autograph import operators as ag__" in text
+    original = subprocess.run([sys.executable, str(example)], capture_output=True, text=True,
+                              env=_env(), cwd=tmp_path, timeout=120)
+    converted = subprocess.run([sys.executable, str(out)], capture_output=True, text=True,
+                               env=_env(), cwd=tmp_path, timeout=120)
+    assert original.returncode == converted.returncode == 0, converted.stderr
+    assert converted.stdout == original.stdout
+
+
+@needs_converter
+def test_never_imports_or_executes_the_file(tmp_path):
+    marker = tmp_path / "marker"
+    write(tmp_path / "sneaky.py", f"""\
+        import no_such_module_anywhere
+        open({str(marker)!r}, "w").write("imported")
+
+        def f(x):
+            open({str(marker)!r}, "w").write("called")
+            if x > 0:
+                return x
+            return -x
+
+        raise SystemExit(7)
+        """)
+    r = run("convert", "sneaky.py", "-o", "out.py", cwd=tmp_path)
+    assert r.code == 0, r
+    assert not marker.exists()
+    text = (tmp_path / "out.py").read_text()
+    assert "import no_such_module_anywhere" in text and "SystemExit(7)" in text
+
+
+PROGRAMS = """\
+def square_if_positive(x):
+    if x > 0:
+        x = x * x
+    else:
+        x = 0.0
+    return x
+
+
+def sum_even(items):
+    s = 0
+    for c in items:
+        if c % 2 > 0:
+            continue
+        s += c
+    return s
+
+
+def collatz_steps(n):
+    steps = 0
+    while n != 1:
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps += 1
+        if steps > 1000:
+            break
+    return steps
+
+
+def first_index(items, target):
+    for i, item in enumerate(items):
+        if item == target and i >= 0:
+            return i
+    return -1
+
+
+class Accumulator:
+    def __init__(self):
+        self.total = 0
+
+    def add_all(self, items):
+        for item in items:
+            if not item:
+                continue
+            self.total += item
+        return self.total
+"""
+
+
+@needs_converter
+def test_converted_module_behaves_like_the_original_on_python_values(tmp_path):
+    write(tmp_path / "programs.py", PROGRAMS)
+    r = run("convert", "programs.py", "-o", "converted.py", cwd=tmp_path)
+    assert r.code == 0, r
+    text = (tmp_path / "converted.py").read_text()
+    imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
+    assert imports == ["from autograph import operators as ag__"], imports
+    original = load_module(tmp_path / "programs.py", "programs_original")
+    converted = load_module(tmp_path / "converted.py", "programs_converted")
+    for x in (-2, -1.5, 0, 0.5, 3):
+        assert converted.square_if_positive(x) == original.square_if_positive(x)
+    for items in ([], [1], [10, 12, 15, 20], list(range(-5, 9))):
+        assert converted.sum_even(items) == original.sum_even(items)
+        assert converted.first_index(items, 12) == original.first_index(items, 12)
+        assert converted.Accumulator().add_all(items) == original.Accumulator().add_all(items)
+    for n in (1, 2, 7, 27, 97):
+        assert converted.collatz_steps(n) == original.collatz_steps(n)
+
+
+@needs_converter
+@pytest.mark.skipif(not (_has("function") and _has("constant")), reason="needs ag.function")
+def test_converted_module_builds_graphs_without_autograph(tmp_path):
+    import autograph as ag
+
+    write(tmp_path / "programs.py", PROGRAMS)
+    assert run("convert", "programs.py", "-o", "converted.py", cwd=tmp_path).code == 0
+    converted = load_module(tmp_path / "converted.py", "programs_converted_graph")
+    sum_even = ag.function(converted.sum_even, autograph=False)
+    assert int(sum_even(ag.constant([10, 12, 15, 20]))) == 42
+    square = ag.function(converted.square_if_positive, autograph=False)
+    assert float(square(ag.constant(-3.0))) == 0.0
+    assert float(square(ag.constant(3.0))) == 9.0
+
+
+UNSUPPORTED = """\
+def good(x):
+    return x + 1
+
+def numbers(n):
+    i = 0
+    while i < n:
+        yield i
+        i += 1
+
+def also_good(x):
+    return -x
+"""
+
+
+@needs_converter
+def test_unsupported_construct_reports_its_line_and_the_other_functions(tmp_path):
+    write(tmp_path / "mixed.py", UNSUPPORTED)
+    r = run("convert", "mixed.py", "-o", "out.py", cwd=tmp_path)
+    assert_clean_failure(r, 1, "mixed.py:7:")
+    assert "numbers" in r.err and "2 of 3" not in r.err, r
+    assert r.err.splitlines()[-1].startswith("autograph: nothing written: 1 of 3 functions"), r
+    assert "-f good -f also_good" in r.err, r
+    assert not (tmp_path / "out.py").exists()
+    assert run("convert", "mixed.py", "--check", cwd=tmp_path).code == 1
+    r = run("convert", "mixed.py", "-f", "good", "-f", "also_good", cwd=tmp_path)
+    assert r.code == 0 and "def numbers(n):\n    i = 0\n" in r.out, r
+
+
+@needs_converter
+def test_check_writes_nothing(tmp_path):
+    write(tmp_path / "programs.py", PROGRAMS)
+    before = sorted(os.listdir(tmp_path))
+    r = run("convert", "programs.py", "--check", cwd=tmp_path)
+    assert r.code == 0 and r.out == "programs.py: ok, 5 functions convert\n", r
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+@needs_converter
+def test_stdin_and_stdout(tmp_path):
+    r = run("convert", "-", cwd=tmp_path, stdin=PROGRAMS.encode())
+    assert r.code == 0, r
+    assert r.out.startswith("# Converted by autograph") and "from <stdin>" in r.out.splitlines()[0]
+    assert "ag__." in r.out
+    assert r.out == run("convert", "-", "-o", "-", cwd=tmp_path, stdin=PROGRAMS.encode()).out
+
+
+@needs_converter
+def test_selected_function_only(tmp_path):
+    write(tmp_path / "programs.py", PROGRAMS)
+    r = run("convert", "programs.py", "-f", "sum_even", cwd=tmp_path)
+    assert r.code == 0, r
+    assert "def collatz_steps(n):\n    steps = 0\n    while n != 1:" in r.out  # kept as is
+    assert "for_stmt" in r.out and "while_stmt" not in r.out, r.out
+
+
+@needs_converter
+def test_line_numbers_and_stage(tmp_path):
+    write(tmp_path / "programs.py", PROGRAMS)
+    r = run("convert", "programs.py", "-f", "square_if_positive", "--line-numbers", cwd=tmp_path)
+    if "not supported by this version of the converter" in r.err:
+        pytest.xfail("the converter does not take line_numbers yet")
+    assert r.code == 0, r
+    plain = run("convert", "programs.py", "-f", "square_if_positive", cwd=tmp_path)
+    assert r.out != plain.out
+
+
+def test_unknown_stage_lists_the_stages(tmp_path):
+    pipeline = pytest.importorskip("autograph.converters.pipeline")
+    write(tmp_path / "m.py", "def f(x):\n    return x\n")
+    r = run("convert", "m.py", "--stage", "nope", cwd=tmp_path)
+    assert_clean_failure(r, 2, "autograph convert: error: unknown stage 'nope'")
+    assert ", ".join(pipeline.STAGES) in r.err, r
