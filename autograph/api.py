@@ -29,7 +29,7 @@ from autograph.pyct import transformer
 ConversionError = errors.ConversionError
 
 __all__ = ['to_graph', 'to_code', 'do_not_convert', 'is_marked_do_not_convert', 'convert',
-           'convert_module_source', 'is_strict', 'set_strict', 'ConversionError', 'STAGES']
+           'convert_module_source', 'generated_source_name', 'is_strict', 'set_strict', 'ConversionError', 'STAGES']
 
 STAGES = pipeline.STAGES
 
@@ -37,8 +37,9 @@ _DO_NOT_CONVERT = '_autograph_do_not_convert'
 _CONVERTED = '_autograph_conversion'
 
 _lock = threading.RLock()
-_by_code = weakref.WeakKeyDictionary()      # code -> {recursive: _Conversion}
+_by_code = weakref.WeakKeyDictionary()      # code -> {(filename, recursive): _Conversion}
 _by_function = weakref.WeakKeyDictionary()  # function -> {recursive: converted function}
+_generated = weakref.WeakSet()              # code objects of converted code (nested included)
 _marked_ids = {}                            # id -> object, for objects without attributes
 _strict_default = None
 _strict_context = contextvars.ContextVar('autograph_strict', default=None)
@@ -46,17 +47,23 @@ _operators = None
 
 
 class _Conversion:
-    """The result of converting one code object."""
+    """The result of converting one code object.
 
-    __slots__ = ('code', 'source', 'filename', 'lineno', 'name', 'linecache_name', '__weakref__')
+    The generated text is produced on demand (`to_code`), then kept and registered with
+    linecache: converting is on the hot path of `converted_call`, reading the code is not.
+    """
 
-    def __init__(self, code, source, filename, lineno, name, linecache_name):
+    __slots__ = ('code', 'filename', 'lineno', 'name', 'recursive', 'source',
+                 'linecache_name', '__weakref__')
+
+    def __init__(self, code, filename, lineno, name, recursive):
         self.code = code
-        self.source = source
         self.filename = filename
         self.lineno = lineno
         self.name = name
-        self.linecache_name = linecache_name
+        self.recursive = recursive
+        self.source = None
+        self.linecache_name = None
 
 
 def _ag_module():
@@ -137,22 +144,25 @@ def _convert_node(fn, recursive, stage=None):
 
 def _conversion(fn, recursive):
     code = fn.__code__
+    # Equal code objects from different files compare equal: the file is part of the key.
+    key = (code.co_filename, recursive)
     per_code = _by_code.get(code)
     if per_code is not None:
-        conv = per_code.get(recursive)
+        conv = per_code.get(key)
         if conv is not None:
             return conv
     with _lock:
         per_code = _by_code.setdefault(code, {})
-        conv = per_code.get(recursive)
+        conv = per_code.get(key)
         if conv is None:
             entity, node = _convert_node(fn, recursive)
-            source = parser.unparse(node)
             new_code = loader.compile_function(node, entity.filename, code.co_freevars)
+            _generated.add(new_code)
+            for nested in loader.nested_codes(new_code):
+                _generated.add(nested)
             name = getattr(fn, '__qualname__', fn.__name__)
-            cache_name = loader.register_source(source, name)
-            conv = _Conversion(new_code, source, entity.filename, entity.lineno, name, cache_name)
-            per_code[recursive] = conv
+            conv = _Conversion(new_code, entity.filename, entity.lineno, name, recursive)
+            per_code[key] = conv
     return conv
 
 
@@ -189,8 +199,8 @@ def convert(fn, recursive=True):
         return fn
     t = type(fn)
     if t is types.FunctionType:
-        if getattr(fn, _CONVERTED, None) is not None:
-            return fn
+        if fn.__code__ in _generated:
+            return fn      # already converted (or defined inside converted code)
         return _convert_function(fn, recursive)
     if t is types.MethodType:
         func = fn.__func__
@@ -292,19 +302,29 @@ def to_code(fn, line_numbers=False, stage=None, recursive=True):
       ConversionError: `fn` cannot be converted.
     """
     fn = _function_of(fn)
-    conv = getattr(fn, _CONVERTED, None)
     if type(fn) is not types.FunctionType:
         convert(fn, recursive)   # raises the right ConversionError
-    if conv is None and stage is None and not line_numbers:
-        return _conversion(fn, recursive).source
-    if conv is not None and stage is None and not line_numbers:
+    conv = getattr(fn, _CONVERTED, None)
+    if conv is None and fn.__code__ not in _generated:
+        conv = _conversion(fn, recursive)
+    if conv is not None and conv.source is not None and stage is None and not line_numbers:
         return conv.source
-    entity, node = _convert_node(fn, recursive, stage)
+    entity, node = _convert_node(fn, conv.recursive if conv is not None else recursive, stage)
     text = parser.unparse(node)
+    if stage is None and conv is not None and conv.source is None:
+        conv.source = text
+        conv.linecache_name = loader.register_source(text, conv.name)
     if line_numbers:
         mapping = origin_info.line_map(node, text)
         text = origin_info.annotate_lines(text, mapping, entity.filename)
     return text
+
+
+def generated_source_name(fn):
+    """The `<autograph ...>` linecache name of `fn`'s generated source (registers it)."""
+    to_code(fn)
+    return getattr(getattr(_function_of(fn), _CONVERTED, None), 'linecache_name', None) or \
+        _conversion(_function_of(fn), True).linecache_name
 
 
 # --- whole modules (the CLI) --------------------------------------------------------------

@@ -11,9 +11,12 @@ ops included, in program order) and runs the plan. A repeated key only runs the 
 case (flat tensor or scalar arguments, eager mode) costs one small tuple, one dict lookup and the
 plan call.
 
-Called while another graph is being built (inside another trace, or under
-`with ag.Graph().as_default():`), a function adds one `function_call` op to that graph whose
-kernel is the compiled plan, so Sessions and enclosing traces run its work.
+Called while another graph is being built, a function adds its traced work to that graph:
+inside another trace (or a cond/while body) its ops are copied in place, so they run in program
+order and gradients flow through them; under a user's `with ag.Graph().as_default():` it
+becomes one `function_call` op running the compiled plan, so a Session that runs the call runs
+all of its side effects. While a GradientTape records eagerly, the traced graph is run op by op
+so the tape sees every op (variable reads included).
 
 Retracing is explained: each new trace of an existing function logs (logger "autograph", level
 INFO) which argument changed and how, and frequent retracing warns once with the remedy.
@@ -51,8 +54,7 @@ _NP_TO_DTYPE = {d.np_dtype: d for d in dtypes.ALL}
 _FAST_CACHE_LIMIT = 1024
 _RETRACE_WINDOW = 10      # calls
 _RETRACE_LIMIT = 5        # traces within the window that trigger the warning
-_THIS_FILE = os.path.abspath(__file__)
-_PKG_DIR = os.path.dirname(_THIS_FILE) + os.sep
+_PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class RetracingWarning(UserWarning):
@@ -559,6 +561,8 @@ class ConcreteFunction:
         fn = self._function
         fn._ncalls += 1
         entries, _ = fn._canonicalize(args, kwargs)
+        if fn.input_signature is not None:
+            _, entries = fn._apply_signature(entries)
         part, shapes, leaves = _encode_entries(entries)
         if part != self._part or not all(map(_dims_compatible, self._shapes, shapes)):
             diffs = _differences(_summaries(self._part, self._shapes),

@@ -263,12 +263,10 @@ def test_unknown_function_name(tmp_path):
 # --- the CLI's own logic, with a stand-in converter --------------------------------------------
 
 FAKE_CONVERTER = '''
-import ast, sys, types
+import ast, sys
 
-class ConversionError(Exception):
-    def __init__(self, msg, filename, lineno, col_offset):
-        super().__init__(msg)
-        self.msg, self.filename, self.lineno, self.col_offset = msg, filename, lineno, col_offset
+import autograph.api
+from autograph.pyct.errors import ConversionError
 
 def convert_module_source(source, filename):
     tree = ast.parse(source)
@@ -283,12 +281,7 @@ def convert_module_source(source, filename):
             node.body.insert(0, ast.parse("converted = True").body[0])
     return "from autograph import operators as ag__\\n" + ast.unparse(tree) + "\\n"
 
-api = types.ModuleType("autograph.api")
-api.convert_module_source = convert_module_source
-errors = types.ModuleType("autograph.pyct.errors")
-errors.ConversionError = ConversionError
-sys.modules.update({"autograph.api": api, "autograph.pyct": types.ModuleType("autograph.pyct"),
-                    "autograph.pyct.errors": errors})
+autograph.api.convert_module_source = convert_module_source
 from autograph.cli import main
 sys.exit(main())
 '''

@@ -29,6 +29,13 @@ def has_converter():
     return hasattr(api, "to_graph") or hasattr(api, "convert")
 
 
+def has_gradients():
+    from autograph.runtime.registry import REGISTRY
+    return all(REGISTRY[n].grad is not None for n in ("multiply", "add", "read_variable"))
+
+
+needs_gradients = pytest.mark.skipif(not has_gradients(),
+                                     reason="the gradient rules have not landed yet")
 needs_converter = pytest.mark.skipif(not has_converter(),
                                      reason="autograph.api (the converter) has not landed yet")
 
@@ -149,6 +156,58 @@ def test_identity_output_and_input_passthrough():
     a, b = f(c([1.0, 2.0]), c(3))
     np.testing.assert_array_equal(a.numpy(), [1.0, 2.0])
     assert int(b) == 3
+
+
+def test_keyword_arguments_in_any_order_take_the_fast_path_correctly():
+    @function
+    def f(a, b, k=1.0):
+        return a * 2.0 - b + k
+
+    a, b = c([1.0]), c([3.0])
+    for _ in range(2):                      # trace, then the fast path
+        assert float(f(a, b, k=2.0)[0]) == 1.0
+        assert float(f(b=b, a=a, k=2.0)[0]) == 1.0
+        assert float(f(k=5.0, b=a, a=b)[0]) == 10.0
+        assert float(f(a, b=b)[0]) == 0.0
+    assert f.trace_count == 3               # k=2.0, k=5.0 and the default k=1.0
+
+
+def test_same_tensor_twice_then_different_tensors():
+    f = function(lambda x, y: x - y)
+    x = c([5.0])
+    assert float(f(x, x)[0]) == 0.0
+    assert float(f(c([5.0]), c([2.0]))[0]) == 3.0
+    assert float(f(x, c([1.0]))[0]) == 4.0
+
+
+def test_tensor_default_arguments():
+    @function
+    def f(x, y=ag.constant(10.0)):
+        return x + y
+
+    for _ in range(3):
+        assert float(f(c(1.0))) == 11.0
+    assert float(f(c(1.0), c(2.0))) == 3.0
+    assert f.trace_count == 1
+
+
+def test_recursive_function_with_a_python_depth():
+    @function
+    def power(x, n):
+        if n == 0:
+            return x * 0.0 + 1.0
+        return x * power(x, n - 1)
+
+    assert float(power(c(2.0), 5)) == 32.0
+    assert float(power(c(3.0), 5)) == 243.0
+    assert power.trace_count == 6
+
+
+def test_returning_a_variable_returns_the_variable():
+    v = ag.Variable(2.0)
+    f = function(lambda x: (v, x))
+    out_v, _ = f(c(1.0))
+    assert out_v is v
 
 
 # -- outputs ----------------------------------------------------------------------------------
@@ -516,6 +575,7 @@ def test_input_signature_get_concrete_function_without_arguments():
     assert isinstance(cf, ConcreteFunction)
     assert cf.inputs[0].shape.dims == (None,) and cf.inputs[0].op.name == "xs"
     np.testing.assert_array_equal(f(c([1.0, 2.0])).numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(cf([1.0, 2.0, 3.0]).numpy(), [2.0, 4.0, 6.0])
     assert f.trace_count == 1
 
 
@@ -755,6 +815,21 @@ def test_variables_may_be_created_on_the_first_trace():
     assert float(f(c(1.0))) == 5.0
 
 
+def test_variable_initialised_from_graph_ops_on_the_first_trace():
+    holder = {}
+
+    @function
+    def f(x):
+        if "v" not in holder:
+            holder["v"] = ag.Variable(ag.ones([2]) * 3.0)   # graph ops, evaluated at creation
+        holder["v"].assign_add(x)
+        return holder["v"].read_value()
+
+    np.testing.assert_array_equal(f(c([1.0, 1.0])).numpy(), [4.0, 4.0])
+    np.testing.assert_array_equal(f(c([1.0, 2.0])).numpy(), [5.0, 6.0])
+    np.testing.assert_array_equal(holder["v"].numpy(), [5.0, 6.0])
+
+
 def test_creating_variables_on_a_later_trace_is_a_clear_error():
     @function
     def f(x):
@@ -766,6 +841,21 @@ def test_creating_variables_on_a_later_trace_is_a_clear_error():
         f(c([1.0, 2.0]))
     msg = str(info.value)
     assert "'fresh'" in msg and "first trace" in msg and "x: shape () -> (2,)" in msg
+
+
+def test_bound_method_of_a_dead_instance_is_a_clear_error():
+    method = Counter().increment
+    gc.collect()
+    with pytest.raises(ReferenceError, match="increment"):
+        method(c(1))
+
+
+def test_get_concrete_function_of_a_method():
+    a = Counter()
+    cf = a.increment.get_concrete_function(TensorSpec([], ag.int32))
+    assert [name for name, _ in cf.structured_input_signature] == ["amount"]
+    assert a.v in cf.variables
+    assert int(cf(c(4))) == 4 and int(a.v) == 4
 
 
 # -- functions calling functions, graphs and sessions -----------------------------------------
@@ -884,6 +974,54 @@ def test_function_inside_cond_branches():
     assert float(f(c(-3.0))) == -4.0
 
 
+# -- gradients --------------------------------------------------------------------------------
+@needs_gradients
+def test_gradient_tape_around_a_function_call_sees_inputs_and_variables():
+    w = ag.Variable(3.0)
+
+    @function
+    def loss(x):
+        y = x * w
+        return y * y
+
+    x = c(2.0)
+    assert float(loss(x)) == 36.0
+    with ag.GradientTape() as tape:
+        tape.watch(x)
+        out = loss(x)
+    gx, gw = tape.gradient(out, [x, w])
+    assert float(out) == 36.0
+    assert float(gx) == 2 * 6.0 * 3.0 and float(gw) == 2 * 6.0 * 2.0
+
+
+@needs_gradients
+def test_gradient_tape_inside_a_function_through_a_nested_function():
+    w = ag.Variable(3.0)
+
+    @function
+    def inner(x):
+        return x * w * x
+
+    @function
+    def outer(x):
+        with ag.GradientTape() as tape:
+            tape.watch(x)
+            y = inner(x)
+        return tape.gradient(y, [x, w])
+
+    gx, gw = outer(c(2.0))
+    assert float(gx) == 12.0 and float(gw) == 4.0
+
+
+@needs_gradients
+def test_graph_gradients_through_a_function_call_in_a_session():
+    f = function(lambda x: x * x * 3.0)
+    with ag.Graph().as_default():
+        x = ag.placeholder(ag.float32, [])
+        (g,) = ag.gradients(f(x), [x])
+        assert float(ag.Session().run(g, feed_dict={x: 2.0})) == 12.0
+
+
 # -- autograph switch -------------------------------------------------------------------------
 def sum_even(items):
     s = 0
@@ -906,6 +1044,15 @@ def test_autograph_true_converts_control_flow():
     f = function(sum_even)
     assert int(f(c([10, 12, 15, 20]))) == 42
     assert int(f(c([1, 2, 3, 4]))) == 6
+
+
+def test_unconvertible_function_is_traced_as_it_is_with_a_warning(caplog):
+    namespace = {}
+    exec("def f(x):\n    return x * 2\n", namespace)     # no source for the converter
+    f = function(namespace["f"])
+    assert float(f(c(2.0))) == 4.0
+    if has_converter():
+        assert any("could not convert" in m for m in _messages(caplog))
 
 
 @needs_converter

@@ -3,8 +3,8 @@
     f(a, *args, k=1, **kw)   ->   ag__.converted_call(f, (a, *args), {'k': 1, **kw})
     g(x)                     ->   ag__.converted_call(g, (x,), None)
 
-Left alone: calls of `ag__` helpers, and the builtins that depend on the caller's frame
-(`super()`, `locals()`, `globals()`, `vars()`, `eval`, `exec`, `dir()`).
+Left alone: calls of `ag__` helpers, immediately-called lambdas, and the builtins that depend
+on the caller's frame (`super()`, `locals()`, `globals()`, `vars()`, `eval`, `exec`, `dir()`).
 """
 import gast
 
@@ -24,6 +24,8 @@ class CallTreeTransformer(transformer.Base):
         if t is gast.Attribute and type(func.value) is gast.Name and func.value.id == 'ag__':
             return node
         if t is gast.Name and func.id in _FRAME_BUILTINS:
+            return node
+        if t is gast.Lambda:        # generated (or user) immediately-called lambdas
             return node
         if node.keywords:
             kwargs = gast.Dict(keys=[ast_util.const(k.arg) if k.arg is not None else None

@@ -6,10 +6,12 @@
 
 On Python values the helpers mutate the list exactly as the original call; inside a graph loop
 a list that is appended to lowers to a TensorArray. Only lists held in plain local names are
-rewritten (`self.items.append(x)` stays a method call).
+rewritten (`self.items.append(x)`, and appends to a global or a variable of an enclosing
+function, stay method calls).
 """
 import gast
 
+from autograph.pyct import activity
 from autograph.pyct import ast_util
 from autograph.pyct import templates
 from autograph.pyct import transformer
@@ -26,21 +28,40 @@ def _method_call(node, method, max_args):
 
 class ListTransformer(transformer.StatementTransformer):
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.functions = []     # [function node, its local names or None until needed]
+
+    def visit_FunctionDef(self, node):
+        self.functions.append([node, None])
+        node = self.generic_visit(node)
+        self.functions.pop()
+        return node
+
+    def _is_local(self, name):
+        # Rebinding a global or free variable would make it local to the function.
+        frame = self.functions[-1]
+        if frame[1] is None:
+            frame[1] = activity.bound_names(frame[0])
+        return name in frame[1]
+
     def visit_Expr(self, node):
         call = node.value
         name = _method_call(call, 'append', 1)
+        if name is not None and not self._is_local(name):
+            return node
         if name is not None and len(call.args) == 1:
             return templates.replace('target = ag__.list_append(target, item)',
                                      target=name, item=call.args[0])
         name = _method_call(call, 'pop', 1)
-        if name is not None:
+        if name is not None and self._is_local(name):
             return self._pop(name, call, gast.Name(id=self._unused(), ctx=gast.Store(),
                                                    annotation=None, type_comment=None))
         return node
 
     def visit_Assign(self, node):
         name = _method_call(node.value, 'pop', 1)
-        if name is None or len(node.targets) != 1:
+        if name is None or len(node.targets) != 1 or not self._is_local(name):
             return node
         return self._pop(name, node.value, node.targets[0])
 

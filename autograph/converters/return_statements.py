@@ -80,10 +80,37 @@ class ReturnTransformer(transformer.StatementTransformer):
         new_body.extend(prologue)
         new_body.extend(lowering.lower(body[doc:]))
         ret = gast.Return(value=ast_util.name(lowering.retval))
+        tail = self._tail_value(new_body, lowering)
+        if tail is not None:
+            # `if not do_return: retval_ = e` then `return retval_` reads better as
+            # `return retval_ if do_return else e`.
+            guard = new_body.pop()
+            ret.value = gast.IfExp(test=ast_util.name(lowering.flag),
+                                   body=ast_util.name(lowering.retval), orelse=tail)
+            ast_util.fill_locations(ret, guard)
         ast_util.fill_locations(ret, body[-1])
         new_body.append(ret)
         node.body = new_body
         return node
+
+    @staticmethod
+    def _tail_value(body, lowering):
+        """The `e` of a final `if not do_return: [do_return = True;] retval_ = e`, or None."""
+        if lowering.flag is None or not body:
+            return None
+        last = body[-1]
+        if type(last) is not gast.If or last.orelse or type(last.test) is not gast.UnaryOp:
+            return None
+        operand = last.test.operand
+        if type(operand) is not gast.Name or operand.id != lowering.flag:
+            return None
+        stmts = [b for b in last.body if not anno.hasanno(b, jumps.FLAG)]
+        if len(stmts) != 1 or type(stmts[0]) is not gast.Assign:
+            return None
+        target = stmts[0].targets[0]
+        if type(target) is not gast.Name or target.id != lowering.retval:
+            return None
+        return stmts[0].value
 
 
 def transform(node, ctx):

@@ -19,7 +19,7 @@ import os
 import sysconfig
 import types
 
-from autograph.operators import py_builtins
+from autograph.operators import dispatch, py_builtins
 
 __all__ = ["converted_call"]
 
@@ -27,7 +27,7 @@ logger = logging.getLogger("autograph")
 
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
-_OVERLOADS = py_builtins.BUILTIN_OVERLOADS
+_OVERLOADS = dict(py_builtins.BUILTIN_OVERLOADS)   # + the backends' call overloads
 
 # Module-level functions and methods (no closure, not defined inside a function) -> the
 # callable to run. Functions created at run time (closures, nested defs, lambdas in a body)
@@ -87,8 +87,41 @@ def _cacheable(f):
     return f.__closure__ is None and "<locals>" not in f.__qualname__
 
 
+_backend_overloads = None     # id(function) -> replacement, from the staging backends
+_overload_keys = []           # keeps those functions (and so their ids) alive
+
+
+def _backend_overload(f):
+    """A staging backend's replacement for one of its library's functions, if any."""
+    global _backend_overloads
+    if _backend_overloads is None:
+        _backend_overloads = {}
+        for backend in dispatch.backends():
+            for fn, replacement in backend.call_overloads().items():
+                _backend_overloads[id(fn)] = replacement
+                _overload_keys.append(fn)
+        _OVERLOADS.update(_backend_overloads)
+    return _backend_overloads.get(id(f))
+
+
+def _backends_changed():
+    global _backend_overloads
+    _cache.clear()
+    _OVERLOADS.clear()
+    _OVERLOADS.update(py_builtins.BUILTIN_OVERLOADS)
+    _backend_overloads = None
+    del _overload_keys[:]
+
+
+dispatch.on_change(_backends_changed)
+
+
 def _function(f):
     """The callable to run for the Python function `f` (converted or `f` itself)."""
+    overload = _backend_overload(f)
+    if overload is not None:
+        _cache[f] = overload
+        return overload
     code = f.__code__
     if code in _skip_codes:
         return f
@@ -166,6 +199,9 @@ def _describe(f):
 
 def _other(f):
     """Callables that are neither plain functions nor bound methods."""
+    overload = _backend_overload(f)
+    if overload is not None:
+        return overload
     if isinstance(f, (type, types.BuiltinFunctionType, types.BuiltinMethodType,
                       types.MethodWrapperType, types.WrapperDescriptorType,
                       types.MethodDescriptorType)):

@@ -184,11 +184,12 @@ class _ListMutated(NotImplementedError):
         self.appended = appended
 
 
-class _Retry(Exception):
-    """Raised inside a branch or loop body being staged: rebuild with what was learned."""
+class _Retry(BaseException):
+    """Raised inside a branch or loop body being staged: rebuild with what was learned.
+    A BaseException, so that a user's `except Exception:` around traced code lets it pass."""
 
     def __init__(self, owner):
-        Exception.__init__(self, "internal autograph retry (should never escape)")
+        BaseException.__init__(self, "internal autograph retry (should never escape)")
         self.owner = owner
 
 

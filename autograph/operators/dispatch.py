@@ -15,7 +15,7 @@ with `register_backend(MyBackend())` without touching the converters.
 import numpy as np
 
 __all__ = ["Backend", "register_backend", "unregister_backend", "backends", "backend_for",
-           "lookup"]
+           "lookup", "on_change"]
 
 
 class Backend:
@@ -23,6 +23,19 @@ class Backend:
 
     `claims(cls)` classifies a Python type once: True (every instance is staged by this
     backend), False (never), or None (ask `is_staged(value)` per value).
+
+    What the generic staging logic relies on:
+
+    * `cond(pred, true_fn, false_fn, names)` traces both functions (true_fn first, ideally)
+      and returns outputs of the branches' structure; a Python number facing a tensor in the
+      other branch takes that tensor's dtype. Exceptions raised while tracing propagate.
+    * `while_loop(test_fn, body_fn, loop_vars, names)` traces test then body (possibly more
+      than once, e.g. to relax shapes); Python numbers returned by the body take the loop
+      variable's dtype; a dtype change raises one of `loop_var_mismatch` with `.index` (flat
+      position), `.expected` and `.actual`.
+    * `trace_only(fn)` runs `fn` recording into a throwaway graph (nothing ever runs).
+    * values made inside a branch or body belong to it: `zeros` and `new_list` are called
+      where the value is needed.
     """
 
     name = "abstract"
@@ -30,8 +43,6 @@ class Backend:
     # `.index` (flat position), `.expected` and `.actual` dtypes. Used to retry a loop whose
     # Python-number initial value had the wrong dtype.
     loop_var_mismatch = ()
-    # Exception types raised by `cond` when the branches disagree.
-    branch_mismatch = ()
 
     def claims(self, cls):
         return False
@@ -50,6 +61,11 @@ class Backend:
         """Calls `fn()` recording its ops into a throwaway graph; returns its result. Used to
         learn the dtypes a loop body produces, never to run anything."""
         raise NotImplementedError
+
+    def call_overloads(self):
+        """{function of this library: replacement} used by `converted_call`, for functions
+        that must accept what the staging logic produces (e.g. `stack` of a lowered list)."""
+        return {}
 
     def building_graph(self):
         """True while ops are being recorded into a graph (for the unrolled-loop warning)."""
@@ -171,6 +187,7 @@ class _PerValue:
 LAZY = object()
 
 _BACKENDS = []
+_listeners = []  # called when a backend is registered or removed (to drop derived caches)
 _NOT_STAGED = (bool, int, float, complex, str, bytes, type(None), list, tuple, dict, set,
                frozenset, range, slice, type(Ellipsis), np.ndarray, np.bool_, np.int8,
                np.int16, np.int32, np.int64, np.uint8, np.float16, np.float32, np.float64)
@@ -183,22 +200,31 @@ def register_backend(backend, first=False):
         _BACKENDS.insert(0, backend)
     else:
         _BACKENDS.append(backend)
-    # Re-classify types seen so far (only non-builtin ones can change).
-    for cls in list(_TABLE):
-        if cls not in _NOT_STAGED and _TABLE[cls] is not LAZY:
-            del _TABLE[cls]
+    _changed()
 
 
 def unregister_backend(backend):
     """Removes a backend added with `register_backend`."""
     _BACKENDS.remove(backend)
-    for cls in list(_TABLE):
-        if cls not in _NOT_STAGED and _TABLE[cls] is not LAZY:
-            del _TABLE[cls]
+    _changed()
 
 
 def backends():
     return tuple(_BACKENDS)
+
+
+def on_change(callback):
+    """Calls `callback()` whenever a backend is registered or removed."""
+    _listeners.append(callback)
+
+
+def _changed():
+    # Types seen so far are classified again (only non-builtin ones can change).
+    for cls in list(_TABLE):
+        if cls not in _NOT_STAGED and _TABLE[cls] is not LAZY:
+            del _TABLE[cls]
+    for callback in _listeners:
+        callback()
 
 
 def _classify(cls):

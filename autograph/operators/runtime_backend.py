@@ -41,7 +41,7 @@ class RuntimeBackend(Backend):
             from autograph.runtime.ops import (array_ops, core_ops, logging_ops, math_ops,
                                                reduction_ops)
             from autograph.runtime.graph import Graph
-            from autograph.runtime.tensor import EagerTensor, Tensor
+            from autograph.runtime.tensor import EagerTensor, Tensor, is_symbolic
             from autograph.runtime.tensor_array import TensorArray
             from autograph.runtime.variables import Variable
         except ImportError:
@@ -50,10 +50,9 @@ class RuntimeBackend(Backend):
         self.context, self.Graph = context, Graph
         self.core, self.logging_ops, self.math = core_ops, logging_ops, math_ops
         self.array, self.reduction = array_ops, reduction_ops
-        self.Tensor, self.EagerTensor = Tensor, EagerTensor
+        self.Tensor, self.EagerTensor, self.is_symbolic = Tensor, EagerTensor, is_symbolic
         self.TensorArray, self.Variable = TensorArray, Variable
         self._mismatch = (errors.LoopVarMismatchError,)
-        self._branch_mismatch = (errors.BranchMismatchError,)
         self._ok = True
         return True
 
@@ -61,28 +60,24 @@ class RuntimeBackend(Backend):
     def loop_var_mismatch(self):
         return self._mismatch if self._load() else ()
 
-    @property
-    def branch_mismatch(self):
-        return self._branch_mismatch if self._load() else ()
-
     # --- dispatch ------------------------------------------------------------------------------
     def claims(self, cls):
         if not self._load():
             return False
-        if issubclass(cls, self.EagerTensor):
+        if cls is self.Tensor:
+            return True             # tensor.is_symbolic: exactly the graph Tensor type
+        if cls is self.EagerTensor:
             return False
-        if issubclass(cls, self.Tensor):
-            return True
-        if issubclass(cls, (self.TensorArray, self.Variable)):
+        if issubclass(cls, (self.Tensor, self.TensorArray, self.Variable)):
             return None
         return False
 
     def is_staged(self, value):
         if isinstance(value, self.TensorArray):
-            return type(value.flow) is self.Tensor
+            return self.is_symbolic(value.flow)
         if isinstance(value, self.Variable):
             return self.ctx.graph is not None
-        return type(value) is self.Tensor
+        return self.is_symbolic(value)
 
     def trace_only(self, fn):
         graph = self.ctx.graph
@@ -189,6 +184,18 @@ class RuntimeBackend(Backend):
 
     def list_spec(self, lst):
         return _Spec(lst.dtype, lst.element_shape)
+
+    def call_overloads(self):
+        if not self._load():
+            return {}
+        stack = self.array.stack
+
+        def stack_overload(values, axis=0, name=None):
+            # A list lowered to a TensorArray by a graph loop stacks like the list would.
+            if isinstance(values, self.TensorArray) and axis == 0:
+                return values.stack()
+            return stack(values, axis, name)
+        return {stack: stack_overload}
 
     def list_append(self, lst, value):
         return lst.write(lst.size(), value)

@@ -363,6 +363,49 @@ def analyze_function(node):
     return fscope
 
 
+_HEADERS = {
+    gast.If: ('test',), gast.While: ('test',), gast.For: ('target', 'iter'),
+    gast.With: ('items',), gast.ExceptHandler: ('type', 'name'), gast.Try: (),
+}
+
+
+def bound_names(fn):
+    """Names a function binds locally (parameters and assignments), without annotating.
+
+    A light version of `analyze_function` for converters that run before the analyses.
+    """
+    names = Names()
+    declared = set()
+    stack = list(fn.body)
+    while stack:
+        s = stack.pop()
+        t = type(s)
+        if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
+            names.writes[s.name] = None
+            continue
+        if t is gast.Global or t is gast.Nonlocal:
+            declared.update(s.names)
+            continue
+        if t is gast.Import or t is gast.ImportFrom:
+            for a in s.names:
+                names.writes[a.asname or a.name.split('.')[0]] = None
+            continue
+        fields = _HEADERS.get(t)
+        if fields is None:
+            scan(s, names)
+            continue
+        for f in fields:
+            v = getattr(s, f)
+            for x in (v if type(v) is list else [v]):
+                if isinstance(x, gast.AST):
+                    scan(x, names)
+        for f in ('body', 'orelse', 'finalbody', 'handlers'):
+            stack.extend(getattr(s, f, ()))
+    out = set(_params_of(fn.args))
+    out.update(n for n in names.writes if n not in declared)
+    return out
+
+
 def dump(node):
     """One line per annotated block of `node`'s function: 'line kind.block: read=... ...'."""
     out = []

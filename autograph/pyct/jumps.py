@@ -95,7 +95,11 @@ class JumpLowering:
         if t in _LOOPS:
             if not self.enter_loops:
                 return NEVER
-            return MAYBE if (self.block_status(s.body) or self.block_status(s.orelse)) else NEVER
+            if not (self.block_status(s.body) or self.block_status(s.orelse)):
+                return NEVER
+            if t is gast.While and type(s.test) is gast.Constant and s.test.value is True:
+                return ALWAYS   # `while True:` without break only ends by jumping out
+            return MAYBE
         if t is gast.With:
             return self.block_status(s.body)
         if t in _TRY:

@@ -27,9 +27,11 @@ _counter = itertools.count()
 _lock = threading.Lock()
 
 
-def _params(names):
-    return ast.arguments(posonlyargs=[], args=[ast.arg(arg=n) for n in names], vararg=None,
-                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+def _params(names, lineno, col):
+    args = [ast.arg(arg=n, annotation=None, type_comment=None, lineno=lineno, col_offset=col,
+                    end_lineno=lineno, end_col_offset=col) for n in names]
+    return ast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[], kw_defaults=[],
+                         kwarg=None, defaults=[])
 
 
 def _strip_signature_values(fn):
@@ -53,11 +55,12 @@ def compile_function(node, filename, free_vars):
     """Compiles a converted gast FunctionDef or Lambda; returns its code object.
 
     Args:
-      node: the converted gast node; every node carries the user's line numbers.
+      node: the converted gast node (or the stdlib ast node converted from it, which is
+        modified); every node carries the user's line numbers.
       filename: the user's file name (becomes co_filename).
       free_vars: names of the original function's free variables (closure cells).
     """
-    converted = gast.gast_to_ast(node)
+    converted = gast.gast_to_ast(node) if isinstance(node, gast.AST) else node
     lineno = getattr(converted, 'lineno', 1)
     col = getattr(converted, 'col_offset', 0)
     if isinstance(converted, ast.Lambda):
@@ -69,21 +72,43 @@ def compile_function(node, filename, free_vars):
         name = converted.name
         converted.name = _INNER
         body = [converted, ast.Return(value=ast.Name(id=_INNER, ctx=ast.Load()))]
-    factory = ast.FunctionDef(name=_FACTORY, args=_params(['ag__'] + list(free_vars)),
+    free_vars = [v for v in free_vars if v != 'ag__']
+    factory = ast.FunctionDef(name=_FACTORY, args=_params(['ag__'] + free_vars, lineno, col),
                               body=body, decorator_list=[], returns=None, type_comment=None)
     if hasattr(ast, 'TypeVar'):  # 3.12+
         factory.type_params = []
     factory.lineno = factory.end_lineno = lineno
     factory.col_offset = factory.end_col_offset = col
+    for n in (factory.args, body[-1], getattr(body[-1], 'value', None)):
+        if n is not None and 'lineno' in n._attributes and not hasattr(n, 'lineno'):
+            n.lineno = n.end_lineno = lineno
+            n.col_offset = n.end_col_offset = col
     module = ast.Module(body=[factory], type_ignores=[])
-    ast.fix_missing_locations(module)
+    try:
+        code = compile(module, filename, 'exec', dont_inherit=True)
+    except (TypeError, ValueError):
+        # A node without a location (converters should give every node one).
+        code = compile(ast.fix_missing_locations(module), filename, 'exec', dont_inherit=True)
     namespace = {}
-    exec(compile(module, filename, 'exec', dont_inherit=True), namespace)  # noqa: S102
+    exec(code, namespace)  # noqa: S102 - our own generated module
     inner = namespace[_FACTORY](*([None] * (1 + len(free_vars))))
     code = inner.__code__
     if not isinstance(converted, ast.Lambda):
         code = code.replace(co_name=name)
     return code
+
+
+def nested_codes(code):
+    """The code objects of every function nested in `code` (at any depth)."""
+    out = []
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        for const in c.co_consts:
+            if isinstance(const, types.CodeType):
+                out.append(const)
+                stack.append(const)
+    return out
 
 
 def new_function(code, original, ag_module):

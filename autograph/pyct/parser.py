@@ -17,6 +17,9 @@ import gast
 
 from autograph.pyct import errors
 
+# Code objects know their column positions from 3.11 on; used to pick one of several lambdas.
+HAS_POSITIONS = sys.version_info >= (3, 11)
+
 _NO_SOURCE_HINT = (
     'define the function in a file, or register the source text of code run with exec in '
     'linecache: linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)')
@@ -66,7 +69,10 @@ def unparse(node, compact=True):
         return '\n'.join(unparse(n, compact) for n in node)
     if isinstance(node, gast.AST):
         node = gast.gast_to_ast(node)
-    text = ast.unparse(node)
+    try:
+        text = ast.unparse(node)
+    except AttributeError:   # statements without locations (e.g. fresh template output)
+        text = ast.unparse(ast.fix_missing_locations(node))
     return _compact(text) if compact else text
 
 
@@ -259,7 +265,7 @@ def _parse_lambda(fn, code, filename, lines):
     match = None
     if len(candidates) == 1:
         match = candidates[0]
-    elif sys.version_info >= (3, 11):
+    elif HAS_POSITIONS:
         positions = set(code.co_positions())
         found = [c for c in candidates
                  if (c.body.lineno, c.body.end_lineno, c.body.col_offset,

@@ -220,3 +220,28 @@ def test_unregistered_backend_no_longer_claims(sym_backend):
         assert dispatch.backend_for(inp("x")) is None
     finally:
         ag__.register_backend(sym_backend)
+
+
+def test_backends_can_overload_their_library_functions_for_converted_call():
+    def library_fn(x):
+        return ("library", x)
+
+    class Overloading(SymBackend):
+        def call_overloads(self):
+            return {library_fn: lambda x: ("overload", x)}
+
+    backend = Overloading()
+    assert ag__.converted_call(library_fn, (1,)) == ("library", 1)
+    ag__.register_backend(backend)
+    try:
+        assert ag__.converted_call(library_fn, (1,)) == ("overload", 1)
+    finally:
+        dispatch.unregister_backend(backend)
+    assert ag__.converted_call(library_fn, (1,)) == ("library", 1)
+
+
+def test_stack_of_a_lowered_list_through_converted_call():
+    import autograph as ag
+    ta = ag.TensorArray(ag.float32, size=0, dynamic_size=True).write(0, 1.0).write(1, 3.0)
+    assert list(ag__.converted_call(ag.stack, (ta,)).numpy()) == [1.0, 3.0]
+    assert list(ag__.converted_call(ag.stack, ([1.0, 2.0],)).numpy()) == [1.0, 2.0]

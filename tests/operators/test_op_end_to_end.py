@@ -8,7 +8,7 @@ import autograph as ag
 
 api = pytest.importorskip("autograph.api")
 
-F, I = ag.float32, ag.int32
+F, INT = ag.float32, ag.int32
 
 
 def square_if_positive(x):
@@ -151,26 +151,63 @@ def while_tensor(n):
     return acc
 
 
+def index_of_negative(items):
+    for i in range(len(items)):
+        if items[i] < 0:
+            return i
+    return -1
+
+
+def collatz_steps(n):
+    steps = 0
+    while n != 1:
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps += 1
+    return steps
+
+
+def clipped_sum(items, hi):
+    total = 0.0
+    for v in items:
+        total += min(max(v, 0.0), hi)
+    return abs(total)
+
+
+def running_max(items):
+    best = items[0]
+    history = []
+    for v in items:
+        if v > best:
+            best = v
+        history.append(best)
+    return history
+
+
 CASES = [
+    (index_of_negative, ([3, 1, -2, 5],), (INT,)),
+    (index_of_negative, ([3, 1],), (INT,)),
+    (collatz_steps, (27,), (INT,)),
+    (clipped_sum, ([1.0, -2.0, 7.0], 5.0), (F, F)),
+    (running_max, ([1.0, 3.0, 2.0, 5.0],), (F,)),
     (square_if_positive, (3.0,), (F,)),
     (square_if_positive, (-3.0,), (F,)),
-    (sum_even, ([10, 12, 15, 20],), (I,)),
+    (sum_even, ([10, 12, 15, 20],), (INT,)),
     (sum_float, ([1.5, 2.0],), (F,)),
-    (first_over, ([1, 5, 7], 2), (I, None)),
-    (first_over, ([1, 2], 2), (I, None)),
+    (first_over, ([1, 5, 7], 2), (INT, None)),
+    (first_over, ([1, 2], 2), (INT, None)),
     (early, (2.0,), (F,)),
     (early, (-2.0,), (F,)),
-    (break_midway_for, (2,), (I,)),
-    (break_midway_for, (-1,), (I,)),
-    (break_midway_for, (9,), (I,)),
-    (break_midway_while, (1,), (I,)),
-    (break_midway_while, (9,), (I,)),
-    (return_midway, (2,), (I,)),
-    (return_midway, (9,), (I,)),
+    (break_midway_for, (2,), (INT,)),
+    (break_midway_for, (-1,), (INT,)),
+    (break_midway_for, (9,), (INT,)),
+    (break_midway_while, (1,), (INT,)),
+    (break_midway_while, (9,), (INT,)),
+    (return_midway, (2,), (INT,)),
+    (return_midway, (9,), (INT,)),
     (squares, ([1.0, 2.0, 3.0],), (F,)),
     (positives, ([1.0, -2.0, 3.0],), (F,)),
-    (count_to, (5,), (I,)),
-    (count_to, (0,), (I,)),
+    (count_to, (5,), (INT,)),
+    (count_to, (0,), (INT,)),
     (uses_helper, ([1.0, -2.0],), (F,)),
     (logic, (1.0, 2.0), (F, F)),
     (logic, (-9.0, 2.0), (F, F)),
@@ -178,7 +215,7 @@ CASES = [
     (asserts, (4.0,), (F,)),
     (enumerate_zip, ([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), (F, F)),
     (nested, ([[1.0, 2.0], [3.0, -1.0], [4.0, 5.0]],), (F,)),
-    (while_tensor, (5,), (I,)),
+    (while_tensor, (5,), (INT,)),
 ]
 
 

@@ -281,3 +281,22 @@ def test_eager_tensor_logical_ops_are_python():
 
 def test_cond_on_numpy_values_is_python():
     assert ag__.if_stmt(np.float32(1.0) > 0, lambda: "t", lambda: "f", (), ()) == "t"
+
+
+def test_staging_retries_pass_through_user_exception_handlers(graph):
+    x = ag.placeholder(ag.float32, [])
+
+    def if_true(r):
+        try:
+            return x * 2.0
+        except Exception:  # noqa: BLE001 - the user's catch-all must not see autograph's signals
+            return None
+
+    def if_false(r):
+        try:
+            return r
+        except Exception:  # noqa: BLE001
+            return None
+    # The else-branch is built second and lacks the return value: the if-branch is rebuilt.
+    r = ag__.if_stmt(x > 0, if_false, if_true, (ag__.Undefined("retval_"),), ("retval_",))
+    assert graph.run(r, {x: 3.0}) == 0.0 and graph.run(r, {x: -3.0}) == -6.0

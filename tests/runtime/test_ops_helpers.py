@@ -108,3 +108,22 @@ def test_check_runs_each_placeholder_shape_mode():
     from autograph.runtime.ops.core_ops import identity
     check(lambda x: identity(fn(x)), np.zeros((2, 3), np.float32))
     assert [str(s) for s in seen] == ["(2, 3)", "(2, 3)", "(None, None)", "<unknown>"]
+
+
+def test_ops_run_through_session():
+    from autograph.runtime.ops import array_ops as A
+    from autograph.runtime.ops import math_ops as M
+    from autograph.runtime.ops import reduction_ops as R
+    from autograph.runtime.session import Session
+    g = Graph()
+    with g.as_default():
+        x = placeholder(dtypes.float32, [None, 3])
+        i = placeholder(dtypes.int32, [])
+        y = R.reduce_sum(M.square(x[i]) + A.range(3.0), keepdims=True)
+        z = A.reshape(A.transpose(x) // 2.0, [-1])
+        with Session(g) as sess:
+            a = np.arange(6, dtype=np.float32).reshape(2, 3)
+            yv, zv = sess.run([y, z], feed_dict={x: a, i: 1})
+    np.testing.assert_array_equal(yv, [np.sum(a[1] ** 2 + np.arange(3))])
+    assert yv.dtype == np.float32 and yv.shape == (1,)
+    np.testing.assert_array_equal(zv, (a.T // 2).reshape(-1))

@@ -322,3 +322,20 @@ def test_eager_results_are_eager_tensors_with_numpy_values():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         M.divide(constant(1.0), constant(0.0))
+
+
+def test_kernels_restore_the_numpy_error_state(monkeypatch):
+    before = np.geterr()
+    with np.errstate(all="raise"):
+        assert np.isinf(M.divide(constant(1.0), constant(0.0)).numpy())   # quiet inside
+        with pytest.raises(FloatingPointError):                          # raise outside
+            np.float32(1.0) / np.float32(0.0)
+    assert np.geterr() == before
+    with pytest.raises(InvalidArgumentError):
+        M.mod(constant(1), constant(0))
+    assert np.geterr() == before
+    monkeypatch.setattr(M, "_extobj_contextvar", None)         # the np.errstate fallback
+    quiet_log = M._quiet(np.log)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isneginf(quiet_log(np.float32(0.0)))

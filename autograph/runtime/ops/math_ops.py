@@ -13,8 +13,6 @@ from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import UNKNOWN, TensorShape, broadcast
 from autograph.runtime.tensor import Tensor
 
-
-
 try:  # numpy >= 2: set the error state the way np.errstate does, minus ~1 us of wrapper per call
     from numpy._core._ufunc_config import _extobj_contextvar
     from numpy._core.umath import _make_extobj

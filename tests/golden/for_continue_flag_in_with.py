@@ -1,0 +1,19 @@
+def for_continue_flag_in_with(items):
+    s = 0
+    def loop_body(x, s):
+        continue_ = False
+        with ag__.converted_call(_Ctx, (), None):
+            def if_true(continue_, s):
+                continue_ = True
+                return (continue_, s)
+            def if_false(continue_, s):
+                s += x
+                return (continue_, s)
+            continue_, s = ag__.if_stmt(x % 2, if_true, if_false, (continue_, s), ('continue_', 's'))
+        def if_true_1(s):
+            s += 100
+            return s
+        s = ag__.if_stmt(ag__.not_(continue_), if_true_1, None, (s,), ('s',))
+        return s
+    s = ag__.for_stmt(items, None, loop_body, (s,), ('s',))
+    return s

@@ -1,0 +1,179 @@
+import functools
+import inspect
+import linecache
+
+import gast
+import pytest
+
+from autograph.pyct import errors
+from autograph.pyct import parser
+from pyct_helpers import make_function
+
+
+def deco(f):
+    return f
+
+
+@deco
+@functools.lru_cache(maxsize=None)
+def _decorated(x):
+    return x
+
+
+class _Outer:
+    def method(self, x):
+        s = '''a string
+that starts lines at column zero'''
+        return s + str(x)
+
+    class Inner:
+        def deep(self):
+            return 1
+
+
+def test_function_keeps_file_line_numbers_and_drops_decorators():
+    def f(x):
+        return x + 1
+    entity = parser.parse_entity(f)
+    assert isinstance(entity.node, gast.FunctionDef)
+    assert entity.node.name == 'f'
+    assert entity.node.lineno == f.__code__.co_firstlineno
+    assert entity.node.body[0].lineno == f.__code__.co_firstlineno + 1
+    assert entity.filename == f.__code__.co_filename
+
+
+def test_decorators_are_removed():
+    entity = parser.parse_entity(_decorated.__wrapped__)
+    assert entity.node.decorator_list == []
+    assert entity.node.name == '_decorated'
+    assert entity.source.startswith('@deco')
+
+
+def test_methods_and_nested_classes_parse_without_dedent_damage():
+    entity = parser.parse_entity(_Outer.method)
+    assert entity.node.name == 'method'
+    assert entity.node.col_offset == 4
+    text = parser.unparse(entity.node)
+    assert 'that starts lines at column zero' in text
+    deep = parser.parse_entity(_Outer.Inner.deep)
+    assert deep.node.name == 'deep' and deep.node.col_offset == 8
+
+
+def test_bound_method_and_nested_function():
+    def outer():
+        def inner(y):
+            return y * 2
+        return inner
+    assert parser.parse_entity(outer()).node.name == 'inner'
+    assert parser.parse_entity(_Outer().method).node.name == 'method'
+
+
+def test_lambda_alone():
+    f = lambda x: x * 2  # noqa: E731
+    entity = parser.parse_entity(f)
+    assert isinstance(entity.node, gast.Lambda)
+    assert parser.unparse(entity.node) == 'lambda x: x * 2'
+    assert entity.node.lineno == f.__code__.co_firstlineno
+
+
+def test_several_lambdas_on_one_line_pick_the_right_one():
+    a, b, c = (lambda x: x + 1), (lambda x: x + 2), (lambda y: y * 3)
+    assert parser.unparse(parser.parse_entity(a).node) == 'lambda x: x + 1'
+    assert parser.unparse(parser.parse_entity(b).node) == 'lambda x: x + 2'
+    assert parser.unparse(parser.parse_entity(c).node) == 'lambda y: y * 3'
+
+
+def test_lambda_spanning_lines_inside_a_call():
+    fs = list(map(lambda v:
+                  v + 10, [1]))
+    assert fs == [11]
+    g = sorted([3, 1], key=lambda v:
+               -v)
+    assert g == [3, 1]
+    holder = []
+    holder.append(lambda q:
+                  q * 5)
+    assert parser.unparse(parser.parse_entity(holder[0]).node) == 'lambda q: q * 5'
+
+
+def test_lambda_after_non_ascii_text():
+    pair = ('héllo', lambda z: z - 1)
+    assert parser.unparse(parser.parse_entity(pair[1]).node) == 'lambda z: z - 1'
+
+
+def test_ambiguous_lambdas_without_column_information_are_a_clear_error(monkeypatch):
+    monkeypatch.setattr(parser, 'HAS_POSITIONS', False)
+    a, _b = (lambda x: x + 1), (lambda x: x + 2)
+    with pytest.raises(errors.ConversionError) as info:
+        parser.parse_entity(a)
+    msg = str(info.value)
+    assert 'lambdas on line' in msg and 'own line' in msg
+    assert info.value.lineno == a.__code__.co_firstlineno
+    # Different parameter names still tell them apart.
+    _c, d = (lambda x: x + 1), (lambda y: y + 2)
+    assert parser.unparse(parser.parse_entity(d).node) == 'lambda y: y + 2'
+
+
+def test_exec_with_source_registered_in_linecache():
+    f = make_function('''
+        def g(x):
+            if x > 0:
+                return 1
+            return 2
+    ''')
+    entity = parser.parse_entity(f)
+    assert entity.node.name == 'g'
+    assert entity.node.lineno == 2   # the dedented text starts with a newline
+
+
+def test_exec_without_source_is_a_clear_error():
+    f = make_function('def h(x):\n    return x\n', register=False)
+    with pytest.raises(errors.ConversionError) as info:
+        parser.parse_entity(f)
+    msg = str(info.value)
+    assert "'h'" in msg and 'not available' in msg and 'linecache' in msg
+
+
+def test_builtin_is_a_clear_error():
+    with pytest.raises(errors.ConversionError) as info:
+        parser.parse_entity(len)
+    assert 'not a Python function' in str(info.value)
+
+
+def test_source_changed_after_definition_is_a_clear_error():
+    f = make_function('def k(x):\n    return x\n')
+    filename = f.__code__.co_filename
+    linecache.cache[filename] = (3, None, ['x = 1\n'], filename)
+    with pytest.raises(errors.ConversionError) as info:
+        parser.parse_entity(f)
+    assert 'not available' in str(info.value)
+
+
+def test_parse_and_unparse_round_trip():
+    module = parser.parse('def f(a, *b, c=1, **d):\n    return a\n')
+    assert parser.unparse(module) == 'def f(a, *b, c=1, **d):\n    return a'
+    expr = parser.parse_expression('  a + b * 2 ')
+    assert parser.unparse(expr) == 'a + b * 2'
+
+
+def test_unparse_compact_drops_blank_lines_in_function_bodies_only():
+    module = parser.parse('class A:\n    def f(self):\n        def g():\n            pass\n'
+                          '        return g\n\n    def h(self):\n        pass\n\n'
+                          'def top():\n    pass\n')
+    text = parser.unparse(module)
+    assert '        def g():' in text
+    assert '\n\n        def g' not in text
+    assert '\n\n    def h' in text
+    assert '\n\ndef top' in text
+
+
+def test_module_syntax_error_becomes_conversion_error():
+    with pytest.raises(errors.ConversionError) as info:
+        parser.parse_module_source('def f(:\n    pass\n', 'm.py')
+    assert info.value.filename == 'm.py' and info.value.lineno == 1
+
+
+def test_inspect_agrees_on_the_source():
+    entity = parser.parse_entity(test_function_keeps_file_line_numbers_and_drops_decorators)
+    assert entity.source == inspect.getsource(
+        test_function_keeps_file_line_numbers_and_drops_decorators)
