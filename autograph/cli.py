@@ -483,6 +483,9 @@ def _conversion_message(name, error, d):
     message = message.splitlines()[0] if message else type(error).__name__
     if d is not None and not re.search(r"\b%s\b" % re.escape(d.node.name), message):
         message += " (in %s)" % d.qualname
+    hint = getattr(error, "hint", None)
+    if isinstance(hint, str) and hint.strip():
+        message += "; fix: " + " ".join(hint.split())
     return "%s: error: %s" % (where, message)
 
 

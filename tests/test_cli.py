@@ -517,7 +517,7 @@ def test_check_writes_nothing(tmp_path):
     write(tmp_path / "programs.py", PROGRAMS)
     before = sorted(os.listdir(tmp_path))
     r = run("convert", "programs.py", "--check", cwd=tmp_path)
-    assert r.code == 0 and r.out == "programs.py: ok, 5 functions convert\n", r
+    assert r.code == 0 and r.out == "programs.py: ok, 6 functions convert\n", r
     assert sorted(os.listdir(tmp_path)) == before
 
 

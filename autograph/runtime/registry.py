@@ -142,7 +142,10 @@ def _eager(opdef, inputs, attrs):
         want = target if target is not None and (same == "all" or i in same) else None
         values[i], in_dtypes[i] = to_numpy(x, want)
     attrs = attrs or {}
-    out_dtype = opdef.dtype_rule(in_dtypes, attrs)
+    try:
+        out_dtype = opdef.dtype_rule(in_dtypes, attrs)
+    except (TypeError, ValueError) as e:
+        raise type(e)("%s: %s" % (opdef.name, e)) from None
     try:
         out = opdef.kernel(*values, **attrs)
     except InvalidArgumentError:

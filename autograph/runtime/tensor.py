@@ -205,6 +205,10 @@ def to_numpy(value, dtype=None):
     if dtype is not None and (t is float and dtype.is_floating or t is int and dtype.is_floating
                               or t is bool and dtype.is_bool):
         return dtype.np_dtype.type(value), dtype
+    if t is int and dtype is not None and dtype.is_integer:
+        lo, hi = _int_range(dtype)
+        if lo <= value <= hi:
+            return dtype.np_dtype.type(value), dtype
     if t is np.ndarray or isinstance(value, np.generic):
         if dtype is None:
             return value, dtypes.from_numpy(value.dtype)
@@ -232,6 +236,17 @@ def to_numpy(value, dtype=None):
             d = dtypes.int64
         dtype = d
     return _cast_checked(value, dtype), dtype
+
+
+_RANGES = {}
+
+
+def _int_range(dtype):
+    r = _RANGES.get(dtype)
+    if r is None:
+        info = np.iinfo(dtype.np_dtype)
+        r = _RANGES[dtype] = (int(info.min), int(info.max))
+    return r
 
 
 def _cast_checked(value, dtype):

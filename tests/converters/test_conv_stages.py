@@ -156,6 +156,7 @@ def test_return_in_loop_uses_flag():
                     retval_ = x
             if not do_return:
                 print('none')
+                do_return = True
                 retval_ = -1
             return retval_
     ''')
