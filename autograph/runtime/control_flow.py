@@ -4,14 +4,15 @@
     while_loop(cond, body, loop_vars)  ==  while cond(*v): v = body(*v); return v
 
 In a graph, branches and bodies are traced once into subgraphs that capture the outer tensors
-they use. At run time `cond` executes only the taken branch and `while_loop` iterates compiled
-plans, so 10^6 iterations need neither recursion nor growing memory.
+they use. The executor compiles them inline into a Python `if` / `while`, so at run time `cond`
+executes only the taken branch and 10^6 loop iterations need neither recursion nor growing
+memory.
 """
 import itertools
 
 from autograph.runtime import context, dtypes, nest
 from autograph.runtime.errors import BranchMismatchError, LoopVarMismatchError, user_frame, where
-from autograph.runtime.executor import subplan
+from autograph.runtime.executor import emit_graph
 from autograph.runtime.graph import Graph
 from autograph.runtime.ops import core_ops
 from autograph.runtime.registry import declare
@@ -30,18 +31,17 @@ def _cond_shapes(shapes, attrs):
             for a, b in zip(attrs["then_graph"].outputs, attrs["else_graph"].outputs)]
 
 
-def _lhs(outs):
-    return "%s = " % "".join(o + ", " for o in outs) if outs else ""
-
-
-def _emit_cond(em, op, ins, outs):
+def _emit_cond(em, op, ins, outs, indent):
+    """`if pred:` with each branch's ops inlined below it."""
     n = op.attrs["n_then"]
-    then_plan = subplan(em, op.attrs["then_graph"])
-    else_plan = subplan(em, op.attrs["else_graph"])
-    em.add("if %s:" % ins[0], op)
-    em.add("%s%s(%s)" % (_lhs(outs), then_plan, ", ".join(ins[1:1 + n])), op, indent=2)
-    em.add("else:", op)
-    em.add("%s%s(%s)" % (_lhs(outs), else_plan, ", ".join(ins[1 + n:])), op, indent=2)
+    for k, (g, caps) in enumerate(((op.attrs["then_graph"], ins[1:1 + n]),
+                                   (op.attrs["else_graph"], ins[1 + n:]))):
+        em.add("if %s:" % ins[0] if k == 0 else "else:", op, indent)
+        res = emit_graph(em, g, g.inputs, caps, g.outputs, True, indent + 1)
+        if outs:
+            em.add("%s= %s" % (em.names_for(outs), em.names_for(res)), op, indent + 1)
+        else:
+            em.add("pass", op, indent + 1)
 
 
 COND = declare("cond", None, dtype=_cond_dtypes, shape=_cond_shapes, emit=_emit_cond,
@@ -173,27 +173,32 @@ def _while_shapes(shapes, attrs):
     return [t.shape for t in attrs["body_graph"].inputs[:attrs["n_vars"]]]
 
 
-def _emit_while(em, op, ins, outs):
+def _emit_while(em, op, ins, outs, indent):
+    """`while True:` with the condition's and the body's ops inlined in it."""
     a = op.attrs
     n, nc = a["n_vars"], a["n_cond"]
+    cond_g, body_g = a["cond_graph"], a["body_graph"]
     loop = [em.local() for _ in range(n)]
     init, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + a["n_body"]]
-    cond_plan = subplan(em, a["cond_graph"], single=True)
-    body_plan = subplan(em, a["body_graph"])
-    lv = "".join(v + ", " for v in loop)
-    em.add("%s = %s" % (lv, "".join(v + ", " for v in init)), op)
-    test = "%s(%s)" % (cond_plan, ", ".join(loop + ccaps))
+    em.add("%s= %s" % (em.names_for(loop), em.names_for(init)), op, indent)
+    counter = None
     if a["max_iter"] is not None:
         counter = em.local()
         limit = ins[-1] if a["max_iter"] == "input" else str(int(a["max_iter"]))
-        em.add("%s = 0" % counter, op)
-        em.add("while %s < %s and %s:" % (counter, limit, test), op)
-        em.add("%s += 1" % counter, op, indent=2)
-    else:
-        em.add("while %s:" % test, op)
-    em.add("%s = %s(%s)" % (lv, body_plan, ", ".join(loop + bcaps)), op, indent=2)
+        em.add("%s = 0" % counter, op, indent)
+    em.add("while True:", op, indent)
+    if counter is not None:
+        em.add("if %s >= %s:" % (counter, limit), op, indent + 1)
+        em.add("break", op, indent + 2)
+        em.add("%s += 1" % counter, op, indent + 1)
+    test, = emit_graph(em, cond_g, cond_g.inputs, loop + ccaps, cond_g.outputs, True,
+                       indent + 1)
+    em.add("if not %s:" % test, op, indent + 1)
+    em.add("break", op, indent + 2)
+    res = emit_graph(em, body_g, body_g.inputs, loop + bcaps, body_g.outputs, True, indent + 1)
+    em.add("%s= %s" % (em.names_for(loop), em.names_for(res)), op, indent + 1)
     if outs:
-        em.add("%s = %s" % ("".join(o + ", " for o in outs), lv), op)
+        em.add("%s= %s" % (em.names_for(outs), em.names_for(loop)), op, indent)
 
 
 WHILE = declare("while", None, dtype=_while_dtypes, shape=_while_shapes, emit=_emit_while,

@@ -209,13 +209,14 @@ def symbolic_gradients(ys, xs, grad_ys, op_filter=None):
     enclosing one (gradients of capture placeholders flow out to the captured tensors), or
     variables. `op_filter(op)` limits the ops differentiated (a tape uses the ops it saw).
     """
-    ys_sym = [(y, g) for y, g in zip(ys, grad_ys) if type(y) is Tensor and _float(y.dtype)]
+    ys_sym = [(y, g) for y, g in zip(ys, grad_ys) if type(y) is Tensor and
+              (_float(y.dtype) or g is not None and _diff(y.dtype))]
     if not ys_sym:
         return [None] * len(xs)
     inner = max((y.graph for y, _ in ys_sym), key=lambda g: len(_graph_chain(g)))
     chain = _graph_chain(inner)
     src_vars = {x for x in xs if _is_var(x) and _float(x.dtype)}
-    src_tensors = {x for x in xs if type(x) is Tensor and _float(x.dtype)}
+    src_tensors = {x for x in xs if type(x) is Tensor and _diff(x.dtype)}
 
     # Forward: every tensor that depends on a source, outermost graph first.
     wanted = src_tensors | src_vars

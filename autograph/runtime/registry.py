@@ -21,10 +21,10 @@ class OpDef:
     """One op: the single source of its kernel, dtype/shape rules, gradient and docs."""
 
     __slots__ = ("name", "kernel", "dtype_rule", "shape_rule", "grad", "differentiable",
-                 "stateful", "same_dtype", "emit", "doc", "num_outputs", "fold")
+                 "stateful", "same_dtype", "emit", "expr", "doc")
 
     def __init__(self, name, kernel, dtype_rule, shape_rule, grad=None, differentiable=True,
-                 stateful=False, same_dtype=(), emit=None, doc=None):
+                 stateful=False, same_dtype=(), emit=None, expr=None, doc=None):
         self.name = name
         self.kernel = kernel
         self.dtype_rule = dtype_rule
@@ -36,6 +36,9 @@ class OpDef:
         self.same_dtype = same_dtype
         # Optional code emitter for the executor (control flow, constants, placeholders).
         self.emit = emit
+        # Optional `expr(op, input_names) -> Python expression or None`: the executor inlines
+        # it instead of calling the kernel (e.g. "t1 + t2").
+        self.expr = expr
         self.doc = doc or (kernel.__doc__ if kernel is not None else None)
 
     def __repr__(self):
@@ -43,7 +46,7 @@ class OpDef:
 
 
 def declare(name, kernel=None, *, dtype, shape, grad=None, differentiable=True, stateful=False,
-            same_dtype=(), emit=None, doc=None):
+            same_dtype=(), emit=None, expr=None, doc=None):
     """Declares an op. Usable as a decorator on the kernel.
 
     Args:
@@ -56,12 +59,16 @@ def declare(name, kernel=None, *, dtype, shape, grad=None, differentiable=True, 
       stateful: True for ops with side effects or fresh values per run (print, assign,
         random); they are never pruned from traced functions and run in program order.
       same_dtype: input positions that must share one dtype; "all" for every input.
+      emit: `emit(emitter, op, input_names, output_names, indent)` for ops the executor
+        compiles specially (control flow).
+      expr: `expr(op, input_names)` -> an inline Python expression equal to the kernel call,
+        or None to call the kernel.
     """
     def register(kernel):
         if name in REGISTRY:
             raise ValueError("op %r is declared twice" % name)
         opdef = OpDef(name, kernel, dtype, shape, grad, differentiable, stateful, same_dtype,
-                      emit, doc)
+                      emit, expr, doc)
         REGISTRY[name] = opdef
         return opdef
     return register if kernel is None and emit is None else register(kernel)

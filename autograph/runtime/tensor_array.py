@@ -85,7 +85,7 @@ WRITE = declare("tensor_array_write", _write, dtype=_variant, shape=rules.scalar
 READ = declare("tensor_array_read", _read, dtype=_elem_dtype,
                shape=lambda s, a: a["element_shape"], doc="Reads an element.")
 STACK = declare("tensor_array_stack", _stack, dtype=_elem_dtype,
-                shape=lambda s, a: TensorShape([None]) if a["element_shape"].dims is None
+                shape=lambda s, a: UNKNOWN if a["element_shape"].dims is None
                 else TensorShape((None,) + a["element_shape"].dims),
                 doc="Stacks the elements into one tensor.")
 UNSTACK = declare("tensor_array_unstack", _unstack, dtype=_variant, shape=rules.scalar,
@@ -153,6 +153,10 @@ class TensorArray:
         flow = registry.apply(UNSTACK, [self.flow, value])
         shape = value.shape
         return self._with(flow, shape[1:] if shape.rank else UNKNOWN)
+
+    def __getitem__(self, index):
+        """`ta[i]` is `ta.read(i)` (lists lowered to TensorArrays stay indexable)."""
+        return self.read(index)
 
     def size(self):
         """The number of elements (an int32 tensor)."""

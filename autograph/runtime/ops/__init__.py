@@ -7,3 +7,4 @@ from autograph.runtime.ops import random_ops  # noqa: F401  (uniform, normal, se
 from autograph.runtime.ops import overloads  # noqa: F401  (installs Tensor operators)
 from autograph.runtime.ops import state_ops  # noqa: F401,E402
 from autograph.runtime.ops import logging_ops  # noqa: F401,E402
+from autograph.runtime.ops import python_operators  # noqa: F401,E402  (fast kernels)

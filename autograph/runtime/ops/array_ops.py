@@ -687,8 +687,23 @@ def stack(values, axis=0, name=None):
     Raises:
       TypeError: dtypes differ. ValueError: empty list or mismatched shapes (names both).
     """
+    if hasattr(values, "stack") and hasattr(values, "_ag_flatten"):   # a TensorArray
+        out = values.stack()
+        return out if axis == 0 else transpose_to_axis(out, axis)
     values = _tensor_list(values, "stack")
     return apply(STACK, values, {"axis": int_attr(axis, "axis")}, name=name)
+
+
+def transpose_to_axis(x, axis):
+    """Moves the first axis of `x` to position `axis` (for stacking TensorArrays)."""
+    r = x.shape.rank
+    if r is None:
+        raise ValueError("stack of a TensorArray along axis %d needs a known element rank"
+                         % axis)
+    axis = axis % r
+    perm = list(range(1, r))
+    perm.insert(axis, 0)
+    return transpose(x, perm)
 
 
 def _unstack(x, num, axis):
