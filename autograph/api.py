@@ -156,7 +156,9 @@ def _conversion(fn, recursive):
         conv = per_code.get(key)
         if conv is None:
             entity, node = _convert_node(fn, recursive)
-            new_code = loader.compile_function(node, entity.filename, code.co_freevars)
+            new_code = loader.compile_function(
+                node, entity.filename, code.co_freevars,
+                loader.class_of(getattr(fn, '__qualname__', '')))
             _generated.add(new_code)
             for nested in loader.nested_codes(new_code):
                 _generated.add(nested)

@@ -322,14 +322,14 @@ def isolate(text, defs):
     for d in defs:
         for i in range(d.first_line, d.node.end_lineno + 1):
             out[i - 1] = lines[i - 1]
-        for anc in d.ancestors:
+        for k, anc in enumerate(d.ancestors):
             if isinstance(anc, ast.ClassDef):
                 for i in range(anc.lineno, anc.body[0].lineno):
                     out[i - 1] = lines[i - 1]
-            else:
+            elif not (k + 1 < len(d.ancestors)
+                      and isinstance(d.ancestors[k + 1], ast.ExceptHandler)):
+                # (A def in an `except:` block gets its `if True:` from the handler instead.)
                 out[anc.lineno - 1] = " " * anc.col_offset + "if True:\n"
-                for handler in getattr(anc, "handlers", ()):  # `except:` headers at the same column
-                    out[handler.lineno - 1] = " " * handler.col_offset + "if True:\n"
     source = "".join(out)
     try:
         ast.parse(source)
@@ -399,14 +399,15 @@ def convert_selected(name, text, tree, defs, options):
     result, error = _call_converter(name, isolated, options)
     if error is not None:
         raise CliError(EXIT_CONVERSION, *_diagnose(name, text, defs, options, error))
-    converted = {d.qualname: d for d in list_functions(ast.parse(result))}
+    # Keyed by (name, occurrence): a module may define `h` twice (in an if and its else).
+    converted = dict(_numbered(list_functions(ast.parse(result))))
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n"
     out_lines = result.splitlines(keepends=True)
     # Replace from the bottom up so earlier line numbers stay valid.
-    for d in sorted(defs, key=lambda d: d.first_line, reverse=True):
-        new = converted.get(d.qualname)
+    for key, d in sorted(_numbered(defs), key=lambda kd: kd[1].first_line, reverse=True):
+        new = converted.get(key)
         if new is None:
             raise CliError(EXIT_INTERNAL, "autograph: internal error: the converter dropped %s"
                            % d.qualname)
@@ -415,6 +416,13 @@ def convert_selected(name, text, tree, defs, options):
         chunk = [_reindent(line, new.node.col_offset, indent) for line in chunk]
         lines[d.first_line - 1:d.node.end_lineno] = chunk
     return _insert_runtime_import("".join(lines), tree)
+
+
+def _numbered(defs):
+    seen = {}
+    for d in defs:
+        seen[d.qualname] = seen.get(d.qualname, -1) + 1
+        yield (d.qualname, seen[d.qualname]), d
 
 
 def _reindent(line, old_width, indent):

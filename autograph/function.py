@@ -397,13 +397,12 @@ def _call_kernel(*values, function):
     return function._plan(*values)
 
 
-def _emit_call(em, op, ins, outs):
-    plan = em.bind(op.attrs["function"]._plan, "F")
-    call = "%s(%s)" % (plan, ", ".join(ins))
+def _emit_call(em, op, ins, outs, indent):
+    """The function's ops inlined into the enclosing plan (no call between plans)."""
+    sub = op.attrs["function"].graph
+    res = executor.emit_graph(em, sub, sub.inputs, ins, sub.outputs, True, indent)
     if outs:
-        em.add("%s = %s" % ("".join(o + ", " for o in outs), call), op)
-    else:
-        em.add(call, op)
+        em.add("%s= %s" % (em.names_for(outs), em.names_for(res)), op, indent)
 
 
 def _call_grad(op, *output_grads):

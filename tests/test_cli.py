@@ -101,7 +101,7 @@ def test_help_shows_examples_and_exit_statuses(tmp_path):
         assert text in r.out, text
     r = run("convert", "--help", cwd=tmp_path)
     assert r.code == 0, r
-    for option in ("-f NAME", "-o OUT", "--line-numbers", "--stage NAME", "--check"):
+    for option in ("--function", "--output", "--line-numbers", "--stage", "--check", "NAME"):
         assert option in r.out, option
 
 
@@ -556,3 +556,40 @@ def test_unknown_stage_lists_the_stages(tmp_path):
     r = run("convert", "m.py", "--stage", "nope", cwd=tmp_path)
     assert_clean_failure(r, 2, "autograph convert: error: unknown stage 'nope'")
     assert ", ".join(pipeline.STAGES) in r.err, r
+
+
+NESTED = """\
+import os
+if os.name:
+    def h(x):
+        if x:
+            return 1
+        return 2
+else:
+    def h(x):
+        return 3
+class C:
+  @staticmethod
+  def s(x):
+    while x > 0:
+      x -= 1
+    return x
+try:
+    from no_such_module_anywhere import fallback
+except ImportError:
+    def fallback(v):
+        return v if v else 0
+"""
+
+
+@needs_converter
+def test_selecting_functions_inside_ifs_classes_and_handlers(tmp_path):
+    write(tmp_path / "nested.py", NESTED)
+    r = run("convert", "nested.py", "-f", "h,C.s", "-f", "fallback", "-o", "out.py", cwd=tmp_path)
+    assert r.code == 0, r
+    text = (tmp_path / "out.py").read_text()
+    assert text.count("ag__.if_stmt") == 1 and "ag__.while_stmt" in text, text
+    assert "def h(x):\n        return 3\n" in text  # the else-branch `h`, converted in place
+    assert "ag__.if_exp(v" in text
+    out = load_module(tmp_path / "out.py", "nested_converted")
+    assert (out.h(1), out.h(0), out.C.s(3), out.fallback(0), out.fallback(5)) == (1, 2, 0, 0, 5)

@@ -175,9 +175,6 @@ class FileRun:
                 if absent:
                     self.outcomes[block.line] = ("skip", "needs %s" % ", ".join(absent))
                     continue
-                if blocked is not None:
-                    self.outcomes[block.line] = ("skip", "block at line %d failed" % blocked)
-                    continue
                 try:
                     if block.lang == "console":
                         self._run_console(block)
@@ -189,9 +186,15 @@ class FileRun:
                     self.outcomes[block.line] = ("fail", str(e))
                     continue  # the code ran; later blocks can still run
                 except Exception:  # noqa: BLE001 - reported as this block's failure
-                    self.outcomes[block.line] = ("fail", traceback.format_exc())
-                    if block.lang == "python":
-                        blocked = block.line
+                    error = traceback.format_exc()
+                    if blocked is None:
+                        self.outcomes[block.line] = ("fail", error)
+                        if block.lang == "python":
+                            blocked = block.line
+                    else:  # may only be a consequence of the first failure: don't pile up
+                        self.outcomes[block.line] = (
+                            "skip", "fails after the block at line %d failed:\n%s"
+                            % (blocked, error.strip().splitlines()[-1]))
                     continue
                 self.outcomes[block.line] = ("pass", None)
         finally:

@@ -5,6 +5,9 @@
 
 Left alone: calls of `ag__` helpers, immediately-called lambdas, and the builtins that depend
 on the caller's frame (`super()`, `locals()`, `globals()`, `vars()`, `eval`, `exec`, `dir()`).
+
+A zero-argument `super()` becomes `super(__class__, self)` (with the method's first parameter):
+once bodies are functions of their own, the implicit form would pick up the wrong argument.
 """
 import gast
 
@@ -17,10 +20,39 @@ _FRAME_BUILTINS = frozenset(('super', 'locals', 'globals', 'vars', 'eval', 'exec
 
 class CallTreeTransformer(transformer.Base):
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.functions = []
+
+    def visit_FunctionDef(self, node):
+        self.functions.append(node)
+        node = self.generic_visit(node)
+        self.functions.pop()
+        return node
+
+    def visit_Lambda(self, node):
+        self.functions.append(node)
+        node = self.generic_visit(node)
+        self.functions.pop()
+        return node
+
+    def _explicit_super(self, node):
+        if node.args or node.keywords or not self.functions:
+            return node
+        fn = self.functions[-1]
+        params = fn.args.posonlyargs + fn.args.args
+        if type(fn) is not gast.FunctionDef or not params:
+            return node
+        node.args = [ast_util.name('__class__'), ast_util.name(params[0].id)]
+        ast_util.fill_locations(node.args, node)
+        return node
+
     def visit_Call(self, node):
         node = self.generic_visit(node)
         func = node.func
         t = type(func)
+        if t is gast.Name and func.id == 'super':
+            return self._explicit_super(node)
         if t is gast.Attribute and type(func.value) is gast.Name and func.value.id == 'ag__':
             return node
         if t is gast.Name and func.id in _FRAME_BUILTINS:

@@ -17,8 +17,10 @@ temporaries stay local to the body function. The analyses run once, before any r
 every decision is read from their annotations on the original nodes.
 
 State variables that may be undefined on entry are recorded on the first generated statement
-(`Basic.UNDEFINED_HERE` when nothing defines them before, `Basic.UNDEFINED_TOP` when only some
-paths do); the variables converter turns them into `x = ag__.Undefined('x')`. Flag
+(`Basic.UNDEFINED_HERE` when nothing defines them before, or when the statement assigns them on
+every path before reading them so that their incoming value is dead - inside a generated body
+such a variable may not be bound at all; `Basic.UNDEFINED_TOP` when only some paths define
+them); the variables converter turns them into `x = ag__.Undefined('x')`. Flag
 assignments made by the jump converters that turn out dead are dropped here.
 """
 import gast
@@ -52,7 +54,9 @@ def _state(node):
         orelse_mod = anno.getanno(node, anno.Static.ORELSE_SCOPE).modified
         body_in = _block_live_in(node.body, after)
         orelse_in = _block_live_in(node.orelse, after)
-        state = [v for v in body_mod if v in after or v in body_in]
+        # Passed in and out: needed afterwards, or read by a branch that also assigns it.
+        state = [v for v in body_mod if v in after or v in body_in
+                 or (v in orelse_mod and v in orelse_in)]
         state += [v for v in orelse_mod
                   if v not in body_mod and (v in after or v in orelse_in)]
         return state
@@ -83,6 +87,21 @@ def _annotate_states(fn):
 
 
 class ControlFlowTransformer(transformer.StatementTransformer):
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        # Names bound as parameters of the generated function being built (None: a user
+        # function's own scope).
+        self.scopes = []
+
+    def _enter(self, names):
+        self.scopes.append(frozenset(names) if names is not None else None)
+
+    def visit_FunctionDef(self, node):
+        self._enter(None)
+        node = self.generic_visit(node)
+        self.scopes.pop()
+        return node
 
     # -- helpers --
 
@@ -119,17 +138,24 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         return templates.replace(template, state=ast_util.tuple_of([]),
                                  names=ast_util.tuple_of([]), **kwargs)[0]
 
-    @staticmethod
-    def _mark_undefined(node, first, state):
+    def _mark_undefined(self, node, first, state):
         defined_in = anno.getanno(node, anno.Static.DEFINED_IN, None)
         if defined_in is None:
             return
+        live_in = anno.getanno(node, anno.Static.LIVE_IN, ())
+        params = self.scopes[-1] if self.scopes else None
         here, top = [], []
-        for name in reaching_definitions.possibly_undefined(defined_in, state):
-            if reaching_definitions.only_undefined(defined_in, name):
+        maybe = reaching_definitions.possibly_undefined(defined_in, state)
+        for name in state:
+            if name not in live_in and params is not None and name not in params:
+                # Every path through the statement assigns it before any read: its incoming
+                # value is dead, and in this generated body it may not even be bound.
                 here.append(name)
-            else:
-                top.append(name)
+            elif name in maybe:
+                if reaching_definitions.only_undefined(defined_in, name):
+                    here.append(name)
+                else:
+                    top.append(name)
         if here:
             anno.setanno(first, anno.Basic.UNDEFINED_HERE, here)
         if top:
@@ -158,7 +184,9 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         state = anno.getanno(node, STATE)
         true_name = self._new('if_true')
         false_name = self._new('if_false') if node.orelse else None
+        self._enter(state)
         node = self.generic_visit(node)
+        self.scopes.pop()
         out = [self._function(true_name, state, node.body, state)]
         if node.orelse:
             out.append(self._function(false_name, state, node.orelse, state))
@@ -174,7 +202,9 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         state = anno.getanno(node, STATE)
         test_name = self._new('loop_test')
         body_name = self._new('loop_body')
+        self._enter(state)
         node = self.generic_visit(node)
+        self.scopes.pop()
         test_fn = self._test_function(test_name, state, node.test)
         body_fn = self._function(body_name, state, node.body, state)
         call = self._call('ag__.while_stmt(test, body, state, names)', state,
@@ -192,7 +222,9 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             iterate = target.id
         else:
             iterate = self._new('itr')
+        self._enter(state + [iterate] + list(anno.getanno(node, 'target_activity').writes))
         node = self.generic_visit(node)
+        self.scopes.pop()
         body = node.body
         if iterate != getattr(target, 'id', None):
             unpack = templates.replace('target = iterate', target=target, iterate=iterate)[0]

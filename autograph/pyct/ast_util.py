@@ -105,7 +105,11 @@ def fill_locations(nodes, from_node):
     s = from_node.__dict__
     if 'lineno' not in s:
         return
-    loc = [(a, s[a]) for a in _LOC if a in s]
+    # Generated code points at where the replaced node starts: a multi-line span would make
+    # CPython attribute some calls to the span's last line.
+    col = s.get('col_offset', 0)
+    loc = (('lineno', s['lineno']), ('col_offset', col), ('end_lineno', s['lineno']),
+           ('end_col_offset', col))
     stack = list(nodes) if type(nodes) is list else [nodes]
     while stack:
         n = stack.pop()

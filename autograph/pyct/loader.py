@@ -21,6 +21,8 @@ import types
 
 import gast
 
+from autograph.pyct import gast_util
+
 _FACTORY = 'ag__factory'
 _INNER = 'ag__fn'
 _counter = itertools.count()
@@ -51,7 +53,65 @@ def _strip_signature_values(fn):
             a.annotation = None
 
 
-def compile_function(node, filename, free_vars):
+def class_of(qualname):
+    """The class whose body lexically contains a function, from its __qualname__, or None.
+
+    'A.m' -> 'A'; 'A.m.<locals>.helper' -> 'A'; 'f.<locals>.g' -> None.
+    """
+    parts = qualname.split('.')[:-1]
+    while parts and parts[-1] == '<locals>':
+        parts = parts[:-2]
+    return parts[-1] if parts else None
+
+
+def _mangle(name, prefix):
+    if name and name.startswith('__') and not name.endswith('__') and '.' not in name:
+        return prefix + name
+    return name
+
+
+def mangle_private_names(tree, class_name):
+    """Applies Python's private name mangling (`__x` -> `_Class__x`) for a method's class.
+
+    The compiler only does this for code inside a class body; converted methods are compiled
+    outside theirs. Nested class bodies are left to the compiler.
+    """
+    stripped = class_name.lstrip('_')
+    if not stripped:
+        return tree
+    prefix = '_' + stripped
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is ast.Name:
+            n.id = _mangle(n.id, prefix)
+            continue
+        if t is ast.Attribute:
+            n.attr = _mangle(n.attr, prefix)
+        elif t is ast.arg:
+            n.arg = _mangle(n.arg, prefix)
+        elif t is ast.FunctionDef or t is ast.AsyncFunctionDef:
+            if n is not tree:
+                n.name = _mangle(n.name, prefix)
+        elif t is ast.ClassDef:
+            n.name = _mangle(n.name, prefix)
+            stack.extend(n.bases)
+            stack.extend(n.keywords)
+            stack.extend(n.decorator_list)
+            continue
+        elif t is ast.Global or t is ast.Nonlocal:
+            n.names = [_mangle(x, prefix) for x in n.names]
+        elif t is ast.ExceptHandler:
+            n.name = _mangle(n.name, prefix)
+        elif t is ast.alias:
+            if n.asname:
+                n.asname = _mangle(n.asname, prefix)
+        stack.extend(ast.iter_child_nodes(n))
+    return tree
+
+
+def compile_function(node, filename, free_vars, class_name=None):
     """Compiles a converted gast FunctionDef or Lambda; returns its code object.
 
     Args:
@@ -59,8 +119,12 @@ def compile_function(node, filename, free_vars):
         modified); every node carries the user's line numbers.
       filename: the user's file name (becomes co_filename).
       free_vars: names of the original function's free variables (closure cells).
+      class_name: the class the function was defined in (for private name mangling).
     """
-    converted = gast.gast_to_ast(node) if isinstance(node, gast.AST) else node
+    is_gast = isinstance(node, (gast.FunctionDef, gast.Lambda))
+    converted = gast_util.gast_to_ast(node) if is_gast else node
+    if class_name:
+        mangle_private_names(converted, class_name)
     lineno = getattr(converted, 'lineno', 1)
     col = getattr(converted, 'col_offset', 0)
     if isinstance(converted, ast.Lambda):

@@ -16,6 +16,7 @@ import threading
 import gast
 
 from autograph.pyct import errors
+from autograph.pyct import gast_util
 
 # Code objects know their column positions from 3.11 on; used to pick one of several lambdas.
 HAS_POSITIONS = sys.version_info >= (3, 11)
@@ -50,12 +51,12 @@ class Entity:
 
 def parse(source, filename='<unknown>'):
     """Parses module source into a gast.Module."""
-    return gast.ast_to_gast(ast.parse(source, filename))
+    return gast_util.ast_to_gast(ast.parse(source, filename))
 
 
 def parse_expression(source):
     """Parses a single expression into a gast expression node."""
-    tree = gast.ast_to_gast(ast.parse(source.strip(), mode='eval'))
+    tree = gast_util.ast_to_gast(ast.parse(source.strip(), mode='eval'))
     return tree.body
 
 
@@ -68,7 +69,7 @@ def unparse(node, compact=True):
     if isinstance(node, list):
         return '\n'.join(unparse(n, compact) for n in node)
     if isinstance(node, gast.AST):
-        node = gast.gast_to_ast(node)
+        node = gast_util.gast_to_ast(node)
     try:
         text = ast.unparse(node)
     except AttributeError:   # statements without locations (e.g. fresh template output)
@@ -104,22 +105,25 @@ def _compact(text):
 # --- source of entities ---------------------------------------------------------------------
 
 class _FileIndex:
-    """Where the functions and lambdas of one source file are (built once per file text)."""
+    """Where the functions and lambdas of one source file are (built once per file text).
+
+    Holds no syntax tree: the file is parsed when an index is built, and the tree dropped.
+    """
 
     def __init__(self, lines):
         self.lines = lines
-        self.tree = None
         self.failed = False
         self.functions = None
         self.lambdas = None
 
     def _parse(self):
-        if self.tree is None and not self.failed:
-            try:
-                self.tree = ast.parse(''.join(self.lines))
-            except (SyntaxError, ValueError):
-                self.failed = True
-        return self.tree
+        if self.failed:
+            return None
+        try:
+            return ast.parse(''.join(self.lines))
+        except (SyntaxError, ValueError):
+            self.failed = True
+            return None
 
     def function_span(self, name, firstlineno):
         if self.functions is None:
@@ -198,7 +202,7 @@ def _padded_statement_text(lines, first, last):
 
 def _parse_function_lines(lines, first, last, name):
     text, wrapped = _padded_statement_text(lines, first, last)
-    module = gast.ast_to_gast(ast.parse(text))
+    module = gast_util.ast_to_gast(ast.parse(text))
     body = module.body[0].body if wrapped else module.body
     for node in body:
         if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)) and node.name == name:
@@ -290,7 +294,7 @@ def _parse_lambda(fn, code, filename, lines):
         text = '\n' * (match.lineno - 1) + '(' + ' ' * (col - 1) + source + ')'
     else:
         text = '\n' * (match.lineno - 1) + '(' + source + ')'
-    node = gast.ast_to_gast(ast.parse(text, mode='eval')).body
+    node = gast_util.ast_to_gast(ast.parse(text, mode='eval')).body
     return Entity(node, filename, lines, source, match.lineno)
 
 

@@ -1,10 +1,10 @@
 """Code templates: new code written as Python text with placeholders.
 
     templates.replace('''
-        def name(args):
+        def fn_name(params):
             body
             return state
-    ''', name='if_true', args=['x'], body=node.body, state=ast_util.value_for(['x']))
+    ''', fn_name='if_true', params=['x'], body=node.body, state=ast_util.value_for(['x']))
 
 A placeholder is any identifier that is a keyword of `replace`. Its replacement may be
   - a str: renames the identifier (a Name, a def's name, a parameter);
@@ -12,7 +12,10 @@ A placeholder is any identifier that is a keyword of `replace`. Its replacement 
   - a list of str or gast nodes: spliced into the enclosing list (parameters, arguments,
     statements; a placeholder alone on a line is a statement position);
   - a gast statement: replaces a placeholder alone on a line.
-Each template is parsed once and cached; every call works on a fresh copy of it.
+
+Each template is parsed once and compiled into a small Python function that builds fresh nodes
+directly (one per template and set of placeholder names), so filling a template costs about
+as much as writing the node constructors by hand.
 """
 import textwrap
 import threading
@@ -22,94 +25,105 @@ import gast
 from autograph.pyct import ast_util
 from autograph.pyct import parser
 
-_cache = {}
+_builders = {}
 _lock = threading.Lock()
-_MISSING = object()
+_CTX = (gast.Load, gast.Store, gast.Del, gast.Param)
 
 
-def _parsed(template):
-    body = _cache.get(template)
-    if body is None:
-        body = parser.parse(textwrap.dedent(template)).body
-        for stmt in body:
-            ast_util.strip_locations(stmt)
-        with _lock:
-            _cache[template] = body
-    return body
-
-
-def _as_param_or_name(item, ctx):
-    if isinstance(item, str):
-        return gast.Name(id=item, ctx=type(ctx)(), annotation=None, type_comment=None)
-    if type(ctx) is not gast.Load:
-        ast_util.set_ctx(item, type(ctx))
-    return item
-
-
-def _subst(node, repl):
-    t = type(node)
-    if t is gast.Name:
-        r = repl.get(node.id, _MISSING)
-        if r is _MISSING:
-            return node
-        if isinstance(r, str):
-            node.id = r
-            return node
-        if type(r) is list:
-            return [_as_param_or_name(x, node.ctx) for x in r]
-        if type(node.ctx) is not gast.Load:
-            ast_util.set_ctx(r, type(node.ctx))
-        return r
-    if t is gast.Expr and type(node.value) is gast.Name:
-        r = repl.get(node.value.id, _MISSING)
-        if r is not _MISSING:
-            if type(r) is list:
-                return r
-            if isinstance(r, gast.stmt):
-                return r
-            if isinstance(r, str):
-                node.value.id = r
-                return node
-            node.value = r
-            return node
-    if t is gast.FunctionDef:
-        r = repl.get(node.name, _MISSING)
-        if r is not _MISSING:
-            node.name = r
-    d = node.__dict__
-    for f in t._fields:
-        v = d.get(f)
-        if type(v) is list:
-            new = []
-            for item in v:
-                if isinstance(item, gast.AST):
-                    r = _subst(item, repl)
-                    if type(r) is list:
-                        new.extend(r)
-                    else:
-                        new.append(r)
-                else:
-                    new.append(item)
-            d[f] = new
-        elif isinstance(v, gast.AST):
-            r = _subst(v, repl)
-            if type(r) is list:
-                raise ValueError('placeholder in field %r of %s cannot take a list'
-                                 % (f, t.__name__))
-            d[f] = r
+def _mk(cls, d):
+    node = cls.__new__(cls)
+    node.__dict__ = d
     return node
+
+
+def _name_of(value, ctx_cls):
+    """A single node for a placeholder in an expression position."""
+    if isinstance(value, str):
+        return _mk(gast.Name, {'id': value, 'ctx': ctx_cls(), 'annotation': None,
+                               'type_comment': None})
+    if type(value) is list:
+        raise ValueError('a list cannot replace a placeholder here')
+    if ctx_cls is not gast.Load:
+        ast_util.set_ctx(value, ctx_cls)
+    return value
+
+
+def _names_of(value, ctx_cls):
+    """Nodes spliced into a list for a placeholder in a list position."""
+    if type(value) is list:
+        return [_name_of(v, ctx_cls) for v in value]
+    return [_name_of(value, ctx_cls)]
+
+
+def _stmts_of(value, ctx_cls):
+    """Statements for a placeholder alone on a line."""
+    if type(value) is list:
+        return value
+    if isinstance(value, gast.stmt):
+        return [value]
+    node = _name_of(value, ctx_cls)
+    return [_mk(gast.Expr, {'value': node})]
+
+
+class _Compiler:
+    """Turns a template's gast statements into the source of a builder function."""
+
+    def __init__(self, placeholders):
+        self.placeholders = placeholders
+
+    def node(self, n):
+        t = type(n)
+        if t in _CTX:
+            return '%s()' % t.__name__
+        if t is gast.Name and n.id in self.placeholders:
+            return '_name_of(_r[%r], %s)' % (n.id, type(n.ctx).__name__)
+        items = []
+        for f in t._fields:
+            v = getattr(n, f, None)
+            if t is gast.FunctionDef and f == 'name' and v in self.placeholders:
+                items.append('%r: _r[%r]' % (f, v))
+            elif type(v) is list:
+                items.append('%r: %s' % (f, self.list(v)))
+            elif isinstance(v, gast.AST):
+                items.append('%r: %s' % (f, self.node(v)))
+            else:
+                items.append('%r: %r' % (f, v))
+        return '_mk(%s, {%s})' % (t.__name__, ', '.join(items))
+
+    def list(self, items):
+        parts = []
+        for x in items:
+            if not isinstance(x, gast.AST):
+                parts.append(repr(x))
+            elif type(x) is gast.Name and x.id in self.placeholders:
+                parts.append('*_names_of(_r[%r], %s)' % (x.id, type(x.ctx).__name__))
+            elif (type(x) is gast.Expr and type(x.value) is gast.Name
+                  and x.value.id in self.placeholders):
+                parts.append('*_stmts_of(_r[%r], Load)' % x.value.id)
+            else:
+                parts.append(self.node(x))
+        return '[%s]' % ', '.join(parts)
+
+
+def _builder(template, keys):
+    key = (template, keys)
+    build = _builders.get(key)
+    if build is None:
+        body = parser.parse(textwrap.dedent(template)).body
+        source = 'def build(_r):\n    return %s\n' % _Compiler(set(keys)).list(body)
+        namespace = {name: getattr(gast, name) for name in dir(gast)
+                     if isinstance(getattr(gast, name), type)}
+        namespace.update(_mk=_mk, _name_of=_name_of, _names_of=_names_of, _stmts_of=_stmts_of)
+        exec(compile(source, '<autograph template>', 'exec'), namespace)  # noqa: S102
+        build = namespace['build']
+        with _lock:
+            _builders[key] = build
+    return build
 
 
 def replace(template, **replacements):
     """Returns the template's statements (a list of fresh gast nodes) with placeholders filled."""
-    out = []
-    for stmt in ast_util.copy_clean(_parsed(template)):
-        r = _subst(stmt, replacements)
-        if type(r) is list:
-            out.extend(r)
-        else:
-            out.append(r)
-    return out
+    return _builder(template, frozenset(replacements))(replacements)
 
 
 def replace_as_expression(template, **replacements):

@@ -104,8 +104,7 @@ def _paths(x, prefix, out):
         for k in _sorted_keys(x):
             _paths(x[k], "%s[%r]" % (prefix, k), out)
     elif hasattr(x, "_ag_flatten"):
-        for i, _ in enumerate(x._ag_flatten()):
-            out.append(prefix)
+        out.extend([prefix] * len(x._ag_flatten()))
     else:
         out.append(prefix)
 

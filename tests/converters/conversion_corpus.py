@@ -1,3 +1,4 @@
+# ruff: noqa: F841, B007 - the corpus holds deliberately unusual code (dead stores, unused loop targets)
 """A corpus of ordinary Python functions, each with example arguments.
 
 Every function is run three ways by test_conv_corpus.py: the original on Python values, the
@@ -1731,3 +1732,119 @@ def global_constant_and_builtin(n):
     for i in range(n):
         total += GLOBAL_SCALE * i
     return total, math.pi > 3
+
+
+class SuperChild(Accumulator):
+    def scaled(self, k):
+        if k > 1:
+            return super().scaled(k) * 2
+        for i in range(2):
+            k += super().scaled(i)
+        return k
+
+
+@case((3,), (1,), graph=False)
+def super_in_branches_and_loops(k):
+    return SuperChild(5).scaled(k)
+
+
+@case((3,), graph=False)
+def nonlocal_updated_in_nested_loop(n):
+    count = 0
+
+    def inc(m):
+        nonlocal count
+        for i in range(m):
+            if i % 2 == 0:
+                count += i
+    inc(n)
+    inc(n + 2)
+    return count
+
+
+@case(([1, 0, 7, 2],), graph=False)
+def try_with_continue_and_break_in_loop(items):
+    out = []
+    for x in items:
+        try:
+            if x == 0:
+                continue
+            out.append(10 // x)
+            if x > 5:
+                break
+        except ZeroDivisionError:
+            out.append(None)
+        finally:
+            out.append('f')
+    return out
+
+
+@case((9, 1, 2), (1,), graph=False)
+def keyword_only_default_from_global(a, *args, b=GLOBAL_SCALE, **kw):
+    if a > b:
+        a = b
+    return a, args, kw
+
+
+@case((4,), (-4,))
+def augmented_ops_in_branches(x):
+    y = x
+    if x > 0:
+        y *= 3
+        y -= 1
+    else:
+        y **= 2
+        y //= 3
+    return y
+
+
+@case((3,), (0,))
+def reassigned_in_both_branches_inside_loop(n):
+    # `w` is assigned before the loop and in both branches of an `if` in the body, and read
+    # right after the `if`: it is not loop state, yet the `if` must still have it bound.
+    w = 10
+    total = 0
+    i = 0
+    while i < n:
+        if i > 0:
+            w = 2
+        else:
+            w = 1
+        total += w
+        i += 1
+    return total
+
+
+@case((0, 3), (5, 3), (1, 0))
+def flag_read_only_in_else_branch(pushback, n):
+    # `do_return` (made by the return converter) is dead after the `if` and in its first
+    # branch, but read by the loop in the else branch: it must still be passed in.
+    if pushback > 0:
+        return pushback * 10
+    raw = n
+    while raw > 0:
+        if raw == 2:
+            return -raw
+        raw -= 1
+    return raw
+
+
+class _Private:
+    def __init__(self):
+        self.__count = 0
+
+    def __bump(self, k):
+        if k > 0:
+            self.__count += k
+        return self.__count
+
+    def run(self, n):
+        for i in range(n):
+            if i % 2 == 0:
+                self.__bump(i)
+        return self.__count
+
+
+@case((5,), (0,), graph=False)
+def private_name_mangling(n):
+    return _Private().run(n)

@@ -1,0 +1,173 @@
+"""Fast conversion between stdlib `ast` trees and `gast` trees.
+
+`gast.ast_to_gast` / `gast.gast_to_ast` are generic visitors written for every Python version
+and cost more than parsing and compiling together. These converters handle the handful of
+differences of the Python versions we run on (function parameters are `Name` nodes with a
+`Param` context in gast and `arg` nodes in ast; an `except ... as name` name is a `Name` in
+gast and a string in ast; gast functions and classes always have `type_params`) and copy
+every other node field by field. Anything unexpected falls back to gast's own converters.
+"""
+import ast
+
+import gast
+
+_LOC = ('lineno', 'col_offset', 'end_lineno', 'end_col_offset')
+_CTX_TO_GAST = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
+_CTX_TO_AST = {gast.Load: ast.Load, gast.Store: ast.Store, gast.Del: ast.Del,
+               gast.Param: ast.Load}
+_GAST_AST = gast.AST
+_AST_AST = ast.AST
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _pair_classes(src_module, dst_module, src_base):
+    table = {}
+    for name in dir(src_module):
+        cls = getattr(src_module, name)
+        if isinstance(cls, type) and issubclass(cls, src_base) and hasattr(dst_module, name):
+            dst = getattr(dst_module, name)
+            if isinstance(dst, type) and getattr(dst, '_fields', None) is not None:
+                fields = tuple(f for f in cls._fields if f in dst._fields)
+                missing = tuple(f for f in dst._fields if f not in cls._fields)
+                table[cls] = (dst, fields, missing)
+    return table
+
+
+_TO_GAST = _pair_classes(ast, gast, ast.AST)
+_TO_AST = _pair_classes(gast, ast, gast.AST)
+
+
+def _copy_loc(src, dst):
+    d = dst.__dict__
+    s = src.__dict__
+    for a in _LOC:
+        if a in s:
+            d[a] = s[a]
+
+
+# --- ast -> gast ----------------------------------------------------------------------------
+
+def _param(a):
+    if a is None:
+        return None
+    n = gast.Name(id=a.arg, ctx=gast.Param(), annotation=_g(a.annotation),
+                  type_comment=a.type_comment)
+    _copy_loc(a, n)
+    return n
+
+
+def _g(node):
+    if node is None:
+        return None
+    t = type(node)
+    if t is ast.Name:
+        n = gast.Name(id=node.id, ctx=_CTX_TO_GAST[type(node.ctx)](), annotation=None,
+                      type_comment=None)
+        _copy_loc(node, n)
+        return n
+    if t is ast.arguments:
+        return gast.arguments(
+            args=[_param(a) for a in node.args], posonlyargs=[_param(a) for a in node.posonlyargs],
+            vararg=_param(node.vararg), kwonlyargs=[_param(a) for a in node.kwonlyargs],
+            kw_defaults=[_g(d) for d in node.kw_defaults], kwarg=_param(node.kwarg),
+            defaults=[_g(d) for d in node.defaults])
+    if t is ast.ExceptHandler:
+        name = None
+        if node.name is not None:
+            name = gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None)
+        n = gast.ExceptHandler(type=_g(node.type), name=name, body=[_g(s) for s in node.body])
+        _copy_loc(node, n)
+        return n
+    entry = _TO_GAST.get(t)
+    if entry is None:
+        raise _Unsupported(t.__name__)
+    cls, fields, missing = entry
+    new = cls.__new__(cls)
+    nd = new.__dict__
+    d = node.__dict__
+    for f in fields:
+        v = d.get(f)
+        if type(v) is list:
+            nd[f] = [_g(x) if isinstance(x, _AST_AST) else x for x in v]
+        elif isinstance(v, _AST_AST):
+            nd[f] = _g(v)
+        else:
+            nd[f] = v
+    for f in missing:
+        nd[f] = [] if f == 'type_params' else None
+    for a in _LOC:
+        if a in d:
+            nd[a] = d[a]
+    return new
+
+
+def ast_to_gast(node):
+    """A gast tree equal to what `gast.ast_to_gast(node)` returns, built faster."""
+    try:
+        return _g(node)
+    except _Unsupported:
+        return gast.ast_to_gast(node)
+
+
+# --- gast -> ast ----------------------------------------------------------------------------
+
+def _arg(n):
+    if n is None:
+        return None
+    a = ast.arg(arg=n.id, annotation=_a(n.annotation), type_comment=n.type_comment)
+    _copy_loc(n, a)
+    return a
+
+
+def _a(node):
+    if node is None:
+        return None
+    t = type(node)
+    if t is gast.Name:
+        n = ast.Name(id=node.id, ctx=_CTX_TO_AST[type(node.ctx)]())
+        _copy_loc(node, n)
+        return n
+    if t is gast.arguments:
+        return ast.arguments(
+            args=[_arg(a) for a in node.args], posonlyargs=[_arg(a) for a in node.posonlyargs],
+            vararg=_arg(node.vararg), kwonlyargs=[_arg(a) for a in node.kwonlyargs],
+            kw_defaults=[_a(d) for d in node.kw_defaults], kwarg=_arg(node.kwarg),
+            defaults=[_a(d) for d in node.defaults])
+    if t is gast.ExceptHandler:
+        n = ast.ExceptHandler(type=_a(node.type),
+                              name=node.name.id if node.name is not None else None,
+                              body=[_a(s) for s in node.body])
+        _copy_loc(node, n)
+        return n
+    entry = _TO_AST.get(t)
+    if entry is None:
+        raise _Unsupported(t.__name__)
+    cls, fields, missing = entry
+    new = cls.__new__(cls)
+    nd = new.__dict__
+    d = node.__dict__
+    for f in fields:
+        v = d.get(f)
+        if type(v) is list:
+            nd[f] = [_a(x) if isinstance(x, _GAST_AST) else x for x in v]
+        elif isinstance(v, _GAST_AST):
+            nd[f] = _a(v)
+        else:
+            nd[f] = v
+    for f in missing:
+        nd[f] = None
+    for a in _LOC:
+        if a in d:
+            nd[a] = d[a]
+    return new
+
+
+def gast_to_ast(node):
+    """A stdlib ast tree equal to what `gast.gast_to_ast(node)` returns, built faster."""
+    try:
+        return _a(node)
+    except _Unsupported:
+        return gast.gast_to_ast(node)
