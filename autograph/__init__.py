@@ -51,6 +51,7 @@ from autograph.runtime import nn, layers
 
 # AutoGraph and function
 from autograph.api import do_not_convert, to_code, to_graph
-from autograph.function import TensorSpec, function
+from autograph.function import (ConcreteFunction, Function, RetracingWarning, TensorSpec,
+                                function)
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -1014,12 +1014,28 @@ def test_gradient_tape_inside_a_function_through_a_nested_function():
 
 
 @needs_gradients
-def test_graph_gradients_through_a_function_call_in_a_session():
-    f = function(lambda x: x * x * 3.0)
+@pytest.mark.parametrize("stateful", [False, True])
+def test_graph_gradients_through_a_function_call_match_finite_differences(stateful):
+    # The function_call / stateful_function_call ops' gradient rule (a user's Graph + Session).
+    @function
+    def f(x, y):
+        if stateful:
+            ag.print("side effect", output_stream=io.StringIO())
+        return x * x * y + y
+
+    def numeric(x0, y0, eps=1e-6):
+        value = lambda a, b: a * a * b + b
+        return ((value(x0 + eps, y0) - value(x0 - eps, y0)) / (2 * eps),
+                (value(x0, y0 + eps) - value(x0, y0 - eps)) / (2 * eps))
+
     with ag.Graph().as_default():
-        x = ag.placeholder(ag.float32, [])
-        (g,) = ag.gradients(f(x), [x])
-        assert float(ag.Session().run(g, feed_dict={x: 2.0})) == 12.0
+        x = ag.placeholder(ag.float64, [])
+        y = ag.placeholder(ag.float64, [])
+        out = f(x, y)
+        assert out.op.type == ("stateful_function_call" if stateful else "function_call")
+        grads = ag.gradients(out, [x, y])
+        got = ag.Session().run(grads, feed_dict={x: 1.5, y: -2.0})
+    np.testing.assert_allclose(got, numeric(1.5, -2.0), rtol=1e-6)
 
 
 # -- autograph switch -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ class AssertTransformer(transformer.StatementTransformer):
 
 
 def transform(node, ctx):
-    if type(node) is gast.Lambda:
+    if type(node) is gast.Lambda or not ctx.has_nodes(gast.Assert):
         return node
     return AssertTransformer(ctx).visit(node)
 

@@ -2,6 +2,8 @@
 
     a if c else b    ->    ag__.if_exp(c, lambda: a, lambda: b)
 """
+import gast
+
 from autograph.pyct import templates
 from autograph.pyct import transformer
 
@@ -16,4 +18,6 @@ class ConditionalExpressionTransformer(transformer.Base):
 
 
 def transform(node, ctx):
+    if not ctx.has_nodes(gast.IfExp):
+        return node
     return ConditionalExpressionTransformer(ctx).visit(node)

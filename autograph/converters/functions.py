@@ -35,6 +35,7 @@ class FunctionTransformer(transformer.Base):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.frames = []
+        self.types = set()      # node types seen: later converters skip what is absent
 
     def _name(self, node):
         return getattr(node, 'name', None) or '<lambda>'
@@ -70,6 +71,7 @@ class FunctionTransformer(transformer.Base):
 
     def check(self, node, thunked):
         t = type(node)
+        self.types.add(t)
         if t is gast.Yield or t is gast.YieldFrom:
             if self.frames[-1].generator is None:
                 self.frames[-1].generator = node
@@ -129,5 +131,7 @@ def transform(node, ctx):
         raise ctx.error(node, "cannot convert '%s': coroutines (async def) are not supported"
                         % node.name, construct='async',
                         hint="call it as it is, or decorate it with @ag.do_not_convert")
-    FunctionTransformer(ctx).check_function(node, True)
+    checker = FunctionTransformer(ctx)
+    checker.check_function(node, True)
+    ctx.info['node_types'] = checker.types
     return node

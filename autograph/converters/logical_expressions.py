@@ -90,4 +90,6 @@ class LogicalExpressionTransformer(transformer.Base):
 
 
 def transform(node, ctx):
+    if not ctx.has_nodes(gast.BoolOp, gast.UnaryOp, gast.Compare):
+        return node
     return LogicalExpressionTransformer(ctx).visit(node)

@@ -31,8 +31,8 @@ class _ReturnLowering(jumps.JumpLowering):
     def replacement(self, node):
         value = node.value if node.value is not None else ast_util.const(None)
         out = [jumps.assign(self.retval, value)]
-        if self.flag is not None:
-            out.insert(0, jumps.set_flag(self.flag))
+        if self.flag is not None:   # after the value: computing it may raise
+            out.append(jumps.set_flag(self.flag))
         return out
 
     def on_loop(self, loop):
@@ -63,6 +63,7 @@ class ReturnTransformer(transformer.StatementTransformer):
         if probe.block_status(body[:-1]) == jumps.NEVER and (
                 type(body[-1]) is gast.Return or probe.status(body[-1]) == jumps.NEVER):
             return node
+        self.ctx.add_nodes(gast.UnaryOp, gast.BoolOp, gast.IfExp)   # the flag tests it creates
         lowering = _ReturnLowering(self.ctx.namer.new_symbol('retval_'))
         if lowering.needs_flag(body):
             lowering.flag = self.ctx.namer.new_symbol('do_return')
@@ -95,7 +96,7 @@ class ReturnTransformer(transformer.StatementTransformer):
 
     @staticmethod
     def _tail_value(body, lowering):
-        """The `e` of a final `if not do_return: [do_return = True;] retval_ = e`, or None."""
+        """The `e` of a final `if not do_return: retval_ = e [; do_return = True]`, or None."""
         if lowering.flag is None or not body:
             return None
         last = body[-1]

@@ -146,6 +146,9 @@ class RuntimeBackend(Backend):
         return self.math.logical_and(a, b)
 
     def logical_not(self, a):
+        # Python's `not x` is defined for any value: a non-bool tensor is true when non-zero.
+        if not a.dtype.is_bool:
+            return self.math.equal(a, 0)
         return self.math.logical_not(a)
 
     def _read(self, x):

@@ -20,6 +20,7 @@ class Namer:
     def __init__(self, reserved=()):
         self._used = set(reserved)
         self._used.add('ag__')
+        self._next = {}       # base -> next suffix to try (keeps naming linear)
 
     def reserve(self, names):
         self._used.update(names)
@@ -27,9 +28,13 @@ class Namer:
     def new_symbol(self, base):
         """Returns `base`, or `base_1`, `base_2`, ... whichever is free first."""
         name = base
-        i = 1
-        while name in self._used:
+        i = self._next.get(base, 1)
+        if name in self._used:
             name = '%s_%d' % (base, i)
+            while name in self._used:
+                i += 1
+                name = '%s_%d' % (base, i)
             i += 1
+        self._next[base] = i
         self._used.add(name)
         return name

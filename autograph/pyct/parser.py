@@ -64,7 +64,8 @@ def unparse(node, compact=True):
     """Source text of a gast node, a list of gast statements, or a stdlib ast node.
 
     With `compact`, the blank lines `ast.unparse` puts before every nested def inside a
-    function body are dropped (those between top-level definitions and methods stay).
+    function body are dropped (those between top-level definitions and methods, and those
+    inside strings, stay).
     """
     if isinstance(node, list):
         return '\n'.join(unparse(n, compact) for n in node)
@@ -93,7 +94,7 @@ def _compact(text):
         indent = len(line) - len(stripped)
         while blocks and indent <= blocks[-1][0]:
             blocks.pop()
-        if pending_blank and not (blocks and blocks[-1][1]):
+        if pending_blank and not (blocks and blocks[-1][1] and stripped.startswith(_HEADERS)):
             out.append('')
         pending_blank = False
         if stripped.startswith(_HEADERS[:3]):
@@ -175,7 +176,9 @@ def _no_source(fn, filename, why=None):
     msg = "cannot convert '%s': its source code is not available" % name
     if why:
         msg += ' (%s)' % why
+    code = getattr(fn, '__code__', None)
     return errors.ConversionError(msg, filename=filename, construct='source',
+                                  lineno=getattr(code, 'co_firstlineno', None),
                                   hint=_NO_SOURCE_HINT)
 
 

@@ -36,6 +36,20 @@ class Context:
             return self.lines[lineno - 1]
         return None
 
+    def has_nodes(self, *types):
+        """Whether the entity may contain nodes of these types (True when unknown).
+
+        The functions converter records the node types it sees; converters that create new
+        kinds of nodes record them with `add_nodes`.
+        """
+        seen = self.info.get('node_types')
+        return seen is None or any(t in seen for t in types)
+
+    def add_nodes(self, *types):
+        seen = self.info.get('node_types')
+        if seen is not None:
+            seen.update(types)
+
     def error(self, node, message, construct=None, hint=None):
         """A ConversionError pointing at `node` in the user's file."""
         lineno = getattr(node, 'lineno', None)

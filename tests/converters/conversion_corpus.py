@@ -1848,3 +1848,29 @@ class _Private:
 @case((5,), (0,), graph=False)
 def private_name_mangling(n):
     return _Private().run(n)
+
+
+def _parse_number(s):
+    return int(s)
+
+
+@case(('12',), ('x',), graph=False)
+def return_value_that_raises_inside_try(s):
+    # The return flag must only be set once the returned value was computed.
+    for parse in (_parse_number, float):
+        try:
+            return parse(s)
+        except ValueError:
+            pass
+    return None
+
+
+@case((1,), graph=False)
+def docstring_with_blank_lines(x):
+    """First line.
+
+    More text after a blank line.
+    """
+    if x:
+        x = docstring_with_blank_lines.__doc__.count('\n')
+    return x

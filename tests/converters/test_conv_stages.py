@@ -152,12 +152,12 @@ def test_return_in_loop_uses_flag():
             do_return = False
             for x in xs:
                 if x > 3:
-                    do_return = True
                     retval_ = x
+                    do_return = True
             if not do_return:
                 print('none')
-                do_return = True
                 retval_ = -1
+                do_return = True
             return retval_
     ''')
 

@@ -1,14 +1,14 @@
 def return_in_for(items):
     do_return = False
     retval_ = ag__.Undefined('retval_')
-    def extra_test(do_return, retval_):
+    def extra_test(retval_, do_return):
         return ag__.not_(do_return)
-    def loop_body(x, do_return, retval_):
-        def if_true(do_return, retval_):
-            do_return = True
+    def loop_body(x, retval_, do_return):
+        def if_true(retval_, do_return):
             retval_ = x
-            return (do_return, retval_)
-        do_return, retval_ = ag__.if_stmt(x > 3, if_true, None, (do_return, retval_), ('do_return', 'retval_'))
-        return (do_return, retval_)
-    do_return, retval_ = ag__.for_stmt(items, extra_test, loop_body, (do_return, retval_), ('do_return', 'retval_'))
+            do_return = True
+            return (retval_, do_return)
+        retval_, do_return = ag__.if_stmt(x > 3, if_true, None, (retval_, do_return), ('retval_', 'do_return'))
+        return (retval_, do_return)
+    retval_, do_return = ag__.for_stmt(items, extra_test, loop_body, (retval_, do_return), ('retval_', 'do_return'))
     return ag__.if_exp(do_return, lambda: retval_, lambda: -1)

@@ -162,3 +162,15 @@ def test_undefined_is_an_unbound_local_error_and_passes_through_state():
     assert ag__.for_stmt([], None, lambda x, y: 1, (u,), ("y",)) is u
     assert not hasattr(u, "__array_interface__")  # library probes see a plain missing attr
     assert {u: 1}[u] == 1
+
+
+def test_not_of_a_non_bool_graph_tensor_is_python_truthiness():
+    import autograph as ag
+
+    with ag.Graph().as_default():
+        x = ag.placeholder(ag.int32, [])
+        from autograph import operators as ag__
+        y = ag__.not_(x)
+        sess = ag.Session()
+        assert bool(sess.run(y, {x: 0})) is True
+        assert bool(sess.run(y, {x: 3})) is False
