@@ -149,13 +149,19 @@ def _conversion(fn, recursive):
     per_code = _by_code.get(code)
     if per_code is not None:
         conv = per_code.get(key)
-        if conv is not None:
+        if type(conv) is _Conversion:
             return conv
     with _lock:
         per_code = _by_code.setdefault(code, {})
         conv = per_code.get(key)
+        if isinstance(conv, errors.ConversionError):
+            raise conv
         if conv is None:
-            entity, node = _convert_node(fn, recursive)
+            try:
+                entity, node = _convert_node(fn, recursive)
+            except errors.ConversionError as e:
+                per_code[key] = e       # do not parse again to fail again
+                raise
             new_code = loader.compile_function(
                 node, entity.filename, code.co_freevars,
                 loader.class_of(getattr(fn, '__qualname__', '')))
@@ -177,8 +183,12 @@ def _convert_function(fn, recursive):
     conv = _conversion(fn, recursive)
     converted = loader.new_function(conv.code, fn, _ag_module())
     setattr(converted, _CONVERTED, conv)
-    with _lock:
-        _by_function.setdefault(fn, {})[recursive] = converted
+    if fn.__closure__ is None:
+        # A closure's cells may refer back to the function itself (a recursive nested
+        # function): caching it here would keep it alive. Closures are re-created per call
+        # of their parent anyway; their code conversion is cached above.
+        with _lock:
+            _by_function.setdefault(fn, {})[recursive] = converted
     return converted
 
 

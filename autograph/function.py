@@ -628,10 +628,12 @@ class ConcreteFunction:
             def build(out):
                 return None
         else:
-            def build(out):
-                flat = [wrap(out[m], dts[m]) if type(m) is int else
-                        (None if type(m) is _OpLeaf else m.value) for m in lp]
-                return nest.pack_sequence_as(structure, flat)
+            build = _compile_builder(structure, lp, wrap, dts)
+            if build is None:
+                def build(out):
+                    flat = [wrap(out[m], dts[m]) if type(m) is int else
+                            (None if type(m) is _OpLeaf else m.value) for m in lp]
+                    return nest.pack_sequence_as(structure, flat)
         self._fast_build = build
         return build
 
@@ -843,6 +845,8 @@ class Function:
                         key.append(a.shape)
                         key.append(_NP_TO_DTYPE[a.dtype])
                         vals.append(a)
+                    elif (t is list or t is tuple) and _fast_leaf(a, key, vals):
+                        pass
                     else:
                         break
                 else:
@@ -894,6 +898,13 @@ class Function:
 
         def slot(a):
             # A fresh tensor object per argument shows where canonicalisation puts it.
+            t = type(a)
+            if t is list or t is tuple:
+                key.append((t, len(a)))
+                items = [slot(v) for v in a]
+                if any(v is _NOT_FAST for v in items):
+                    return _NOT_FAST
+                return items if t is list else tuple(items)
             n = len(vals)
             if not _fast_leaf(a, key, vals):
                 return _NOT_FAST
@@ -1223,7 +1234,12 @@ _NOT_FAST = object()
 def _fast_leaf(a, key, vals):
     """Appends `a`'s fast-path key (and value, for tensors) as `Function.__call__` does."""
     t = type(a)
-    if t is EagerTensor:
+    if t is list or t is tuple:          # e.g. an RNN state [h, c]
+        key.append((t, len(a)))
+        for v in a:
+            if not _fast_leaf(v, key, vals):
+                return False
+    elif t is EagerTensor:
         v = a._value
         if a._dtype is _VARIANT:
             return False
@@ -1251,6 +1267,41 @@ def _fast_kwargs(kwargs, key, vals):
         if not _fast_leaf(a, key, vals):
             return False
     return True
+
+
+def _compile_builder(structure, leaf_plan, wrap, out_dtypes):
+    """`build(out)` -> the result structure, as generated code (`(W(out[0], D0), [...])`), for
+    structures of plain lists and tuples; None for others (dicts, namedtuples, composites),
+    which `nest.pack_sequence_as` handles."""
+    env = {"W": wrap}
+    plan = iter(leaf_plan)
+
+    def expr(x):
+        t = type(x)
+        if t is list or t is tuple:
+            items = [expr(v) for v in x]
+            if None in items:
+                return None
+            if t is list:
+                return "[%s]" % ", ".join(items)
+            return "(%s)" % "".join(i + ", " for i in items)
+        if isinstance(x, (list, tuple, dict)) or hasattr(x, "_ag_flatten"):
+            return None
+        m = next(plan)
+        if type(m) is int:
+            env["D%d" % m] = out_dtypes[m]
+            return "W(out[%d], D%d)" % (m, m)
+        if type(m) is _OpLeaf:
+            return "None"
+        name = "C%d" % len(env)
+        env[name] = m.value
+        return name
+    body = expr(structure)
+    if body is None or next(plan, None) is not None:
+        return None
+    exec(compile("def build(out):\n    return %s\n" % body, "<autograph output builder>",
+                 "exec"), env)
+    return env["build"]
 
 
 def _structure_leaves(out, tensors, leaf_plan):

@@ -7,6 +7,7 @@ The message is a thunk: as in Python, it is only evaluated when the assertion fa
 """
 import gast
 
+from autograph.pyct import anno
 from autograph.pyct import templates
 from autograph.pyct import transformer
 
@@ -16,8 +17,10 @@ class AssertTransformer(transformer.StatementTransformer):
     def visit_Assert(self, node):
         if node.msg is None:
             return templates.replace('ag__.assert_stmt(test, None)', test=node.test)
-        return templates.replace('ag__.assert_stmt(test, lambda: msg)', test=node.test,
-                                 msg=node.msg)
+        out = templates.replace('ag__.assert_stmt(test, lambda: msg)', test=node.test,
+                                msg=node.msg)
+        anno.setanno(out[0].value.args[1], anno.Basic.GENERATED, True)
+        return out
 
 
 def transform(node, ctx):

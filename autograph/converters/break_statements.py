@@ -72,4 +72,6 @@ class BreakTransformer(transformer.StatementTransformer):
 
 
 def transform(node, ctx):
+    if not ctx.has_nodes(gast.For, gast.While):
+        return node
     return BreakTransformer(ctx).visit(node)

@@ -4,6 +4,7 @@
 """
 import gast
 
+from autograph.pyct import anno
 from autograph.pyct import templates
 from autograph.pyct import transformer
 
@@ -12,9 +13,12 @@ class ConditionalExpressionTransformer(transformer.Base):
 
     def visit_IfExp(self, node):
         node = self.generic_visit(node)
-        return templates.replace_as_expression(
+        call = templates.replace_as_expression(
             'ag__.if_exp(test, lambda: body, lambda: orelse)',
             test=node.test, body=node.body, orelse=node.orelse)
+        for thunk in call.args[1:]:     # run at once: not closures that escape
+            anno.setanno(thunk, anno.Basic.GENERATED, True)
+        return call
 
 
 def transform(node, ctx):

@@ -55,4 +55,6 @@ class ContinueTransformer(transformer.StatementTransformer):
 
 
 def transform(node, ctx):
+    if not ctx.has_nodes(gast.Continue):
+        return node
     return ContinueTransformer(ctx).visit(node)

@@ -13,13 +13,21 @@ and passed to the rest of the chain as a lambda parameter:
 """
 import gast
 
+from autograph.pyct import anno
 from autograph.pyct import ast_util
 from autograph.pyct import templates
 from autograph.pyct import transformer
 
 
 def _thunk(expr):
-    return gast.Lambda(args=_no_args(), body=expr)
+    node = gast.Lambda(args=_no_args(), body=expr)
+    anno.setanno(node, anno.Basic.GENERATED, True)   # runs at once: not a closure that escapes
+    return node
+
+
+def _generated(node):
+    anno.setanno(node, anno.Basic.GENERATED, True)
+    return node
 
 
 def _no_args(names=()):
@@ -69,8 +77,8 @@ class LogicalExpressionTransformer(transformer.Base):
         if _simple(node.left):
             return self._chain(node.left, pairs)
         tmp = self.ctx.namer.new_symbol('cmp')
-        return gast.Call(func=gast.Lambda(args=_no_args([tmp]),
-                                          body=self._chain(ast_util.name(tmp), pairs)),
+        return gast.Call(func=_generated(gast.Lambda(args=_no_args([tmp]),
+                                                     body=self._chain(ast_util.name(tmp), pairs))),
                          args=[node.left], keywords=[])
 
     def _chain(self, left, pairs):
@@ -85,8 +93,8 @@ class LogicalExpressionTransformer(transformer.Base):
         body = _call('and_', [
             _thunk(gast.Compare(left=left, ops=[op], comparators=[ast_util.name(tmp)])),
             _thunk(self._chain(ast_util.name(tmp), pairs[1:]))])
-        return gast.Call(func=gast.Lambda(args=_no_args([tmp]), body=body), args=[right],
-                         keywords=[])
+        return gast.Call(func=_generated(gast.Lambda(args=_no_args([tmp]), body=body)),
+                         args=[right], keywords=[])
 
 
 def transform(node, ctx):

@@ -1,7 +1,8 @@
 """The one ordered list of converters, and the function that runs it.
 
 Every converter takes a gast FunctionDef (or Lambda) and returns it rewritten. The order
-matters; each constraint is stated where it applies.
+matters; each constraint is stated where it applies. A converter whose construct does not occur
+in the function returns at once (`Context.has_nodes`, from the node types `functions` saw).
 """
 from autograph.converters import asserts
 from autograph.converters import break_statements
@@ -34,8 +35,9 @@ PIPELINE = (
     # expression converters like any other expression.
     ('asserts', asserts.transform),
     # Expression rewrites run before control_flow: the one analysis control_flow does must see
-    # the final expressions (thunks read variables too). Conditional expressions go before
-    # logical ones so that `a if b and c else d` converts the inner `and` inside if_exp.
+    # the final expressions (thunks read variables too). After return_statements, which may
+    # end a function with `return retval_ if do_return else e`. (Between the two expression
+    # converters the order is free: each recurses into what the other produced.)
     ('conditional_expressions', conditional_expressions.transform),
     # After break/continue/return: those introduce `not flag` and `and` tests.
     ('logical_expressions', logical_expressions.transform),

@@ -78,4 +78,6 @@ class VariablesTransformer(transformer.StatementTransformer):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
+    if not ctx.info.get('staged', True) and not ctx.has_nodes(gast.Delete):
+        return node         # nothing staged, nothing deleted
     return VariablesTransformer(ctx).visit(node)

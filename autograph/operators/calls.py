@@ -35,6 +35,7 @@ _OVERLOADS = dict(py_builtins.BUILTIN_OVERLOADS)   # + the backends' call overlo
 _cache = {}
 _skip_codes = set()      # code objects that are never converted (decided once)
 _warned = set()
+_failed = set()          # code objects whose conversion failed (an error in strict mode)
 
 _NEVER_CONVERTED = frozenset([
     "autograph", "numpy", "scipy", "pandas", "gast", "pytest", "_pytest", "pluggy", "jax",
@@ -124,11 +125,13 @@ def _function(f):
         return overload
     code = f.__code__
     if code in _skip_codes:
+        if code in _failed and _strict(_api()):
+            return _convert(f)   # strict mode now: raises the ConversionError
         return f
     conv = _convert(f)
     if conv is f:
         _skip_codes.add(code)
-    if _cacheable(f):
+    if _cacheable(f) and code not in _failed:   # failed ones must see strict mode later
         _cache[f] = conv
     return conv
 
@@ -181,6 +184,7 @@ def _convert(f):
         if _strict(api):
             raise
         key = getattr(f, "__code__", f)
+        _failed.add(key)
         if key not in _warned:
             _warned.add(key)
             logger.warning("autograph could not convert %s and runs it unconverted (tensor "

@@ -146,7 +146,10 @@ def if_stmt(cond, body, orelse, state, names):
         if entry is not None:
             backend = _lookup(cond, entry)
             if backend is not None:
-                return _unpack(_IfBuilder(backend, state, names).build(cond, body, orelse))
+                try:
+                    return _unpack(_IfBuilder(backend, state, names).build(cond, body, orelse))
+                except RecursionError as e:
+                    raise _endless_recursion(e) from None
         if cond:
             return body(*state)
     if orelse is not None:
@@ -154,6 +157,23 @@ def if_stmt(cond, body, orelse, state, names):
     if len(state) == 1:
         return state[0]
     return _unpack(state)
+
+
+class StagingRecursionError(RecursionError):
+    """Building a tensor-dependent `if` recursed without end (a recursive function whose
+    base case depends on a tensor: both branches are built, so the recursion never stops)."""
+
+
+def _endless_recursion(e):
+    if isinstance(e, StagingRecursionError):
+        return e
+    where = _user_frame_info()
+    return StagingRecursionError(
+        "building the branches of the tensor-dependent `if`%s recursed without end: a "
+        "recursive function whose recursion depends on a graph tensor cannot be traced, "
+        "because a graph `if` builds both branches, so the recursion never reaches its base "
+        "case. Write it as a loop, or recurse on Python values"
+        % (" at %s:%d" % where if where else ""))
 
 
 def if_exp(cond, if_true, if_false):
@@ -282,6 +302,7 @@ class _IfBuilder:
         self.is_expression = is_expression
         self.forced = set()      # positions forced into the layout by a retry
         self.fill = {}           # position -> spec of the zeros filling an undefined retval
+        self.lists = {}          # position -> element spec: a Python list one branch lowered
 
     def build(self, pred, body, orelse):
         for _ in range(2 * len(self.state) + 2):
@@ -346,6 +367,8 @@ class _IfBuilder:
             if k in self.in_layout:
                 continue
             v = out[k]
+            if other is not None:
+                self._lowered_list(k, v, other[k])
             if _carries(b, v):
                 if other is None or _carries(b, other[k]):
                     self.forced.add(k)  # a tensor-valued variable after all: a cond output
@@ -357,6 +380,12 @@ class _IfBuilder:
         for k in self.layout:
             v = out[k]
             ov = None if other is None else other[k]
+            if k in self.lists:
+                v = self._as_list(k, v)
+                if type(ov) is list:
+                    ov = v       # lowered alike in the other branch's output
+            elif other is not None:
+                self._lowered_list(k, v, ov)
             if type(v) is Undefined:
                 v = self._undefined_output(k, which, other)
             elif not _carries(b, v):
@@ -370,6 +399,27 @@ class _IfBuilder:
                 v = self._reconcile(k, which, v, ov)
             result.append(v)
         return tuple(result)
+
+    def _as_list(self, k, v):
+        if type(v) is not list:
+            return v
+        b, spec = self.backend, self.lists[k]
+        return b.new_list(spec, [x if b.is_value(x) else b.to_value(x, spec.dtype) for x in v])
+
+    def _lowered_list(self, k, v, ov):
+        """One branch lowered a Python list to a backend list (it appended to it in a tensor
+        loop), the other kept the Python list: rebuild, lowering it in both branches."""
+        b = self.backend
+        if type(v) is list and b.is_list(ov):
+            spec = b.list_spec(ov)
+        elif type(ov) is list and b.is_list(v):
+            spec = b.list_spec(v)
+        else:
+            return
+        if k not in self.lists:
+            self.lists[k] = spec
+            self.forced.add(k)
+            raise _Retry(self)
 
     def _undefined_output(self, k, which, other):
         b = self.backend
@@ -396,12 +446,20 @@ class _IfBuilder:
         if k in self.fill:
             return v  # the first-built branch filled its undefined retval with zeros
         if _carries(b, ov) and not b.same_structure(v, ov):
+            where = _user_frame_info()
+            at = " at %s:%d" % where if where else ""
+            if _is_retval(self.names[k]) and not self.is_expression:
+                raise TypeError(
+                    "the function returns %s on one path and %s on another, depending on a "
+                    "tensor-dependent `if`%s; in a graph every path must return the same "
+                    "structure (a Python list appended in a tensor loop becomes a "
+                    "TensorArray)" % (b.structure_text(v), b.structure_text(ov), at))
             what = ("the conditional expression" if self.is_expression
                     else "'%s'" % self.names[k])
             raise TypeError(
-                "%s has different structures in the two branches of a tensor-dependent `if`: "
+                "%s has different structures in the two branches of a tensor-dependent `if`%s: "
                 "%s in the %s, %s in the %s" % (
-                    what, b.structure_text(v), _BRANCH[which], b.structure_text(ov),
+                    what, at, b.structure_text(v), _BRANCH[which], b.structure_text(ov),
                     _BRANCH[1 - which]))
         if type(ov) is Undefined or ov is None:
             if not _is_retval(self.names[k]):
@@ -800,7 +858,7 @@ class _LoopBuilder:
                 raise _Retry(self) from None
             raise
         except _ListMutated as e:
-            if not self._lower_list(e.lst, e.appended):
+            if not self._lower_list(e.lst, e.appended, list_lens):
                 raise
             raise _Retry(self) from None
         except TypeError:
@@ -869,7 +927,9 @@ class _LoopBuilder:
                         "list '%s' is shortened (pop) inside a tensor-dependent loop; only "
                         "appending to a list is supported there" % name)
                 if b.is_list(v):  # an inner staged loop already lowered it
-                    self.init[k] = ("list", b.list_spec(v), list(orig))
+                    # (only the items from before this loop: the body's own appends to the
+                    # Python list are undone when the loop is rebuilt)
+                    self.init[k] = ("list", b.list_spec(v), list(orig[:list_lens[k]]))
                     self.kinds[k] = _VAR
                     raise _Retry(self)
                 if _carries(b, v):
@@ -885,12 +945,15 @@ class _LoopBuilder:
                 self._loop_type_error(name, self.state[k], v)
         return tuple(res)
 
-    def _lower_list(self, lst, appended):
+    def _lower_list(self, lst, appended, list_lens):
         """Lowers the LIST-kind state variable holding `lst` (appended to in a nested `if`)."""
         b = self.backend
         for k, kind in enumerate(self.kinds):
             if kind is _LIST and self.state[k] is lst and appended:
-                self.init[k] = ("list", b.spec(_as_values(b, appended[0])), list(lst))
+                # Only the items from before the loop: the body may have appended to the
+                # Python list before the `if` failed (those items are removed on retry).
+                self.init[k] = ("list", b.spec(_as_values(b, appended[0])),
+                                list(lst[:list_lens[k]]))
                 self.kinds[k] = _VAR
                 return True
         return False

@@ -25,6 +25,12 @@ class _Spec:
         return "_Spec(%s, %s)" % (self.dtype, self.shape)
 
 
+class _ListSpec(_Spec):
+    """A backend list (TensorArray) of elements of this dtype and shape: its zero is empty."""
+
+    __slots__ = ()
+
+
 class RuntimeBackend(Backend):
     name = "autograph.runtime"
 
@@ -115,7 +121,8 @@ class RuntimeBackend(Backend):
         specs = []
         for t in flat:
             if isinstance(t, self.TensorArray):
-                raise TypeError("cannot make a zero value for a TensorArray")
+                specs.append(_ListSpec(t.dtype, t.element_shape))
+                continue
             t = self.to_value(t)
             specs.append(_Spec(t.dtype, t.shape))
         return self.nest.pack_sequence_as(value, specs, expand_composites=False)
@@ -124,6 +131,9 @@ class RuntimeBackend(Backend):
         flat = self.nest.flatten(spec, expand_composites=False)
         out = []
         for s in flat:
+            if type(s) is _ListSpec:
+                out.append(self.new_list(s, []))
+                continue
             dims = s.shape.dims if s.shape.rank is not None else ()
             shape = tuple(0 if d is None else d for d in dims)
             out.append(self.core.constant(np.zeros(shape, s.dtype.np_dtype)))

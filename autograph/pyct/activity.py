@@ -32,7 +32,7 @@ EXTRA_ACTIVITY = 'extra_activity'
 class Names:
     """Names read and written by one CFG node (dicts used as ordered sets)."""
 
-    __slots__ = ('reads', 'writes', 'dels', 'creads', 'cwrites')
+    __slots__ = ('reads', 'writes', 'dels', 'creads', 'cwrites', 'captured')
 
     def __init__(self):
         self.reads = {}
@@ -40,33 +40,47 @@ class Names:
         self.dels = {}
         self.creads = {}
         self.cwrites = {}
+        self.captured = {}   # free variables of nested functions and (user) lambdas
 
 
 class Scope:
     """Activity of a block: `read`, `modified` and `created` simple names (ordered), plus the
     composite names read (`composite_read`) and modified (`composite_modified`)."""
 
-    __slots__ = ('read', 'modified', 'created', 'composite_read', 'composite_modified')
+    __slots__ = ('read', 'modified', 'created', 'composite_read', 'composite_modified',
+                 'composite_read_first', 'composite_deleted')
 
     def __init__(self):
         self.read = {}
         self.modified = {}
         self.created = {}
-        self.composite_read = {}
-        self.composite_modified = {}
+        self.composite_read = {}        # str -> QN
+        self.composite_modified = {}    # str -> QN
+        self.composite_read_first = {}  # composites read before being written in the block
+        self.composite_deleted = {}     # composites deleted (`del a.b`, `del a[0]`)
 
     def merge(self, names):
+        for c in names.creads:      # a statement evaluates what it reads before it stores
+            if c not in self.composite_modified:
+                self.composite_read_first[c] = None
         self.read.update(names.reads)
         self.modified.update(names.writes)
         self.composite_read.update(names.creads)
         self.composite_modified.update(names.cwrites)
+        for d in names.dels:
+            if d in names.cwrites:
+                self.composite_deleted[d] = None
 
     def merge_scope(self, other):
+        for c in other.composite_read_first:
+            if c not in self.composite_modified:
+                self.composite_read_first[c] = None
         self.read.update(other.read)
         self.modified.update(other.modified)
         self.created.update(other.created)
         self.composite_read.update(other.composite_read)
         self.composite_modified.update(other.composite_modified)
+        self.composite_deleted.update(other.composite_deleted)
 
     def __repr__(self):
         return 'Scope(%s)' % format_scope(self)
@@ -74,11 +88,15 @@ class Scope:
 
 class FunctionScope:
     """Names of one function: params, locals (assigned, not declared global/nonlocal),
-    globals/nonlocals (declared), free (read or written but bound outside), all reads."""
+    globals/nonlocals (declared), free (read or written but bound outside), all reads, and
+    captured (its own variables that nested functions or lambdas read: any call may observe
+    them, so liveness treats them as always live)."""
 
-    __slots__ = ('params', 'locals', 'globals', 'nonlocals', 'free', 'read', 'assigned_nonlocals')
+    __slots__ = ('params', 'locals', 'globals', 'nonlocals', 'free', 'read', 'assigned_nonlocals',
+                 'captured')
 
     def __init__(self):
+        self.captured = {}      # names of this function that nested functions/lambdas read
         self.params = {}
         self.locals = {}
         self.globals = {}
@@ -117,9 +135,11 @@ def scan(node, out):
         q = qual_names.from_node(node)
         if type(node.ctx) is _LOAD:
             if q is not None:
-                out.creads[str(q)] = None
+                out.creads[str(q)] = q
         elif q is not None:
-            out.cwrites[str(q)] = None
+            out.cwrites[str(q)] = q
+            if type(node.ctx) is _DEL:
+                out.dels[str(q)] = None
         scan(node.value, out)
         if t is gast.Subscript:
             scan(node.slice, out)
@@ -162,9 +182,16 @@ def _scan_lambda(node, out):
     inner = Names()
     scan(node.body, inner)
     params = set(_params_of(args))
+    # A user's lambda may run later, seeing later values; converters' thunks run at once.
+    escapes = not anno.hasanno(node, anno.Basic.GENERATED)
     for n in inner.reads:
         if n not in params:
             out.reads[n] = None
+            if escapes:
+                out.captured[n] = None
+    for n in inner.captured:
+        if n not in params:
+            out.captured[n] = None
     for n in inner.creads:
         out.creads[n] = None
 
@@ -190,6 +217,9 @@ def _scan_comprehension(node, out):
     for n in inner.reads:
         if n not in bound:
             out.reads[n] = None
+    for n in inner.captured:
+        if n not in bound:
+            out.captured[n] = None
     for n in inner.writes:      # := inside a comprehension binds in the enclosing function
         if n not in bound:
             out.writes[n] = None
@@ -235,6 +265,8 @@ class _Analyzer:
         anno.setanno(node, ACTIVITY, names)
         scope.merge(names)
         self._bind(names, scope)
+        if names.captured:
+            self.fscope.captured.update(names.captured)
 
     def statement(self, node, scope):
         t = type(node)
@@ -289,6 +321,7 @@ class _Analyzer:
             for d in args.defaults + [k for k in args.kw_defaults if k is not None]:
                 scan(d, names)
             names.reads.update(inner.free)
+            names.captured.update(inner.free)
             names.writes[node.name] = None
             names.writes.update(inner.assigned_nonlocals)
             self._simple(node, names, scope)
@@ -359,6 +392,8 @@ def analyze_function(node):
         fscope.free[n] = None
         if n in body.modified:
             fscope.assigned_nonlocals[n] = None
+    fscope.captured = {n: None for n in fscope.captured
+                       if n in fscope.locals or n in fscope.params}
     anno.setanno(node, anno.Static.SCOPE, fscope)
     return fscope
 

@@ -6,17 +6,19 @@ Runs backwards over a function's CFG (see `cfg`) to a fixpoint, then annotates s
     structurally: the live-in of whatever runs next - the next statement, the loop head, or
     what follows the enclosing block);
   - loops also get `'live_head'`: the names live at the loop head (after the test / target).
-Names declared `global`/`nonlocal` are live at the function's exit.
+Names declared `global`/`nonlocal` are live at the function's exit; variables that nested
+functions or lambdas read are live everywhere (any call may run the closure).
 """
 from autograph.pyct import anno
 
 LIVE_HEAD = 'live_head'
 
 
-def solve(graph, tracked, live_at_exit=()):
+def solve(graph, tracked, live_at_exit=(), always=()):
     """Returns (live_in, live_out): lists of frozensets indexed by node index.
 
-    Only names in `tracked` (the function's parameters and locals) are considered.
+    Only names in `tracked` (the function's parameters and locals) are considered; names in
+    `always` (variables captured by nested functions) are live everywhere.
     """
     n = len(graph.nodes)
     live_in = [frozenset()] * n
@@ -49,6 +51,10 @@ def solve(graph, tracked, live_at_exit=()):
                 if not on_work[p.index]:
                     on_work[p.index] = True
                     work.append(p)
+    if always:
+        always = frozenset(always)
+        live_in = [x | always for x in live_in]
+        live_out = [x | always for x in live_out]
     return live_in, live_out
 
 
@@ -104,7 +110,8 @@ def analyze(function, graph=None):
     if graph is None:
         graph = anno.getanno(function, anno.Static.CFG)
     fscope = anno.getanno(function, anno.Static.SCOPE)
-    live_in, _ = solve(graph, _tracked(fscope), tuple(fscope.globals) + tuple(fscope.nonlocals))
+    live_in, _ = solve(graph, _tracked(fscope), tuple(fscope.globals) + tuple(fscope.nonlocals),
+                       fscope.captured)
     _annotate_block(function.body, frozenset(live_in[graph.exit.index]), live_in)
     return live_in
 
@@ -114,7 +121,7 @@ def dump(function):
     graph = anno.getanno(function, anno.Static.CFG)
     fscope = anno.getanno(function, anno.Static.SCOPE)
     live_in, live_out = solve(graph, _tracked(fscope),
-                              tuple(fscope.globals) + tuple(fscope.nonlocals))
+                              tuple(fscope.globals) + tuple(fscope.nonlocals), fscope.captured)
     lines = []
     for node in graph.nodes:
         if node.kind in ('entry', 'exit'):

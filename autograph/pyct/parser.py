@@ -72,10 +72,25 @@ def unparse(node, compact=True):
     if isinstance(node, gast.AST):
         node = gast_util.gast_to_ast(node)
     try:
-        text = ast.unparse(node)
+        text = _unparse(node)
     except AttributeError:   # statements without locations (e.g. fresh template output)
-        text = ast.unparse(ast.fix_missing_locations(node))
+        text = _unparse(ast.fix_missing_locations(node))
     return _compact(text) if compact else text
+
+
+if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
+    class _Unparser(ast._Unparser):
+        """`return a, b` rather than `return (a, b)` (what generated bodies return)."""
+
+        def visit_Return(self, node):
+            if type(node.value) is ast.Tuple and len(node.value.elts) > 1:
+                self.set_precedence(ast._Precedence.TUPLE, node.value)
+            super().visit_Return(node)
+
+    def _unparse(node):
+        return _Unparser().visit(node)
+else:  # pragma: no cover - interpreters without the private unparser
+    _unparse = ast.unparse
 
 
 _HEADERS = ('def ', 'async def ', 'class ', '@')

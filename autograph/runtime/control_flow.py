@@ -44,11 +44,17 @@ def _emit_cond(em, op, ins, outs, indent):
             em.add("pass", op, indent + 1)
 
 
+def _cond_grad(op, *grads):
+    """A cond on the same predicate whose branches differentiate the forward branches."""
+    from autograph.runtime import gradients
+    return gradients.control_flow_grad(op, grads)
+
+
 COND = declare("cond", None, dtype=_cond_dtypes, shape=_cond_shapes, emit=_emit_cond,
-               doc="Runs one of two subgraphs depending on a scalar bool.")
+               grad=_cond_grad, doc="Runs one of two subgraphs depending on a scalar bool.")
 STATEFUL_COND = declare("stateful_cond", None, dtype=_cond_dtypes, shape=_cond_shapes,
                         emit=_emit_cond, stateful=True,
-                        doc="A cond whose branches have side effects.")
+                        grad=_cond_grad, doc="A cond whose branches have side effects.")
 
 
 def cond(pred, true_fn, false_fn, name=None, names=None):
@@ -201,11 +207,17 @@ def _emit_while(em, op, ins, outs, indent):
         em.add("%s= %s" % (em.names_for(outs), em.names_for(loop)), op, indent)
 
 
+def _while_grad(op, *grads):
+    """Replays the iterations backwards from values saved by a recording loop."""
+    from autograph.runtime import gradients
+    return gradients.control_flow_grad(op, grads)
+
+
 WHILE = declare("while", None, dtype=_while_dtypes, shape=_while_shapes, emit=_emit_while,
-                doc="Repeats a body subgraph while a condition subgraph is true.")
+                grad=_while_grad, doc="Repeats a body subgraph while a condition subgraph is true.")
 STATEFUL_WHILE = declare("stateful_while", None, dtype=_while_dtypes, shape=_while_shapes,
                          emit=_emit_while, stateful=True,
-                         doc="A while loop whose body has side effects.")
+                         grad=_while_grad, doc="A while loop whose body has side effects.")
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None,

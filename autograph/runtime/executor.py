@@ -15,6 +15,10 @@ from autograph.runtime.tensor import Tensor
 _counter = itertools.count()
 _LINE_OPS = {}   # plan file name -> {line number: Operation}
 
+# Names every plan can use (for `OpDef.expr` code); they end in "_", so they never clash with
+# the emitter's generated names (t3, K4, C5, a0).
+PLAN_GLOBALS = {}
+
 
 class MissingFeedError(InvalidArgumentError):
     """A placeholder needed for the fetches was not fed."""
@@ -92,7 +96,8 @@ def compile_plan(graph, inputs, outputs, include_stateful=False, single=False, n
         em.add("return (%s)" % em.names_for(results))
     src = "def plan(%s):\n%s\n" % (", ".join(params), "\n".join(em.lines))
     code = compile(src, filename, "exec")
-    env = dict(em.globals)
+    env = dict(PLAN_GLOBALS)
+    env.update(em.globals)
     exec(code, env)
     fn = env["plan"]
     fn.source = src

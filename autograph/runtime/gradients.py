@@ -202,19 +202,21 @@ def _graph_chain(g):
     return out
 
 
-def symbolic_gradients(ys, xs, grad_ys, op_filter=None):
+def symbolic_gradients(ys, xs, grad_ys, op_filter=None, outward=True):
     """The graph backward pass. Returns one gradient (or None) per element of `xs`.
 
     `ys` live in one graph (or graphs enclosing it); `xs` are tensors of that graph or of an
     enclosing one (gradients of capture placeholders flow out to the captured tensors), or
     variables. `op_filter(op)` limits the ops differentiated (a tape uses the ops it saw).
+    `outward=False` differentiates the innermost graph only (control-flow gradients, whose
+    caller differentiates the enclosing graph itself).
     """
     ys_sym = [(y, g) for y, g in zip(ys, grad_ys) if type(y) is Tensor and
               (_float(y.dtype) or g is not None and _diff(y.dtype))]
     if not ys_sym:
         return [None] * len(xs)
     inner = max((y.graph for y, _ in ys_sym), key=lambda g: len(_graph_chain(g)))
-    chain = _graph_chain(inner)
+    chain = _graph_chain(inner) if outward else [inner]
     src_vars = {x for x in xs if _is_var(x) and _float(x.dtype)}
     src_tensors = {x for x in xs if type(x) is Tensor and _diff(x.dtype)}
 
@@ -291,24 +293,37 @@ def graph_rule(op, ogs, wanted, src_vars):
     opdef = op.opdef
     if opdef is READ_VARIABLE:
         return [ogs[0]], {}
-    from autograph.runtime import control_flow as cf
-    if opdef is cf.COND or opdef is cf.STATEFUL_COND:
-        need = [t in wanted for t in op.inputs]
-        return cond_grad(op, ogs, need, src_vars)
-    if opdef is cf.WHILE or opdef is cf.STATEFUL_WHILE:
-        need = [t in wanted for t in op.inputs]
-        return while_grad(op, ogs, need, src_vars)
+    attrs = op.attrs
+    if "then_graph" in attrs:
+        return cond_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
+    if "body_graph" in attrs:
+        return while_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
+    if "function" in attrs and hasattr(attrs["function"], "graph"):
+        return call_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
     return call_rule(op, ogs), {}
+
+
+def control_flow_grad(op, ogs):
+    """The plain gradient rule of cond / while ops: gradients of every floating input."""
+    need = [_diff(t.dtype) for t in op.inputs]
+    fn = cond_grad if "then_graph" in op.attrs else while_grad
+    return fn(op, list(ogs), need, set())[0]
 
 
 # -- control flow ---------------------------------------------------------------------------------
 def _is_control_flow(op):
-    return any(k in op.attrs for k in ("then_graph", "body_graph"))
+    """Ops that run subgraphs: cond, while, and calls of traced functions."""
+    a = op.attrs
+    return "then_graph" in a or "body_graph" in a or (
+        "function" in a and hasattr(a["function"], "graph"))
 
 
 def _subgraphs(op):
     a = op.attrs
-    return [a[k] for k in ("then_graph", "else_graph", "cond_graph", "body_graph") if k in a]
+    out = [a[k] for k in ("then_graph", "else_graph", "cond_graph", "body_graph") if k in a]
+    if "function" in a and hasattr(a["function"], "graph"):
+        out.append(a["function"].graph)
+    return out
 
 
 def _graph_vars(g):
@@ -363,6 +378,30 @@ def _capture(t):
     return g.capture(t)
 
 
+def call_grad(op, ogs, need, src_vars):
+    """Gradient of a call of a traced function: its ops replayed here, then differentiated."""
+    sub = op.attrs["function"].graph
+    ins = op.inputs
+    pos = [i for i in range(len(ins)) if need[i] and _diff(ins[i].dtype)]
+    vars_ = sorted(_graph_vars(sub) & src_vars, key=lambda v: v._uid)
+    if not pos and not vars_:
+        return [None] * len(ins), {}
+    g = context.ctx.graph
+    start = len(g.operations)
+    outs = replay(sub, dict(zip(sub.inputs, ins)))
+    ys, dys = [], []
+    for o, gy in zip(outs, ogs):
+        if gy is not None and _diff(o.dtype):
+            ys.append(o)
+            dys.append(gy)
+    got = symbolic_gradients(ys, [ins[i] for i in pos] + vars_, dys, outward=False,
+                             op_filter=lambda o: o.graph is not g or o.index >= start)
+    grads = [None] * len(ins)
+    for i, gi in zip(pos, got):
+        grads[i] = gi
+    return grads, dict(zip(vars_, got[len(pos):]))
+
+
 def cond_grad(op, ogs, need, src_vars):
     """Gradient of a cond op: a cond on the same predicate over the branches' gradients."""
     from autograph.runtime import control_flow as cf
@@ -386,7 +425,7 @@ def cond_grad(op, ogs, need, src_vars):
                     dys.append(g)
             mine = [i for i in pos if lo <= i < lo + len(sub.inputs)]
             xs = [mapping[sub.inputs[i - lo]] for i in mine] + vars_
-            got = symbolic_gradients(ys, xs, dys) if ys else [None] * len(xs)
+            got = symbolic_gradients(ys, xs, dys, outward=False) if ys else [None] * len(xs)
             by_pos = dict(zip(mine, got))
             result = []
             for i in pos:
@@ -455,7 +494,7 @@ def while_grad(op, ogs, need, src_vars):
         outs = replay(body_g, dict(zip(body_g.inputs, vs + caps)))
         ys = [outs[j] for j in fvars]
         xs = [vs[j] for j in fvars] + [caps[c] for c in caps_pos] + vars_
-        got = symbolic_gradients(ys, xs, list(gv))
+        got = symbolic_gradients(ys, xs, list(gv), outward=False)
         nf, nk = len(fvars), len(caps_pos)
         new_gv = [g if g is not None else zeros_like(vs[j]) for g, j in zip(got[:nf], fvars)]
         new_gc = [acc if g is None else add_n([acc, g]) for acc, g in zip(gc, got[nf:nf + nk])]

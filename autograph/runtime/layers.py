@@ -45,7 +45,9 @@ def glorot_uniform(shape, dtype=dtypes.float32, seed=None, fan=None):
     """Values uniform in [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)).
 
     For convolution kernels (h, w, in, out) the fans count the receptive field: h*w*in and
-    h*w*out.
+    h*w*out. With a `seed` (an int or a tuple of ints) the same seed always gives the same
+    values; without one the values come from `ag.random` (reproducible after
+    `ag.random.set_seed`). Returns a numpy array, computed eagerly even inside a trace.
     """
     if fan is None:
         receptive = 1
@@ -56,8 +58,11 @@ def glorot_uniform(shape, dtype=dtypes.float32, seed=None, fan=None):
     else:
         fan_in, fan_out = fan
     limit = math.sqrt(6.0 / max(1, fan_in + fan_out))
-    with context.init_scope():
-        return random_ops.uniform(shape, -limit, limit, dtype=dtype, seed=seed).numpy()
+    if seed is not None:        # the same seed gives the same values, every time
+        rng = np.random.default_rng(seed)
+        return rng.uniform(-limit, limit, shape).astype(dtype.np_dtype)
+    with context.init_scope():  # ag.random's streams: reproducible after ag.random.set_seed
+        return random_ops.uniform(shape, -limit, limit, dtype=dtype).numpy()
 
 
 def _initial_value(initializer, shape, dtype, seed):
@@ -128,7 +133,7 @@ class Layer:
     def add_weight(self, name, shape, initializer="glorot_uniform", trainable=True):
         """Creates a variable of this layer (initial value computed eagerly)."""
         shape = tuple(int(d) for d in shape)
-        seed = None if self.seed is None else int(self.seed) * 1000 + len(self._weights)
+        seed = None if self.seed is None else (int(self.seed), len(self._weights))
         value = _initial_value(initializer, shape, self.dtype or dtypes.float32, seed)
         var = Variable(value, dtype=self.dtype or dtypes.float32,
                        name="%s/%s" % (self.name, name), trainable=trainable and self.trainable)
@@ -325,11 +330,10 @@ class LSTMCell(Layer):
                          math_ops.matmul(h, self.recurrent_kernel))
         if self.use_bias:
             z = math_ops.add(z, self.bias)
-        gates = array_ops.unstack(array_ops.reshape(z, [-1, 4, self.units]), num=4, axis=1)
-        i = self.recurrent_activation(gates[0])
-        f = self.recurrent_activation(gates[1])
-        g = self.activation(gates[2])
-        o = self.recurrent_activation(gates[3])
+        z = array_ops.reshape(z, [-1, 4, self.units])
+        # One activation call over all four gates is cheaper than three calls on slices.
+        i, f, _, o = array_ops.unstack(self.recurrent_activation(z), num=4, axis=1)
+        g = self.activation(array_ops.strided_slice(z, (slice(None), 2)))
         c = math_ops.add(math_ops.multiply(f, c), math_ops.multiply(i, g))
         h = math_ops.multiply(o, self.activation(c))
         return h, [h, c]

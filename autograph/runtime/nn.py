@@ -16,6 +16,7 @@ from autograph.runtime.shapes import UNKNOWN, TensorShape
 relu = math_ops.relu
 sigmoid = math_ops.sigmoid
 tanh = math_ops.tanh
+softmax = reduction_ops.softmax
 
 __all__ = ["conv2d", "bias_add", "relu", "relu6", "leaky_relu", "elu", "sigmoid", "tanh",
            "softplus", "softmax", "log_softmax", "l2_loss",
@@ -61,29 +62,28 @@ def _geometry(xshape, kh, kw, strides, padding):
 
 
 def _patches(x, kh, kw, strides, padding):
-    """(rows, oh, ow): the patches of NHWC `x` as a (N*OH*OW, C*KH*KW) matrix."""
+    """(rows, oh, ow): the patches of NHWC `x` as a (N*OH*OW, KH*KW*C) matrix (im2col).
+
+    The patches are first a strided view of `x` (no copy); the reshape copies them once.
+    """
     n, h, w, c = x.shape
     oh, ow, (pt, pb, pl, pr) = _geometry(x.shape, kh, kw, strides, padding)
     if pt or pb or pl or pr:
         x = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)))
     sh, sw = strides
-    win = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(1, 2))
-    win = win[:, :(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw]      # (n, oh, ow, c, kh, kw)
-    return win.reshape(n * oh * ow, c * kh * kw), oh, ow
-
-
-def _filter_matrix(f):
-    kh, kw, c, out = f.shape
-    return f.transpose(2, 0, 1, 3).reshape(c * kh * kw, out)
+    s0, s1, s2, s3 = x.strides
+    win = np.lib.stride_tricks.as_strided(
+        x, (n, oh, ow, kh, kw, c), (s0, s1 * sh, s2 * sw, s1, s2, s3), writeable=False)
+    return win.reshape(n * oh * ow, kh * kw * c), oh, ow
 
 
 def _conv2d(x, f, strides, padding):
     if x.shape[3] != f.shape[2]:
         raise ValueError("conv2d: the input has %d channels but the filters expect %d"
                          % (x.shape[3], f.shape[2]))
-    cols, oh, ow = _patches(x, f.shape[0], f.shape[1], strides, padding)
-    out = cols @ _filter_matrix(f)
-    return out.reshape(x.shape[0], oh, ow, f.shape[3])
+    kh, kw, c, out = f.shape
+    cols, oh, ow = _patches(x, kh, kw, strides, padding)
+    return (cols @ f.reshape(kh * kw * c, out)).reshape(x.shape[0], oh, ow, out)
 
 
 def _conv2d_backprop_input(x, f, dy, strides, padding):
@@ -92,11 +92,11 @@ def _conv2d_backprop_input(x, f, dy, strides, padding):
     kh, kw, _, out = f.shape
     oh, ow, (pt, pb, pl, pr) = _geometry(x.shape, kh, kw, strides, padding)
     sh, sw = strides
-    dcols = (dy.reshape(-1, out) @ _filter_matrix(f).T).reshape(n, oh, ow, c, kh, kw)
+    dcols = (dy.reshape(-1, out) @ f.reshape(kh * kw * c, out).T).reshape(n, oh, ow, kh, kw, c)
     dx = np.zeros((n, h + pt + pb, w + pl + pr, c), np.result_type(dy, f))
     for i in range(kh):                      # a loop over filter taps, not over pixels
         for j in range(kw):
-            dx[:, i:i + (oh - 1) * sh + 1:sh, j:j + (ow - 1) * sw + 1:sw, :] += dcols[..., i, j]
+            dx[:, i:i + (oh - 1) * sh + 1:sh, j:j + (ow - 1) * sw + 1:sw, :] += dcols[:, :, :, i, j]
     return dx[:, pt:pt + h, pl:pl + w, :]
 
 
@@ -104,8 +104,7 @@ def _conv2d_backprop_filter(x, f, dy, strides, padding):
     """The gradient of conv2d with respect to its filters (f only gives the shape)."""
     kh, kw, c, out = f.shape
     cols, _, _ = _patches(x, kh, kw, strides, padding)
-    dw = cols.T @ dy.reshape(-1, out)
-    return dw.reshape(c, kh, kw, out).transpose(1, 2, 0, 3)
+    return (cols.T @ dy.reshape(-1, out)).reshape(kh, kw, c, out)
 
 
 def _conv_dtype(ds, attrs):
@@ -230,14 +229,6 @@ def softplus(features):
     return math_ops.add(math_ops.relu(features),
                         math_ops.log(math_ops.add(math_ops.exp(
                             math_ops.negative(math_ops.abs(features))), 1.0)))
-
-
-def softmax(logits, axis=-1, name=None):
-    """exp(logits) normalised to sum to 1 along `axis` (shifted by the max, so no overflow)."""
-    shifted = math_ops.subtract(logits, stop_gradient(
-        reduction_ops.reduce_max(logits, axis=axis, keepdims=True)))
-    e = math_ops.exp(shifted)
-    return math_ops.divide(e, reduction_ops.reduce_sum(e, axis=axis, keepdims=True), name=name)
 
 
 def log_softmax(logits, axis=-1, name=None):

@@ -8,10 +8,11 @@ import numpy as np
 
 from autograph.runtime import context, dtypes
 from autograph.runtime.shapes import TensorShape
-from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
+from autograph.runtime.tensor import EagerTensor, Tensor, _int_range, to_numpy
 from autograph.runtime.errors import InvalidArgumentError
 
 REGISTRY = {}
+_ctx = context.ctx
 
 # Called with (opdef, inputs, attrs, outputs) after each eager op while non-empty (tapes).
 eager_observers = []
@@ -84,7 +85,7 @@ def apply(opdef, inputs, attrs=None, name=None):
     Returns an EagerTensor / Tensor, a tuple of them for multi-output ops, or None (eager) / the
     Operation (graph) for ops without outputs.
     """
-    graph = context.ctx.graph
+    graph = _ctx.graph
     if graph is None:
         for x in inputs:
             if type(x) is Tensor:
@@ -129,7 +130,63 @@ def _positions(opdef, n):
     return range(n) if sd == "all" else sd
 
 
+# (opdef, input dtypes) -> output dtype(s) for ops run without attrs: a dtype rule is a pure
+# function of its inputs' dtypes and the attrs, so eager ops skip it after the first call.
+_OUT_DTYPES = {}
+# (int, DType) -> numpy scalar: Python ints beside tensors (`x + 1`, `i % 2`) recur.
+_INT_SCALARS = {}
+_NP_SCALARS = frozenset(np.dtype(d.np_dtype).type for d in dtypes.ALL)
+
+
 def _eager(opdef, inputs, attrs):
+    """Runs `opdef` at once. The first branch is a fast path for the common case (operators on
+    eager tensors, possibly with a Python number); it gives the same results and errors as the
+    general path, which it falls back to for anything unusual."""
+    if not attrs and len(inputs) == 2:
+        a, b = inputs
+        ta = type(a)
+        tb = type(b)
+        if ta is EagerTensor:
+            da = a._dtype
+            if tb is EagerTensor:
+                db = b._dtype
+                if da is db or not opdef.same_dtype:
+                    return _run(opdef, (a._value, b._value), (opdef, da, db), inputs, None)
+            elif (tb is int or tb is float) and opdef.same_dtype == "all":
+                vb = _scalar(b, tb, da)
+                if vb is not None:
+                    return _run(opdef, (a._value, vb), (opdef, da, da), inputs, None)
+        elif tb is EagerTensor and (ta is int or ta is float) and opdef.same_dtype == "all":
+            db = b._dtype
+            va = _scalar(a, ta, db)
+            if va is not None:
+                return _run(opdef, (va, b._value), (opdef, db, db), inputs, None)
+    elif not attrs and len(inputs) == 1 and type(inputs[0]) is EagerTensor:
+        a = inputs[0]
+        return _run(opdef, (a._value,), (opdef, a._dtype), inputs, None)
+    return _eager_general(opdef, inputs, attrs)
+
+
+def _scalar(value, t, dtype):
+    """`to_numpy(value, dtype)[0]` for a Python int/float, or None where to_numpy would do
+    more than a plain conversion (range checks that fail, float -> int, ...)."""
+    if dtype.is_floating:
+        return dtype.np_dtype.type(value)
+    if t is int and dtype.is_integer:
+        key = (value, dtype)
+        v = _INT_SCALARS.get(key)
+        if v is None:
+            lo, hi = _int_range(dtype)
+            if not lo <= value <= hi:
+                return None
+            if len(_INT_SCALARS) >= 4096:
+                _INT_SCALARS.clear()
+            v = _INT_SCALARS[key] = dtype.np_dtype.type(value)
+        return v
+    return None
+
+
+def _eager_general(opdef, inputs, attrs):
     n = len(inputs)
     target = common_dtype(opdef, inputs, _positions(opdef, n)) if opdef.same_dtype else None
     same = opdef.same_dtype
@@ -148,13 +205,27 @@ def _eager(opdef, inputs, attrs):
             continue
         want = target if target is not None and (same == "all" or i in same) else None
         values[i], in_dtypes[i] = to_numpy(x, want)
-    attrs = attrs or {}
+    return _run(opdef, values, (opdef,) + tuple(in_dtypes) if not attrs else None, inputs,
+                attrs, in_dtypes)
+
+
+def _run(opdef, values, key, inputs, attrs, in_dtypes=None):
+    """Infers the output dtype (cached under `key` unless it is None), runs the kernel, wraps
+    the outputs and tells the observers."""
+    out_dtype = _OUT_DTYPES.get(key) if key is not None else None
+    if out_dtype is None:
+        if in_dtypes is None:
+            in_dtypes = list(key[1:])
+        try:
+            out_dtype = opdef.dtype_rule(in_dtypes, attrs or {})
+        except (TypeError, ValueError) as e:
+            raise type(e)("%s: %s" % (opdef.name, e)) from None
+        if key is not None:
+            if len(_OUT_DTYPES) >= 4096:
+                _OUT_DTYPES.clear()
+            _OUT_DTYPES[key] = out_dtype
     try:
-        out_dtype = opdef.dtype_rule(in_dtypes, attrs)
-    except (TypeError, ValueError) as e:
-        raise type(e)("%s: %s" % (opdef.name, e)) from None
-    try:
-        out = opdef.kernel(*values, **attrs)
+        out = opdef.kernel(*values, **attrs) if attrs else opdef.kernel(*values)
     except InvalidArgumentError:
         raise
     except (ValueError, TypeError, IndexError, FloatingPointError, ZeroDivisionError) as e:
@@ -169,11 +240,15 @@ def _eager(opdef, inputs, attrs):
             outs = tuple(_wrap(v, d) for v, d in zip(out, out_dtype))
             result = outs
     else:
-        result = _wrap(out, out_dtype)
+        t = type(out)
+        if (t is np.ndarray or t in _NP_SCALARS) and out.dtype is out_dtype.np_dtype:
+            result = EagerTensor(out, out_dtype)       # the common case of _wrap
+        else:
+            result = _wrap(out, out_dtype)
         outs = (result,)
     if eager_observers:
         for observe in eager_observers:
-            observe(opdef, inputs, attrs, outs)
+            observe(opdef, inputs, attrs or {}, outs)
     return result
 
 

@@ -78,18 +78,101 @@ def _elem_dtype(ds, attrs):
     return attrs["dtype"]
 
 
+# -- gradients ----------------------------------------------------------------------------------
+# A TensorArray's gradient is a `variant` too: at run time a list holding each element's
+# gradient (None where none arrived). Reads, writes, stack and unstack have rules over such
+# lists; a while_loop carries them like any loop variable. (Not differentiable again: no
+# second-order gradients through TensorArrays.)
+class _Grads(list):
+    __slots__ = ()
+
+
+def _grad_zeros():
+    return _Grads()
+
+
+def _grad_add(a, b):
+    out = _Grads(a)
+    out.extend([None] * (len(b) - len(out)))
+    for i, v in enumerate(b):
+        if v is not None:
+            out[i] = v if out[i] is None else out[i] + v
+    return out
+
+
+def _grad_of_read(index, g):
+    i = int(index)
+    out = _Grads([None] * (i + 1))
+    out[i] = g
+    return out
+
+
+def _grad_read(grads, index, like):
+    i = int(index)
+    v = grads[i] if 0 <= i < len(grads) else None
+    return np.zeros(np.shape(like), like.dtype) if v is None else v
+
+
+def _grad_stack(grads, like):
+    out = np.zeros(np.shape(like), like.dtype)
+    for i, v in enumerate(grads[:len(out)]):
+        if v is not None:
+            out[i] = v
+    return out
+
+
+def _grad_unstack(g):
+    return _Grads(list(g))
+
+
+GRAD_ZEROS = declare("tensor_array_grad_zeros", _grad_zeros, dtype=_variant, shape=rules.scalar,
+                     differentiable=False, doc="An empty TensorArray gradient.")
+GRAD_ADD = declare("tensor_array_grad_add", _grad_add, dtype=_variant, shape=rules.scalar,
+                   differentiable=False, doc="Adds two TensorArray gradients elementwise.")
+GRAD_OF_READ = declare("tensor_array_grad_of_read", _grad_of_read, dtype=_variant,
+                       shape=rules.scalar, differentiable=False,
+                       doc="The TensorArray gradient of one read: g at its index.")
+GRAD_READ = declare("tensor_array_grad_read", _grad_read, dtype=lambda ds, a: ds[2],
+                    shape=lambda ss, a: ss[2], differentiable=False,
+                    doc="One element of a TensorArray gradient (zeros shaped like the third "
+                        "input where none arrived).")
+GRAD_STACK = declare("tensor_array_grad_stack", _grad_stack, dtype=lambda ds, a: ds[1],
+                     shape=lambda ss, a: ss[1], differentiable=False,
+                     doc="A TensorArray gradient as one tensor shaped like the second input.")
+GRAD_UNSTACK = declare("tensor_array_grad_unstack", _grad_unstack, dtype=_variant,
+                       shape=rules.scalar, differentiable=False,
+                       doc="A stacked gradient as a TensorArray gradient.")
+
+
+def _write_grad(op, g):
+    flow, index, value = op.inputs
+    return [g, None, registry.apply(GRAD_READ, [g, index, value])]
+
+
+def _read_grad(op, g):
+    return [registry.apply(GRAD_OF_READ, [op.inputs[1], g]), None]
+
+
+def _stack_grad(op, g):
+    return [registry.apply(GRAD_UNSTACK, [g])]
+
+
+def _unstack_grad(op, g):
+    return [None, registry.apply(GRAD_STACK, [g, op.inputs[1]])]
+
+
 NEW = declare("tensor_array", _new, dtype=_variant, shape=rules.scalar, differentiable=False,
               doc="A new, empty TensorArray value.")
 WRITE = declare("tensor_array_write", _write, dtype=_variant, shape=rules.scalar,
-                doc="Writes an element; returns the array.")
+                grad=_write_grad, doc="Writes an element; returns the array.")
 READ = declare("tensor_array_read", _read, dtype=_elem_dtype,
-               shape=lambda s, a: a["element_shape"], doc="Reads an element.")
+               shape=lambda s, a: a["element_shape"], grad=_read_grad, doc="Reads an element.")
 STACK = declare("tensor_array_stack", _stack, dtype=_elem_dtype,
                 shape=lambda s, a: UNKNOWN if a["element_shape"].dims is None
                 else TensorShape((None,) + a["element_shape"].dims),
-                doc="Stacks the elements into one tensor.")
+                grad=_stack_grad, doc="Stacks the elements into one tensor.")
 UNSTACK = declare("tensor_array_unstack", _unstack, dtype=_variant, shape=rules.scalar,
-                  doc="Fills the array with the rows of a tensor.")
+                  grad=_unstack_grad, doc="Fills the array with the rows of a tensor.")
 SIZE = declare("tensor_array_size", _size, dtype=rules.fixed(dtypes.int32), shape=rules.scalar,
                differentiable=False, doc="The number of elements.")
 

@@ -678,7 +678,7 @@ def for_string(s):
     return n
 
 
-@case((5,), (1,), graph=TypeError)
+@case((5,), (1,))
 def for_continue_and_break(n):
     s = 0
     for i in range(100):
@@ -1441,7 +1441,7 @@ def sum_of_squares_until(limit):
     return total
 
 
-@case((6,), (1,), graph=TypeError)
+@case((6,), (1,))
 def count_down_with_continue(n):
     evens = 0
     while n > 0:
@@ -1874,3 +1874,57 @@ def docstring_with_blank_lines(x):
     if x:
         x = docstring_with_blank_lines.__doc__.count('\n')
     return x
+
+
+@case((True,), (False,), graph=False)
+def variable_read_through_closure(flag):
+    # `seen` is only read through `report`, a closure defined before the `if` that sets it.
+    seen = False
+
+    def report():
+        return seen
+    if flag:
+        seen = True
+    return report()
+
+
+class _Counter:
+    def __init__(self):
+        self.step = 0
+        self.level = 5
+
+
+@case((4,), (0,))
+def attribute_in_loop_test_is_loop_state(n):
+    c = _Counter()
+    while c.step < n:
+        c.step += 1
+    return c.step
+
+
+@case((3,), (-3,))
+def attribute_in_if_test_is_branch_state(x):
+    c = _Counter()
+    if c.level > x:
+        c.level = x
+    else:
+        c.level = c.level * 2
+    return c.level
+
+
+@case((2,), (7,))
+def item_in_if_test_is_branch_state(x):
+    box = [x, 0]
+    if box[0] > 3:
+        box[0] = 3
+    return box[0]
+
+
+@case(({'a': 1, 'b': None, 'c': 3},), graph=False)
+def item_tested_then_deleted(params):
+    # `params[name]` is read by the test but deleted in the body: it is not branch state.
+    params = dict(params)
+    for name in list(params):
+        if params[name] is None:
+            del params[name]
+    return sorted(params)

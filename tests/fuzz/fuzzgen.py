@@ -42,7 +42,6 @@ import warnings
 import numpy as np
 
 import autograph as ag
-from autograph.pyct.errors import ConversionError
 from autograph.operators.variables import UndefinedValueError
 
 P = 10007                    # prime modulus; P * P < 2**31
@@ -58,18 +57,22 @@ CMP_OPS = ('<', '<=', '>', '>=', '==', '!=')
 class Program:
     """A generated module: `source` defines helpers and `f`; `args` are f's Python inputs."""
 
-    def __init__(self, seed, source, args, arg_kinds, name='f'):
+    def __init__(self, seed, source, args, arg_kinds, name='f', uses=(), more_args=()):
         self.seed = seed
         self.source = source
         self.args = list(args)
+        self.more_args = [list(a) for a in more_args]   # more inputs for the same trace
         self.arg_kinds = list(arg_kinds)    # 'int' | 'float' | 'ivec' per argument
         self.name = name
+        self.uses = frozenset(uses)         # e.g. {'truthiness'}: see documented_error
 
     def with_source(self, source):
-        return Program(self.seed, source, self.args, self.arg_kinds, self.name)
+        return Program(self.seed, source, self.args, self.arg_kinds, self.name, self.uses,
+                       self.more_args)
 
-    def with_args(self, args):
-        return Program(self.seed, self.source, args, self.arg_kinds, self.name)
+    def with_args(self, args, more_args=()):
+        return Program(self.seed, self.source, args, self.arg_kinds, self.name, self.uses,
+                       more_args)
 
     def text(self):
         """The program as a runnable snippet: source plus the call."""
@@ -116,6 +119,7 @@ class Generator:
         self.features = features
         self.fresh = 0
         self.ret_kind = 'int'
+        self.uses = set()
 
     # -- small utilities ------------------------------------------------------------------
     def chance(self, p):
@@ -233,17 +237,21 @@ class Generator:
             return '%s %s %s %s %s' % (a, self.r.choice(CMP_OPS), b, self.r.choice(CMP_OPS), c)
         return '%s %s %s' % (a, self.r.choice(CMP_OPS), b)
 
-    def bool_expr(self, sc, depth=0):
+    def bool_expr(self, sc, depth=0, value=False):
+        """A condition; with `value`, one whose value is a bool (it is stored or returned),
+        else an int may stand for its truth value (`if n % 2:`)."""
         k = self.r.random()
         if depth < 2 and k < 0.25 and self.wants('logic'):
-            a, b = self.bool_expr(sc, depth + 1), self.bool_expr(sc, depth + 1)
+            a = self.bool_expr(sc, depth + 1, value)
+            b = self.bool_expr(sc, depth + 1, value)
             return '(%s %s %s)' % (a, self.r.choice(('and', 'or')), b)
         if depth < 2 and k < 0.33 and self.wants('logic'):
             return '(not %s)' % self.bool_expr(sc, depth + 1)
         if sc.bools and k < 0.45:
             return self.r.choice(sc.bools)
-        if self.wants('truthiness') and self.chance(0.03):
+        if not value and self.wants('truthiness') and self.chance(0.03):
             # Python truthiness of an int: a graph `cond` needs a bool tensor (documented).
+            self.uses.add('truthiness')
             return '(%s %% 2)' % self.int_expr(sc, depth + 1)[0]
         return '(%s)' % self.compare(sc, depth)
 
@@ -310,12 +318,7 @@ class Generator:
             choices += [('break', 1), ('continue', 1)]
         if sc.depth > 0 and self.wants('return'):
             choices.append(('return', 1))
-        total = sum(w for _, w in choices)
-        x = r.uniform(0, total)
-        for kind, w in choices:
-            x -= w
-            if x <= 0:
-                break
+        kind = r.choices([k for k, _ in choices], weights=[w for _, w in choices])[0]
         return getattr(self, 'st_' + kind)(sc)
 
     def st_assign_int(self, sc):
@@ -325,7 +328,7 @@ class Generator:
         return self.assign_float(sc)
 
     def st_assign_bool(self, sc):
-        return ['%s = %s' % (self.r.choice(sc.bool_vars), self.bool_expr(sc))]
+        return ['%s = %s' % (self.r.choice(sc.bool_vars), self.bool_expr(sc, value=True))]
 
     def st_append(self, sc):
         lst = self.r.choice([x for x in sc.lists if x not in sc.frozen])
@@ -434,10 +437,12 @@ class Generator:
         for kind in self.ret_kind.split(','):
             if kind == 'int':
                 parts.append(self.int_expr(sc)[0])
+            elif kind == 'list':
+                parts.append(self.r.choice(sc.lists))
             elif kind == 'float':
                 parts.append(self.float_expr(sc)[0])
             else:
-                parts.append(self.bool_expr(sc))
+                parts.append(self.bool_expr(sc, value=True))
         if with_len is not None:
             parts[0] = '(%s + len(%s))' % (parts[0], with_len)
         return parts[0] if len(parts) == 1 else '(%s)' % ', '.join(parts)
@@ -488,6 +493,8 @@ class Generator:
         sc = _Scope(['a', 'b'] + int_vars, int_vars, floats + float_vars, float_vars, bool_vars,
                     bool_vars, lists, vecs, helpers)
         kinds_ret = ['int', 'int', 'int,float', 'int,int', 'float', 'bool', 'int,bool']
+        if lists:
+            kinds_ret += ['int,list', 'int,list']
         if not self.wants('floats'):
             kinds_ret = [k for k in kinds_ret if 'float' not in k]
         self.ret_kind = r.choice(kinds_ret)
@@ -500,8 +507,8 @@ class Generator:
             body.append('%s = %s' % (w, self.float_atom(_Scope([], [], floats, [], [], [], [],
                                                                [], []))[0]))
         for fl in bool_vars:
-            body.append('%s = %s' % (fl, self.bool_expr(_Scope(['a', 'b'], [], [], [], [], [],
-                                                               [], [], []))))
+            top = _Scope(['a', 'b'], [], [], [], [], [], [], [], [])
+            body.append('%s = %s' % (fl, self.bool_expr(top, value=True)))
         for lst in lists:
             body.append('%s = []' % lst)
         body += self.block(sc, r.randint(2, self.max_stmts + 2))
@@ -510,7 +517,18 @@ class Generator:
             with_len = r.choice(lists)
         body.append('return %s' % self.return_expr(sc, with_len))
         lines += ['def f(%s):' % ', '.join(params)] + _indent(body)
-        return Program(self.seed, '\n'.join(lines) + '\n', args, kinds)
+        more = [[self.random_arg(k, a) for k, a in zip(kinds, args)] for _ in range(2)]
+        return Program(self.seed, '\n'.join(lines) + '\n', args, kinds, uses=self.uses,
+                       more_args=more)
+
+    def random_arg(self, kind, like):
+        """Another input of `kind` with the shape of `like` (so the trace is reused)."""
+        r = self.r
+        if kind == 'int':
+            return r.randint(-8, 12)
+        if kind == 'float':
+            return r.randint(-40, 40) / 4.0
+        return [r.randint(-5, 12) for _ in like]
 
 
 def _indent(lines):
@@ -572,8 +590,15 @@ def _limited(fn, args, max_lines):
 
 def normalize(value):
     """A comparable form of a result: ('int'|'float'|'bool', python value) or a tuple of them."""
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple):
         return tuple(normalize(v) for v in value)
+    if isinstance(value, list):
+        return ('list', tuple(normalize(v) for v in value))
+    if isinstance(value, ag.TensorArray):
+        n = int(np.asarray(value.size().numpy()))
+        items = value.stack().numpy().tolist() if n else []
+        kind = {'i': 'int', 'f': 'float', 'b': 'bool'}.get(value.dtype.np_dtype.kind, '?')
+        return ('list', tuple((kind, x) for x in items))
     if isinstance(value, ag.Tensor):
         value = value.numpy()
     if isinstance(value, (np.ndarray, np.generic)):
@@ -606,29 +631,49 @@ def as_tensor_arg(value, kind):
     return ag.constant(np.asarray(value, dtype=np.int32).reshape(-1), dtype=ag.int32)
 
 
-# Documented errors a tensor mode may raise instead of a value (docs/limitations.md,
-# docs/errors.md). Each entry: (exception class, regex the message must match, label).
-# Anything else raised in a tensor mode is a failure.
+# Documented errors a tensor mode may raise instead of a value: each is a clear message about
+# a rule of graph execution (docs/limitations.md, "Behaviour that differs on graph tensors").
+# Entries: (exception class, regex the message must match, label). Anything else raised in a
+# tensor mode is a failure. Generated programs only reach these through Python features a
+# graph cannot express: the truth value of an int tensor (`if n % 2:`), a Python list
+# appended inside a tensor `if`, and paths returning lists of different lengths.
 DOCUMENTED = [
     (TypeError, r'condition must be a bool tensor', 'non-bool condition'),
-    (TypeError, r"cannot convert '.*' to int32: it is not a whole number", 'no dtype promotion'),
-    (TypeError, r'input \d is \w+ but input \d is \w+; tensors of different dtypes',
-     'no dtype promotion'),
+    (TypeError, r'expected bool tensors, got', 'non-bool condition'),
     (NotImplementedError, r'is modified in place inside the (if|else)-branch of a '
      r'tensor-dependent `if`', 'list mutated in tensor if'),
+    (TypeError, r'the function returns .* on one path and .* on another, depending on a '
+     r'tensor-dependent `if` at ', 'paths return different structures'),
+    (TypeError, r'has different structures in the two branches of a tensor-dependent `if`',
+     'branches differ in structure'),
     (UndefinedValueError, r'.', 'undefined on a path'),
 ]
 
 
-def documented_error(exc):
-    """The label of a documented, clear error, or None if `exc` is not one."""
+# Errors only a program using one of these features may raise: an int's truth value is the
+# only way a generated program mixes dtypes (`x and n` is a bool or an int).
+NEEDS = {'non-bool condition': 'truthiness', 'BranchMismatchError': 'truthiness',
+         'LoopVarMismatchError': 'truthiness'}
+
+
+def documented_error(exc, uses=None):
+    """The label of a documented, clear error, or None if `exc` is not one.
+
+    With `uses` (the features a generated program uses), errors that the program's features
+    cannot explain are not accepted (see NEEDS).
+    """
+    label = None
     if isinstance(exc, (ag.BranchMismatchError, ag.LoopVarMismatchError)):
-        return type(exc).__name__
-    msg = str(exc)
-    for cls, pattern, label in DOCUMENTED:
-        if isinstance(exc, cls) and re.search(pattern, msg):
-            return label
-    return None
+        label = type(exc).__name__
+    else:
+        msg = str(exc)
+        for cls, pattern, name in DOCUMENTED:
+            if isinstance(exc, cls) and re.search(pattern, msg):
+                label = name
+                break
+    if label in NEEDS and uses is not None and NEEDS[label] not in uses:
+        return None
+    return label
 
 
 class Outcome:
@@ -705,7 +750,12 @@ MODES = ('convert', 'eager', 'graph')
 
 
 def check(program, modes=MODES, max_lines=200000, timeout=20.0):
-    """Runs the program's `f` in every mode and compares with the CPython oracle."""
+    """Runs the program's `f` in every mode and compares with the CPython oracle.
+
+    The graph mode traces once and then also runs the same trace on `program.more_args`
+    (inputs of the same shapes), so every path of the graph is checked, not just the one the
+    first input takes.
+    """
     out = Outcome(program)
     try:
         ns, filename = load(program)
@@ -714,12 +764,14 @@ def check(program, modes=MODES, max_lines=200000, timeout=20.0):
         return out
     try:
         f = ns.get(program.name)
-        try:
-            expected = _limited(f, list(program.args), max_lines)
-        except (StepLimit, Exception) as e:  # noqa: BLE001 - generated programs never raise
-            out.skipped = 'oracle raised %s' % _describe_exc(e)
-            return out
-        out.expected = expected
+        expected = []
+        for args in [program.args] + program.more_args:
+            try:
+                expected.append(_limited(f, list(args), max_lines))
+            except (StepLimit, Exception) as e:  # noqa: BLE001 - generated code never raises
+                out.skipped = 'oracle raised %s on %r' % (_describe_exc(e), args)
+                return out
+        out.expected = expected[0]
         for mode in modes:
             try:
                 with _alarm(timeout):
@@ -732,37 +784,56 @@ def check(program, modes=MODES, max_lines=200000, timeout=20.0):
 
 
 def _run_mode(out, f, mode, program, expected):
-    try:
-        if mode == 'convert':
-            got = ag.to_graph(f)(*program.args)
-        elif mode == 'eager':
-            got = ag.to_graph(f)(*[as_tensor_arg(a, k)
-                                   for a, k in zip(program.args, program.arg_kinds)])
-        else:
-            got = ag.function(f)(*[as_tensor_arg(a, k)
-                                   for a, k in zip(program.args, program.arg_kinds)])
-    except Exception as e:  # noqa: BLE001 - classified below
-        label = documented_error(e) if mode != 'convert' else None
-        if label is None:
-            out.failures.append((mode, 'error:' + type(e).__name__, _describe_exc(e)))
-        else:
-            out.documented[mode] = label
-        return
+    if mode == 'graph':
+        fn = ag.function(f)
+        calls = [program.args] + program.more_args
+    else:
+        fn = ag.to_graph(f)
+        calls = [program.args]
+    for args, want in zip(calls, expected):
+        if mode != 'convert':
+            args = [as_tensor_arg(a, k) for a, k in zip(args, program.arg_kinds)]
+        try:
+            got = fn(*args)
+        except Exception as e:  # noqa: BLE001 - classified below
+            label = documented_error(e, program.uses) if mode != 'convert' else None
+            if label is None:
+                out.failures.append((mode, 'error:' + type(e).__name__, _describe_exc(e)))
+            else:
+                out.documented[mode] = label
+            return
+        if not _compare(out, mode, want, got, args):
+            return
+
+
+def _compare(out, mode, expected, got, args):
+    """Records a failure and returns False if `got` is not the oracle's `expected`."""
     if mode == 'convert':
         if exact(got) != exact(expected):
             out.failures.append((mode, 'wrong value', 'expected %r, got %r' % (expected, got)))
-        return
+            return False
+        return True
     want, have = normalize(expected), normalize(got)
     if want != have:
         kind = 'wrong value'
         if _values_only(want) == _values_only(have):
             kind = 'wrong kind'
-        out.failures.append((mode, kind, 'expected %r, got %r' % (want, have)))
+        out.failures.append((mode, kind, 'on %s: expected %r, got %r'
+                             % (_args_text(args), want, have)))
+        return False
+    return True
+
+
+def _args_text(args):
+    return '(%s)' % ', '.join(repr(normalize(a)[-1]) if isinstance(a, ag.Tensor) else repr(a)
+                              for a in args)
 
 
 def _values_only(norm):
     if isinstance(norm, tuple) and norm and isinstance(norm[0], tuple):
         return tuple(_values_only(x) for x in norm)
+    if norm and norm[0] == 'list':
+        return ('list',) + tuple(_values_only(x) for x in norm[1])
     return norm[-1]
 
 
@@ -987,8 +1058,15 @@ def minimise(program, signature=None, modes=MODES, max_rounds=50, budget=3000):
 
 
 def _minimise_args(program, still_fails):
+    """One input set instead of several (when one alone fails), then smaller values."""
     current = program
-    for i, (value, kind) in enumerate(zip(program.args, program.arg_kinds)):
+    for args in [program.args] + program.more_args:
+        cand = program.with_args(args)
+        if still_fails(cand):
+            current = cand
+            break
+    for i, kind in enumerate(current.arg_kinds):
+        value = current.args[i]
         options = [[], [0], [1]] if kind == 'ivec' else [0, 1] if kind == 'int' else [0.0, 1.0]
         if kind == 'ivec':
             options += [value[:k] for k in range(len(value))]
@@ -997,7 +1075,7 @@ def _minimise_args(program, still_fails):
                 continue
             args = list(current.args)
             args[i] = opt
-            cand = current.with_args(args)
+            cand = current.with_args(args, current.more_args)
             if still_fails(cand):
                 current = cand
                 break

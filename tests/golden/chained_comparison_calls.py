@@ -4,4 +4,4 @@ def chained_comparison_calls(x):
         ag__.converted_call(calls.append, ('mid',), None)
         return 10
     r = ag__.and_(lambda: 0 < x, lambda: (lambda cmp: ag__.and_(lambda: x < cmp, lambda: cmp < 20))(ag__.converted_call(mid, (), None)))
-    return (r, calls)
+    return r, calls

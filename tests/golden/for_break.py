@@ -7,8 +7,8 @@ def for_break(items):
         def if_true(found, break_):
             found = x
             break_ = True
-            return (found, break_)
+            return found, break_
         found, break_ = ag__.if_stmt(x > 4, if_true, None, (found, break_), ('found', 'break_'))
-        return (found, break_)
+        return found, break_
     found, break_ = ag__.for_stmt(items, extra_test, loop_body, (found, break_), ('found', 'break_'))
     return found

@@ -5,10 +5,10 @@ def for_continue_flag_in_with(items):
         with ag__.converted_call(_Ctx, (), None):
             def if_true(continue_, s):
                 continue_ = True
-                return (continue_, s)
+                return continue_, s
             def if_false(continue_, s):
                 s += x
-                return (continue_, s)
+                return continue_, s
             continue_, s = ag__.if_stmt(x % 2, if_true, if_false, (continue_, s), ('continue_', 's'))
         def if_true_1(s):
             s += 100

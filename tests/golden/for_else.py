@@ -7,9 +7,9 @@ def for_else(items):
         def if_true(r, break_):
             r = x
             break_ = True
-            return (r, break_)
+            return r, break_
         r, break_ = ag__.if_stmt(x > 4, if_true, None, (r, break_), ('r', 'break_'))
-        return (r, break_)
+        return r, break_
     r, break_ = ag__.for_stmt(items, extra_test, loop_body, (r, break_), ('r', 'break_'))
     def if_true_1(r):
         r = 0

@@ -7,12 +7,12 @@ def nested_for_break_inner(n):
         def loop_body_1(j, break_, s):
             def if_true(break_, s):
                 break_ = True
-                return (break_, s)
+                return break_, s
             def if_false(break_, s):
                 s += 1
-                return (break_, s)
+                return break_, s
             break_, s = ag__.if_stmt(j > i, if_true, if_false, (break_, s), ('break_', 's'))
-            return (break_, s)
+            return break_, s
         break_, s = ag__.for_stmt(ag__.converted_call(range, (n,), None), extra_test, loop_body_1, (break_, s), ('break_', 's'))
         return s
     s = ag__.for_stmt(ag__.converted_call(range, (n,), None), None, loop_body, (s,), ('s',))

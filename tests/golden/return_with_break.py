@@ -8,16 +8,16 @@ def return_with_break(items):
     def loop_body(x, break_, count, retval_, do_return):
         def if_true(break_, count, retval_, do_return):
             break_ = True
-            return (break_, count, retval_, do_return)
+            return break_, count, retval_, do_return
         def if_false(break_, count, retval_, do_return):
             count += 1
             def if_true_1(retval_, do_return):
                 retval_ = -1
                 do_return = True
-                return (retval_, do_return)
+                return retval_, do_return
             retval_, do_return = ag__.if_stmt(count > 10, if_true_1, None, (retval_, do_return), ('retval_', 'do_return'))
-            return (break_, count, retval_, do_return)
+            return break_, count, retval_, do_return
         break_, count, retval_, do_return = ag__.if_stmt(x % 2, if_true, if_false, (break_, count, retval_, do_return), ('break_', 'count', 'retval_', 'do_return'))
-        return (break_, count, retval_, do_return)
+        return break_, count, retval_, do_return
     break_, count, retval_, do_return = ag__.for_stmt(items, extra_test, loop_body, (break_, count, retval_, do_return), ('break_', 'count', 'retval_', 'do_return'))
     return ag__.if_exp(do_return, lambda: retval_, lambda: count)

@@ -9,6 +9,6 @@ def while_continue(n):
             s += i
             return s
         s = ag__.if_stmt(ag__.not_(i % 3 == 0), if_true, None, (s,), ('s',))
-        return (i, s)
+        return i, s
     i, s = ag__.while_stmt(loop_test, loop_body, (i, s), ('i', 's'))
     return s

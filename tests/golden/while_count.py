@@ -6,6 +6,6 @@ def while_count(n):
     def loop_body(s, i):
         s += i
         i += 1
-        return (s, i)
+        return s, i
     s, i = ag__.while_stmt(loop_test, loop_body, (s, i), ('s', 'i'))
     return s

@@ -9,6 +9,6 @@ def while_true_break(n):
             break_ = True
             return break_
         break_ = ag__.if_stmt(i > n, if_true, None, (break_,), ('break_',))
-        return (i, break_)
+        return i, break_
     i, break_ = ag__.while_stmt(loop_test, loop_body, (i, break_), ('i', 'break_'))
     return i

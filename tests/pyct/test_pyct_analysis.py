@@ -106,7 +106,7 @@ EXPECTED = {
     'closure': {
         'cfg': 'entry -> 3:assign\nexit -> \n3:assign -> 4:functiondef\n4:functiondef -> 7:expr\n7:expr -> 8:assign\n8:assign -> 9:return\n9:return -> exit',
         'activity': '2 FunctionDef.body: read={k, x, inner, range, h} modified={k, inner, x, h} created={k, inner, h}\n4 FunctionDef.body: read={v, k} modified={x} created={x}',
-        'liveness': '3:assign: in={x} out={k, x}\n4:functiondef: in={k, x} out={inner, k, x}\n7:expr: in={inner, k, x} out={k, x}\n8:assign: in={k, x} out={h, k, x}\n9:return: in={h, k, x} out={}',
+        'liveness': '3:assign: in={k, x} out={k, x}\n4:functiondef: in={k, x} out={inner, k, x}\n7:expr: in={inner, k, x} out={k, x}\n8:assign: in={k, x} out={h, k, x}\n9:return: in={h, k, x} out={k, x}',
         'reaching_definitions': '3:assign: h@? inner@? k@? x@arg\n4:functiondef: h@? inner@? k@3 x@arg\n7:expr: h@? inner@4 k@3 x@4\n8:assign: h@? inner@4 k@3 x@4\n9:return: h@8 inner@4 k@3 x@4',
     },
     'composite': {

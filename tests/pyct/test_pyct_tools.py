@@ -29,7 +29,7 @@ def test_template_replaces_names_params_bodies_and_expressions():
             return result
     ''', fn_name='f', params=['x', 'w'], body=body,
         result=parser.parse_expression('(y, z)'))
-    assert parser.unparse(out) == 'def f(x, w):\n    y = x + 1\n    z = y\n    return (y, z)'
+    assert parser.unparse(out) == 'def f(x, w):\n    y = x + 1\n    z = y\n    return y, z'
 
 
 def test_template_store_context_and_string_rename():

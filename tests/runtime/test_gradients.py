@@ -130,6 +130,8 @@ ELSEWHERE = {
     "while": "test_gradients_control_flow.py",
     "stateful_while": "test_gradients_control_flow.py",
     "read_variable": "test_tape.py",
+    "function_call": "test_tape.py",
+    "stateful_function_call": "test_tape.py",
     "tensor_array_write": "test_gradients_control_flow.py",
     "tensor_array_read": "test_gradients_control_flow.py",
     "tensor_array_stack": "test_gradients_control_flow.py",

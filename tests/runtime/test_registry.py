@@ -44,7 +44,6 @@ def test_every_op_has_kernel_dtype_and_shape_rules(name):
     assert opdef.doc, "%s has no doc" % name
 
 
-@pytest.mark.xfail(strict=False, reason="gradient rules land with issue 5")
 @pytest.mark.parametrize("name", sorted(registry.REGISTRY))
 def test_every_op_has_a_gradient_or_is_not_differentiable(name):
     opdef = registry.REGISTRY[name]

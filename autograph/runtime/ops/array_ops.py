@@ -21,6 +21,7 @@ from autograph.runtime import context, dtypes
 from autograph.runtime.errors import InvalidArgumentError
 from autograph.runtime.ops import math_ops, rules
 from autograph.runtime.ops.core_ops import CONSTANT, convert_to_tensor
+from autograph.runtime.ops.gradient_ops import unbroadcast
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import UNKNOWN, TensorShape, as_shape, broadcast
 from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
@@ -234,8 +235,13 @@ def _fill_shape(shapes, attrs):
     return as_shape(attrs["shape"])
 
 
+def _fill_grad(op, g):
+    from autograph.runtime.ops.reduction_ops import reduce_sum
+    return [reduce_sum(g)] + [None] * (len(op.inputs) - 1)
+
+
 FILL = declare("fill", _fill, dtype=rules.same_as_first, shape=_fill_shape,
-               doc="A tensor filled with one scalar value.")
+               grad=_fill_grad, doc="A tensor filled with one scalar value.")
 
 
 def fill(dims, value, name=None):
@@ -419,8 +425,18 @@ def _fmt_target(target):
         "," if len(target) == 1 else "")
 
 
+def reshape_like(g, x):
+    """`g` reshaped to the shape of `x` (the static shape when known, else read at run time)."""
+    s = x.shape
+    return reshape(g, s.as_list() if s.is_fully_defined() else shape(x))
+
+
+def _reshape_grad(op, g):
+    return [reshape_like(g, op.inputs[0])] + [None] * (len(op.inputs) - 1)
+
+
 RESHAPE = declare("reshape", _reshape, dtype=rules.same_as_first, shape=_reshape_shape,
-                  doc="Same elements (row-major order) in a new shape.")
+                  grad=_reshape_grad, doc="Same elements (row-major order) in a new shape.")
 
 
 def reshape(tensor, shape, name=None):
@@ -455,8 +471,13 @@ def _transpose_shape(shapes, attrs):
     return TensorShape([s.dims[p] for p in perm])
 
 
+def _transpose_grad(op, g):
+    perm = op.attrs["perm"]
+    return [transpose(g, None if perm is None else [int(p) for p in np.argsort(perm)])]
+
+
 TRANSPOSE = declare("transpose", _transpose, dtype=rules.same_as_first, shape=_transpose_shape,
-                    doc="Permutes the axes (reverses them by default).")
+                    grad=_transpose_grad, doc="Permutes the axes (reverses them by default).")
 
 
 def transpose(a, perm=None, name=None):
@@ -491,8 +512,13 @@ def _expand_dims_shape(shapes, attrs):
     return TensorShape(s.dims[:a] + (1,) + s.dims[a:])
 
 
+def _expand_dims_grad(op, g):
+    return [reshape_like(g, op.inputs[0])]
+
+
 EXPAND_DIMS = declare("expand_dims", _expand_dims, dtype=rules.same_as_first,
-                      shape=_expand_dims_shape, doc="Inserts an axis of size 1.")
+                      shape=_expand_dims_shape, grad=_expand_dims_grad,
+                      doc="Inserts an axis of size 1.")
 
 
 def expand_dims(input, axis, name=None):
@@ -531,8 +557,12 @@ def _squeeze_shape(shapes, attrs):
     return TensorShape([d for i, d in enumerate(s.dims) if i not in axes])
 
 
+def _squeeze_grad(op, g):
+    return [reshape_like(g, op.inputs[0])]
+
+
 SQUEEZE = declare("squeeze", _squeeze, dtype=rules.same_as_first, shape=_squeeze_shape,
-                  doc="Removes axes of size 1.")
+                  grad=_squeeze_grad, doc="Removes axes of size 1.")
 
 
 def squeeze(input, axis=None, name=None):
@@ -567,8 +597,13 @@ def _broadcast_to_shape(shapes, attrs):
     return target.merge_with(out) if out.rank is not None else target
 
 
+def _broadcast_to_grad(op, g):
+    return [unbroadcast(g, op.inputs[0])] + [None] * (len(op.inputs) - 1)
+
+
 BROADCAST_TO = declare("broadcast_to", _broadcast_to, dtype=rules.same_as_first,
-                       shape=_broadcast_to_shape, doc="Repeats the input to a larger shape.")
+                       shape=_broadcast_to_shape, grad=_broadcast_to_grad,
+                       doc="Repeats the input to a larger shape.")
 
 
 def broadcast_to(input, shape, name=None):
@@ -623,8 +658,37 @@ def _concat_shape(shapes, attrs):
     return TensorShape(out)
 
 
+def _split_like(g, *xs, axis):
+    ends = np.cumsum([np.shape(x)[axis] for x in xs])
+    return tuple(np.split(g, ends[:-1], axis=axis))
+
+
+def _split_like_grad(op, *gs):
+    gs = [zeros_like(o) if g is None else g for g, o in zip(gs, op.outputs)]
+    return [concat(gs, op.attrs["axis"])] + [None] * (len(op.inputs) - 1)
+
+
+SPLIT_LIKE = declare("split_like", _split_like, dtype=lambda ds, a: [ds[0]] * (len(ds) - 1),
+                     shape=lambda ss, a: list(ss[1:]), grad=_split_like_grad,
+                     doc="Splits the first input along an axis into pieces shaped like the "
+                         "other inputs (the gradient of concat).")
+
+
+def split_like(value, likes, axis, name=None):
+    """Splits `value` along `axis` into pieces shaped like the tensors `likes` (whose sizes
+    along `axis` add up to value's); the gradient of `concat`. Returns a list of tensors."""
+    return list(apply(SPLIT_LIKE, [value] + list(likes), {"axis": int_attr(axis, "axis")},
+                      name=name))
+
+
+def _concat_grad(op, g):
+    if len(op.inputs) == 1:
+        return [g]
+    return split_like(g, op.inputs, op.attrs["axis"])
+
+
 CONCAT = declare("concat", _concat, dtype=rules.same_as_first, shape=_concat_shape,
-                 same_dtype="all", doc="Joins tensors along an existing axis.")
+                 same_dtype="all", grad=_concat_grad, doc="Joins tensors along an existing axis.")
 
 
 def concat(values, axis, name=None):
@@ -672,8 +736,13 @@ def _stack_shape(shapes, attrs):
     return TensorShape(merged.dims[:a] + (len(shapes),) + merged.dims[a:])
 
 
+def _stack_grad(op, g):
+    return unstack(g, num=len(op.inputs), axis=op.attrs["axis"])
+
+
 STACK = declare("stack", _stack, dtype=rules.same_as_first, shape=_stack_shape,
-                same_dtype="all", doc="Joins tensors of one shape along a new axis.")
+                same_dtype="all", grad=_stack_grad,
+                doc="Joins tensors of one shape along a new axis.")
 
 
 def stack(values, axis=0, name=None):
@@ -710,7 +779,10 @@ def _unstack(x, num, axis):
     if np.shape(x)[axis] != num:
         raise ValueError("unstack: expected %d entries along axis %d, got shape %s"
                          % (num, axis, TensorShape(np.shape(x))))
-    return tuple(np.moveaxis(x, axis, 0)) if axis else tuple(x)
+    if not axis:
+        return tuple(x)
+    lead = (slice(None),) * (axis % np.ndim(x))    # x[:, i] views: cheaper than np.moveaxis
+    return tuple([x[lead + (i,)] for i in _pyrange(num)])
 
 
 def _unstack_dtype(ds, attrs):
@@ -727,8 +799,13 @@ def _unstack_shape(shapes, attrs):
     return [TensorShape(s.dims[:a] + s.dims[a + 1:])] * num
 
 
+def _unstack_grad(op, *gs):
+    gs = [zeros_like(o) if g is None else g for g, o in zip(gs, op.outputs)]
+    return [stack(gs, axis=op.attrs["axis"])]
+
+
 UNSTACK = declare("unstack", _unstack, dtype=_unstack_dtype, shape=_unstack_shape,
-                  doc="Splits a tensor along an axis into a list of tensors.")
+                  grad=_unstack_grad, doc="Splits a tensor along an axis into a list of tensors.")
 
 
 def unstack(value, num=None, axis=0, name=None):
@@ -783,8 +860,41 @@ def _gather_shape(shapes, attrs):
     return TensorShape(p.dims[:a] + i.dims + p.dims[a + 1:])
 
 
+def _gather_grad_kernel(g, params, indices, axis):
+    """Adds the slices of g into zeros shaped like params, at the gathered indices."""
+    out = np.zeros(np.shape(params), g.dtype)
+    idx = np.asarray(indices)
+    ax = axis % out.ndim
+    g = g.reshape(out.shape[:ax] + idx.shape + out.shape[ax + 1:])
+    np.add.at(np.moveaxis(out, ax, 0),
+              idx, np.moveaxis(g, list(_pyrange(ax, ax + idx.ndim)), list(_pyrange(idx.ndim))))
+    return out
+
+
+def _gather_grad_grad(op, g):
+    return [gather(g, op.inputs[2], axis=op.attrs["axis"]), None, None]
+
+
+GATHER_GRAD = declare("gather_grad", _gather_grad_kernel, dtype=rules.same_as_first,
+                      shape=lambda ss, a: ss[1], grad=_gather_grad_grad,
+                      doc="Scatters (adds) slices into zeros shaped like params at the "
+                          "indices (the gradient of gather).")
+
+
+def gather_grad(grad, params, indices, axis=0, name=None):
+    """Zeros shaped like `params` plus the slices of `grad` added at `indices` along `axis`
+    (repeated indices add up); the gradient of `gather`."""
+    return apply(GATHER_GRAD, [grad, params, indices], {"axis": int_attr(axis, "axis")},
+                 name=name)
+
+
+def _gather_grad(op, g):
+    params, indices = op.inputs
+    return [gather_grad(g, params, indices, op.attrs["axis"]), None]
+
+
 GATHER = declare("gather", _gather, dtype=_gather_dtype, shape=_gather_shape,
-                 doc="Picks slices along an axis by index.")
+                 grad=_gather_grad, doc="Picks slices along an axis by index.")
 
 
 def gather(params, indices, axis=0, name=None):
@@ -883,8 +993,44 @@ def _slice_shape(shapes, attrs):
     return TensorShape(out)
 
 
+def _strided_slice_grad_kernel(g, x, *dyn, spec):
+    """Places g into zeros shaped like x, where x[spec] was taken."""
+    out = np.zeros(np.shape(x), g.dtype)
+    if dyn:
+        spec = tuple(slice(_resolve(k.start, dyn), _resolve(k.stop, dyn), _resolve(k.step, dyn))
+                     if type(k) is slice else _resolve(k, dyn) for k in spec)
+    out[spec] = g
+    return out
+
+
+def _strided_slice_grad_grad(op, g):
+    return [apply(STRIDED_SLICE, [g] + list(op.inputs[2:]), {"spec": op.attrs["spec"]})] \
+        + [None] * (len(op.inputs) - 1)
+
+
+STRIDED_SLICE_GRAD = declare("strided_slice_grad", _strided_slice_grad_kernel,
+                             dtype=rules.same_as_first, shape=lambda ss, a: ss[1],
+                             grad=_strided_slice_grad_grad,
+                             doc="Places a slice's gradient into zeros shaped like the sliced "
+                                 "tensor (the gradient of strided_slice).")
+
+
+def strided_slice_grad(grad, x, key, name=None):
+    """Zeros shaped like `x` with `grad` placed where `x[key]` was taken; the gradient of
+    `strided_slice`."""
+    spec, dyn = _parse_key(key)
+    return apply(STRIDED_SLICE_GRAD, [grad, x] + dyn, {"spec": spec}, name=name)
+
+
+def _strided_slice_grad(op, g):
+    x = op.inputs[0]
+    return [apply(STRIDED_SLICE_GRAD, [g, x] + list(op.inputs[1:]), {"spec": op.attrs["spec"]})]\
+        + [None] * (len(op.inputs) - 1)
+
+
 STRIDED_SLICE = declare("strided_slice", _strided_slice, dtype=_slice_dtype,
-                        shape=_slice_shape, doc="x[key]: ints, slices, None, Ellipsis.")
+                        shape=_slice_shape, grad=_strided_slice_grad,
+                        doc="x[key]: ints, slices, None, Ellipsis.")
 
 _INDEX_HELP = ("tensors are indexed with ints, slices (any step), None (newaxis), Ellipsis and "
                "scalar int tensors; use ag.gather to pick entries by a list of indices")

@@ -1,14 +1,15 @@
 """Elementwise math, comparisons, logical ops, `where`, `matmul` and `cast`.
 
 One block per op: kernel, declaration, public function. Kernels are plain numpy calls that
-return exactly the declared dtype (graph plans run them without any conversion). Ops with
-`grad=None` and `differentiable=True` get their gradient rule with the gradients issue.
+return exactly the declared dtype (graph plans run them without any conversion). Each
+differentiable op's gradient rule is defined just above its declaration.
 """
 import numpy as np
 
 from autograph.runtime import dtypes
 from autograph.runtime.errors import InvalidArgumentError
 from autograph.runtime.ops import rules
+from autograph.runtime.ops.gradient_ops import unbroadcast
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import UNKNOWN, TensorShape, broadcast
 from autograph.runtime.tensor import Tensor
@@ -25,8 +26,16 @@ def _errstate(kernel, **modes):
     if _extobj_contextvar is None:  # pragma: no cover
         return np.errstate(**modes)(kernel)
 
+    made = {}   # current error state -> it with `modes` applied (the state objects persist)
+
     def run(*args, **attrs):
-        token = _extobj_contextvar.set(_make_extobj(**modes))
+        current = _extobj_contextvar.get()
+        state = made.get(current)
+        if state is None:
+            if len(made) >= 8:
+                made.clear()
+            state = made[current] = _make_extobj(**modes)
+        token = _extobj_contextvar.set(state)
         try:
             return kernel(*args, **attrs)
         finally:
@@ -75,8 +84,13 @@ def _compare_any(ds, attrs):
 
 # == binary arithmetic ==========================================================================
 
+def _add_grad(op, g):
+    x, y = op.inputs
+    return [unbroadcast(g, x), unbroadcast(g, y)]
+
+
 ADD = declare("add", np.add, dtype=_same_numeric, shape=rules.broadcast_all, same_dtype="all",
-              doc="x + y, elementwise with broadcasting.")
+              grad=_add_grad, doc="x + y, elementwise with broadcasting.")
 
 
 def add(x, y, name=None):
@@ -92,8 +106,14 @@ def add(x, y, name=None):
     return apply(ADD, [x, y], name=name)
 
 
+def _subtract_grad(op, g):
+    x, y = op.inputs
+    return [unbroadcast(g, x), unbroadcast(negative(g), y)]
+
+
 SUBTRACT = declare("subtract", np.subtract, dtype=_same_numeric, shape=rules.broadcast_all,
-                   same_dtype="all", doc="x - y, elementwise with broadcasting.")
+                   same_dtype="all", grad=_subtract_grad,
+                   doc="x - y, elementwise with broadcasting.")
 
 
 def subtract(x, y, name=None):
@@ -101,8 +121,14 @@ def subtract(x, y, name=None):
     return apply(SUBTRACT, [x, y], name=name)
 
 
+def _multiply_grad(op, g):
+    x, y = op.inputs
+    return [unbroadcast(multiply(g, y), x), unbroadcast(multiply(g, x), y)]
+
+
 MULTIPLY = declare("multiply", np.multiply, dtype=_same_numeric, shape=rules.broadcast_all,
-                   same_dtype="all", doc="x * y, elementwise with broadcasting.")
+                   same_dtype="all", grad=_multiply_grad,
+                   doc="x * y, elementwise with broadcasting.")
 
 
 def multiply(x, y, name=None):
@@ -127,8 +153,16 @@ def _divide(x, y):
     return np.true_divide(x, y, dtype=_TRUEDIV_NP.get(x.dtype))
 
 
+def _divide_grad(op, g):
+    x, y = op.inputs
+    if not x.dtype.is_floating:
+        return [None, None]       # integer inputs: no gradient
+    return [unbroadcast(divide(g, y), x),
+            unbroadcast(negative(multiply(g, divide(op.outputs[0], y))), y)]
+
+
 DIVIDE = declare("divide", _divide, dtype=_divide_dtype, shape=rules.broadcast_all,
-                 same_dtype="all", doc="x / y (true division), elementwise.")
+                 same_dtype="all", grad=_divide_grad, doc="x / y (true division), elementwise.")
 
 
 def divide(x, y, name=None):
@@ -210,8 +244,16 @@ def _mod(x, y):
         raise InvalidArgumentError("mod: integer division by zero") from None
 
 
+def _mod_grad(op, g):
+    # x % y == x - floor(x / y) * y, with floor(x / y) piecewise constant.
+    x, y = op.inputs
+    if not x.dtype.is_floating:
+        return [None, None]
+    return [unbroadcast(g, x), unbroadcast(negative(multiply(g, floordiv(x, y))), y)]
+
+
 MOD = declare("mod", _mod, dtype=_same_numeric, shape=rules.broadcast_all, same_dtype="all",
-              doc="x % y with the sign of y (Python semantics).")
+              grad=_mod_grad, doc="x % y with the sign of y (Python semantics).")
 
 
 def mod(x, y, name=None):
@@ -236,8 +278,20 @@ def _pow(x, y):
     return np.power(x, y)
 
 
+def _pow_grad(op, g):
+    x, y = op.inputs
+    if not x.dtype.is_floating:
+        return [None, None]
+    gx = multiply(g, multiply(y, pow(x, subtract(y, 1))))
+    # d/dy x ** y = x ** y * log(x), taken as 0 where x <= 0 (as TensorFlow does).
+    positive = greater(x, 0)
+    log_x = log(where(positive, x, 1))
+    gy = multiply(g, where(positive, multiply(op.outputs[0], log_x), 0))
+    return [unbroadcast(gx, x), unbroadcast(gy, y)]
+
+
 POW = declare("pow", _pow, dtype=_same_numeric, shape=rules.broadcast_all, same_dtype="all",
-              doc="x ** y, elementwise.")
+              grad=_pow_grad, doc="x ** y, elementwise.")
 
 
 def pow(x, y, name=None):  # shadows the builtin: the TensorFlow name
@@ -254,8 +308,18 @@ def pow(x, y, name=None):  # shadows the builtin: the TensorFlow name
     return apply(POW, [x, y], name=name)
 
 
+def _pick_grads(op, g, x_wins):
+    """The gradient goes to x where `x_wins`, to y elsewhere (maximum/minimum)."""
+    x, y = op.inputs
+    return [unbroadcast(where(x_wins, g, 0), x), unbroadcast(where(x_wins, 0, g), y)]
+
+
+def _maximum_grad(op, g):
+    return _pick_grads(op, g, greater_equal(*op.inputs))
+
+
 MAXIMUM = declare("maximum", np.maximum, dtype=_same_numeric, shape=rules.broadcast_all,
-                  same_dtype="all", doc="Elementwise maximum (nan wins).")
+                  same_dtype="all", grad=_maximum_grad, doc="Elementwise maximum (nan wins).")
 
 
 def maximum(x, y, name=None):
@@ -263,8 +327,12 @@ def maximum(x, y, name=None):
     return apply(MAXIMUM, [x, y], name=name)
 
 
+def _minimum_grad(op, g):
+    return _pick_grads(op, g, less_equal(*op.inputs))
+
+
 MINIMUM = declare("minimum", np.minimum, dtype=_same_numeric, shape=rules.broadcast_all,
-                  same_dtype="all", doc="Elementwise minimum (nan wins).")
+                  same_dtype="all", grad=_minimum_grad, doc="Elementwise minimum (nan wins).")
 
 
 def minimum(x, y, name=None):
@@ -274,8 +342,12 @@ def minimum(x, y, name=None):
 
 # == unary arithmetic ===========================================================================
 
+def _negative_grad(op, g):
+    return [negative(g)]
+
+
 NEGATIVE = declare("negative", np.negative, dtype=rules.numeric, shape=rules.same_shape,
-                   doc="-x, elementwise.")
+                   grad=_negative_grad, doc="-x, elementwise.")
 
 
 def negative(x, name=None):
@@ -291,8 +363,12 @@ def negative(x, name=None):
     return apply(NEGATIVE, [x], name=name)
 
 
+def _abs_grad(op, g):
+    return [multiply(g, sign(op.inputs[0]))]
+
+
 ABS = declare("abs", np.absolute, dtype=rules.numeric, shape=rules.same_shape,
-              doc="|x|, elementwise.")
+              grad=_abs_grad, doc="|x|, elementwise.")
 
 
 def abs(x, name=None):  # shadows the builtin: the TensorFlow name
@@ -300,8 +376,13 @@ def abs(x, name=None):  # shadows the builtin: the TensorFlow name
     return apply(ABS, [x], name=name)
 
 
+def _sign_grad(op, g):
+    from autograph.runtime.ops.array_ops import zeros_like
+    return [zeros_like(g)]
+
+
 SIGN = declare("sign", np.sign, dtype=rules.numeric, shape=rules.same_shape,
-               doc="-1, 0 or 1 by the sign of x (nan stays nan).")
+               grad=_sign_grad, doc="-1, 0 or 1 by the sign of x (nan stays nan).")
 
 
 def sign(x, name=None):
@@ -309,8 +390,12 @@ def sign(x, name=None):
     return apply(SIGN, [x], name=name)
 
 
+def _square_grad(op, g):
+    return [multiply(g, multiply(op.inputs[0], 2))]
+
+
 SQUARE = declare("square", np.square, dtype=rules.numeric, shape=rules.same_shape,
-                 doc="x * x, elementwise.")
+                 grad=_square_grad, doc="x * x, elementwise.")
 
 
 def square(x, name=None):
@@ -322,8 +407,12 @@ def _relu(x):
     return np.maximum(x, 0)
 
 
+def _relu_grad(op, g):
+    return [where(greater(op.inputs[0], 0), g, 0)]
+
+
 RELU = declare("relu", _relu, dtype=rules.numeric,
-               shape=rules.same_shape, doc="max(x, 0), elementwise.")
+               shape=rules.same_shape, grad=_relu_grad, doc="max(x, 0), elementwise.")
 
 
 def relu(x, name=None):
@@ -333,8 +422,12 @@ def relu(x, name=None):
 
 # == floating-point functions ===================================================================
 
+def _sqrt_grad(op, g):
+    return [divide(multiply(g, 0.5), op.outputs[0])]
+
+
 SQRT = declare("sqrt", _quiet(np.sqrt), dtype=rules.floating, shape=rules.same_shape,
-               doc="Square root, elementwise (nan for negative inputs).")
+               grad=_sqrt_grad, doc="Square root, elementwise (nan for negative inputs).")
 
 
 def sqrt(x, name=None):
@@ -350,8 +443,12 @@ def sqrt(x, name=None):
     return apply(SQRT, [x], name=name)
 
 
+def _exp_grad(op, g):
+    return [multiply(g, op.outputs[0])]
+
+
 EXP = declare("exp", _quiet(np.exp), dtype=rules.floating, shape=rules.same_shape,
-              doc="e ** x, elementwise (inf on overflow).")
+              grad=_exp_grad, doc="e ** x, elementwise (inf on overflow).")
 
 
 def exp(x, name=None):
@@ -359,8 +456,12 @@ def exp(x, name=None):
     return apply(EXP, [x], name=name)
 
 
+def _log_grad(op, g):
+    return [divide(g, op.inputs[0])]
+
+
 LOG = declare("log", _quiet(np.log), dtype=rules.floating, shape=rules.same_shape,
-              doc="Natural logarithm, elementwise (-inf at 0, nan below).")
+              grad=_log_grad, doc="Natural logarithm, elementwise (-inf at 0, nan below).")
 
 
 def log(x, name=None):
@@ -371,7 +472,12 @@ def log(x, name=None):
     return apply(LOG, [x], name=name)
 
 
-SIN = declare("sin", np.sin, dtype=rules.floating, shape=rules.same_shape, doc="Sine.")
+def _sin_grad(op, g):
+    return [multiply(g, cos(op.inputs[0]))]
+
+
+SIN = declare("sin", np.sin, dtype=rules.floating, shape=rules.same_shape, grad=_sin_grad,
+              doc="Sine.")
 
 
 def sin(x, name=None):
@@ -379,7 +485,12 @@ def sin(x, name=None):
     return apply(SIN, [x], name=name)
 
 
-COS = declare("cos", np.cos, dtype=rules.floating, shape=rules.same_shape, doc="Cosine.")
+def _cos_grad(op, g):
+    return [negative(multiply(g, sin(op.inputs[0])))]
+
+
+COS = declare("cos", np.cos, dtype=rules.floating, shape=rules.same_shape, grad=_cos_grad,
+              doc="Cosine.")
 
 
 def cos(x, name=None):
@@ -387,8 +498,12 @@ def cos(x, name=None):
     return apply(COS, [x], name=name)
 
 
+def _tanh_grad(op, g):
+    return [multiply(g, subtract(1, square(op.outputs[0])))]
+
+
 TANH = declare("tanh", np.tanh, dtype=rules.floating, shape=rules.same_shape,
-               doc="Hyperbolic tangent.")
+               grad=_tanh_grad, doc="Hyperbolic tangent.")
 
 
 def tanh(x, name=None):
@@ -396,13 +511,26 @@ def tanh(x, name=None):
     return apply(TANH, [x], name=name)
 
 
+@_quiet
 def _sigmoid(x):
-    # exp(-log(1 + exp(-x))): no overflow for large |x|, accurate for very negative x.
-    return np.exp(-np.logaddexp(0, -x))
+    # 1 / (1 + exp(-x)): exp overflows to inf (silently) for very negative x, giving exactly 0.
+    # float16 runs in float32, so its tiny results are not lost to that overflow.
+    if x.dtype == np.float16:
+        return _sigmoid(x.astype(np.float32)).astype(np.float16)
+    e = np.exp(np.negative(x))
+    e += 1
+    if type(e) is np.ndarray:
+        return np.reciprocal(e, out=e)
+    return np.reciprocal(e)
+
+
+def _sigmoid_grad(op, g):
+    y = op.outputs[0]
+    return [multiply(g, multiply(y, subtract(1, y)))]
 
 
 SIGMOID = declare("sigmoid", _sigmoid, dtype=rules.floating, shape=rules.same_shape,
-                  doc="1 / (1 + exp(-x)), elementwise.")
+                  grad=_sigmoid_grad, doc="1 / (1 + exp(-x)), elementwise.")
 
 
 def sigmoid(x, name=None):
@@ -545,8 +673,14 @@ def _where_dtype(ds, attrs):
     return x
 
 
+def _where_grad(op, g):
+    c, x, y = op.inputs
+    return [None, unbroadcast(where(c, g, 0), x), unbroadcast(where(c, 0, g), y)]
+
+
 WHERE = declare("where", np.where, dtype=_where_dtype, shape=rules.broadcast_all,
-                same_dtype=(1, 2), doc="cond ? x : y, elementwise with broadcasting.")
+                same_dtype=(1, 2), grad=_where_grad,
+                doc="cond ? x : y, elementwise with broadcasting.")
 
 
 def where(condition, x, y, name=None):
@@ -596,7 +730,23 @@ def _matmul_shape(shapes, attrs):
     return TensorShape(batch.dims + (m, n))
 
 
+def _matmul_grad(op, g):
+    a, b = op.inputs
+    ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
+    if not ta and not tb:
+        ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
+    elif ta and not tb:
+        ga, gb = matmul(b, g, transpose_b=True), matmul(a, g)
+    elif not ta and tb:
+        ga, gb = matmul(g, b), matmul(g, a, transpose_a=True)
+    else:
+        ga = matmul(b, g, transpose_a=True, transpose_b=True)
+        gb = matmul(g, a, transpose_a=True, transpose_b=True)
+    return [unbroadcast(ga, a), unbroadcast(gb, b)]      # batch axes may broadcast
+
+
 MATMUL = declare("matmul", _matmul, dtype=_same_numeric, shape=_matmul_shape, same_dtype="all",
+                 grad=_matmul_grad,
                  doc="Matrix product over the last two axes (batched, broadcasting).")
 
 
@@ -629,7 +779,15 @@ def _cast_dtype(ds, attrs):
     return attrs["dtype"]
 
 
+def _cast_grad(op, g):
+    x = op.inputs[0]
+    if not x.dtype.is_floating or not g.dtype.is_floating:
+        return [None]             # no gradient through integers
+    return [cast(g, x.dtype)]
+
+
 CAST = declare("cast", _cast, dtype=_cast_dtype, shape=rules.same_shape,
+               grad=_cast_grad,
                doc="Converts to another dtype (floats to ints truncate towards 0).")
 
 

@@ -13,15 +13,21 @@ import numpy as np
 
 from autograph.runtime.ops import array_ops as A
 from autograph.runtime.ops import math_ops as M
-from autograph.runtime.registry import apply
+from autograph.runtime.context import ctx as _ctx
+from autograph.runtime.registry import _eager, apply
 from autograph.runtime.tensor import Tensor
 
 
 def _binary(opdef, name):
+    # Eagerly (no default graph, no graph tensor involved) go straight to the eager runner.
     def forward(self, other):
+        if _ctx.graph is None and type(self) is not Tensor and type(other) is not Tensor:
+            return _eager(opdef, [self, other], None)
         return apply(opdef, [self, other])
 
     def reflected(self, other):
+        if _ctx.graph is None and type(self) is not Tensor and type(other) is not Tensor:
+            return _eager(opdef, [other, self], None)
         return apply(opdef, [other, self])
 
     forward.__name__ = forward.__qualname__ = "__%s__" % name

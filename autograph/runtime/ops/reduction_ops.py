@@ -7,8 +7,9 @@ import numpy as np
 
 from autograph.runtime import dtypes
 from autograph.runtime.errors import InvalidArgumentError
-from autograph.runtime.ops import rules
+from autograph.runtime.ops import array_ops, math_ops, rules
 from autograph.runtime.ops.array_ops import int_attr, int_tuple
+from autograph.runtime.ops.gradient_ops import broadcast_like
 from autograph.runtime.ops.math_ops import _quiet
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import SCALAR, UNKNOWN, TensorShape
@@ -63,8 +64,39 @@ def _sum(x, axis=None, keepdims=False):
     return np.add.reduce(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
 
 
+def _reduced_axes(op):
+    """The axes a reduction removed, sorted and non-negative (None: every axis)."""
+    axis = op.attrs.get("axis")
+    rank = op.inputs[0].shape.rank
+    if axis is None:
+        return None if rank is None else tuple(range(rank))
+    axes = axis if type(axis) is tuple else (axis,)
+    if rank is None:
+        if any(a < 0 for a in axes):
+            raise ValueError("the gradient of %s over negative axes needs the input's rank"
+                             % op.opdef.name)
+        return tuple(sorted(axes))
+    return tuple(sorted(_norm_axis(a, rank) for a in axes))
+
+
+def _kept(op, g):
+    """A reduction's output (or its gradient) with the reduced axes back, as size 1."""
+    if op.attrs.get("keepdims"):
+        return g
+    axes = _reduced_axes(op)
+    if axes is None:            # all axes of an unknown rank: g is a scalar, it broadcasts
+        return g
+    for a in axes:
+        g = array_ops.expand_dims(g, a)
+    return g
+
+
+def _sum_grad(op, g):
+    return [broadcast_like(_kept(op, g), op.inputs[0])]
+
+
 REDUCE_SUM = declare("reduce_sum", _sum, dtype=rules.numeric, shape=_reduced_shape,
-                     doc="Sum over axes (in the input's dtype).")
+                     grad=_sum_grad, doc="Sum over axes (in the input's dtype).")
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
@@ -106,8 +138,21 @@ def _mean(x, axis=None, keepdims=False):
     return np.where(s < 0, -q, q).astype(x.dtype) if x.dtype.kind == "i" else q.astype(x.dtype)
 
 
+def _mean_grad(op, g):
+    x, y = op.inputs[0], op.outputs[0]
+    if not x.dtype.is_floating:
+        return [None]
+    nx, ny = x.shape.num_elements(), y.shape.num_elements()
+    if nx is not None and ny is not None:
+        count = nx // ny if ny else 1
+    else:
+        count = math_ops.divide(math_ops.cast(array_ops.size(x), x.dtype),
+                                math_ops.cast(math_ops.maximum(array_ops.size(y), 1), x.dtype))
+    return [math_ops.divide(broadcast_like(_kept(op, g), x), count)]
+
+
 REDUCE_MEAN = declare("reduce_mean", _mean, dtype=rules.numeric, shape=_reduced_shape,
-                      doc="Mean over axes (in the input's dtype).")
+                      grad=_mean_grad, doc="Mean over axes (in the input's dtype).")
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
@@ -129,8 +174,17 @@ def _max(x, axis=None, keepdims=False):
     return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
 
 
+def _extremum_grad(op, g):
+    """reduce_max / reduce_min: the gradient is shared equally by the tied extreme elements."""
+    x = op.inputs[0]
+    hit = math_ops.cast(math_ops.equal(x, broadcast_like(_kept(op, op.outputs[0]), x)),
+                        x.dtype)
+    ties = reduce_sum(hit, axis=op.attrs["axis"], keepdims=True)
+    return [math_ops.divide(math_ops.multiply(broadcast_like(_kept(op, g), x), hit), ties)]
+
+
 REDUCE_MAX = declare("reduce_max", _max, dtype=rules.numeric, shape=_reduced_shape,
-                     doc="Maximum over axes (nan wins).")
+                     grad=_extremum_grad, doc="Maximum over axes (nan wins).")
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
@@ -148,7 +202,7 @@ def _min(x, axis=None, keepdims=False):
 
 
 REDUCE_MIN = declare("reduce_min", _min, dtype=rules.numeric, shape=_reduced_shape,
-                     doc="Minimum over axes (nan wins).")
+                     grad=_extremum_grad, doc="Minimum over axes (nan wins).")
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
@@ -163,8 +217,26 @@ def _prod(x, axis=None, keepdims=False):
     return np.multiply.reduce(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
 
 
+def _prod_grad(op, g):
+    x = op.inputs[0]
+    if not x.dtype.is_floating:
+        return [None]
+    axis = op.attrs["axis"]
+    # d prod / d x_i is the product of the other elements: prod / x_i when there is no zero;
+    # at the one zero, the product of the non-zero elements; 0 with two zeros or more.
+    zero = math_ops.equal(x, 0)
+    nonzero_x = math_ops.where(zero, 1, x)
+    prod_nonzero = broadcast_like(reduce_prod(nonzero_x, axis=axis, keepdims=True), x)
+    zeros = broadcast_like(reduce_sum(math_ops.cast(zero, x.dtype), axis=axis,
+                                      keepdims=True), x)
+    others = math_ops.where(
+        zero, math_ops.where(math_ops.equal(zeros, 1), prod_nonzero, 0),
+        math_ops.where(math_ops.equal(zeros, 0), math_ops.divide(prod_nonzero, nonzero_x), 0))
+    return [math_ops.multiply(broadcast_like(_kept(op, g), x), others)]
+
+
 REDUCE_PROD = declare("reduce_prod", _prod, dtype=rules.numeric, shape=_reduced_shape,
-                      doc="Product over axes (in the input's dtype).")
+                      grad=_prod_grad, doc="Product over axes (in the input's dtype).")
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
@@ -297,8 +369,15 @@ def _softmax_shape(shapes, attrs):
     return s
 
 
+def _softmax_grad(op, g):
+    y = op.outputs[0]
+    gy = math_ops.multiply(g, y)
+    return [math_ops.subtract(gy, math_ops.multiply(
+        y, reduce_sum(gy, axis=op.attrs["axis"], keepdims=True)))]
+
+
 SOFTMAX = declare("softmax", _softmax, dtype=rules.floating, shape=_softmax_shape,
-                  doc="exp(x) / sum(exp(x)) along an axis, computed stably.")
+                  grad=_softmax_grad, doc="exp(x) / sum(exp(x)) along an axis, computed stably.")
 
 
 def softmax(logits, axis=-1, name=None):

@@ -1,0 +1,95 @@
+"""Runs every benchmark in bench/ and prints one Markdown report.
+
+    python bench/run_all.py            # full run (about a minute)
+    python bench/run_all.py --quick    # smoke run for CI (a few seconds): few rounds
+    python bench/run_all.py --write-docs   # also put the report in docs/performance.md
+
+A missed target is reported in the table ("NO"), never an error: the exit status is non-zero
+only when a benchmark crashes. The report starts with the summary of every target, then each
+benchmark's own table.
+"""
+import argparse
+import importlib
+import os
+import re
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+
+# Benchmark modules, in report order; each has `run(quick) -> [harness.Table]`. A module that
+# does not exist yet (written by another issue) is skipped with a note.
+MODULES = ["bench_core", "bench_operators", "bench_layers"]
+
+DOCS = os.path.join(os.path.dirname(HERE), "docs", "performance.md")
+BEGIN = "<!-- bench:begin (written by bench/run_all.py --write-docs) -->"
+END = "<!-- bench:end -->"
+
+
+def run(quick):
+    """-> (tables, notes, failures)"""
+    tables, notes, failures = [], [], []
+    for name in MODULES:
+        if not os.path.exists(os.path.join(HERE, name + ".py")):
+            notes.append("%s.py: not present, skipped" % name)
+            continue
+        start = time.perf_counter()
+        try:
+            module = importlib.import_module(name)
+            tables.extend(module.run(quick))
+        except Exception:  # noqa: BLE001 - reported, and the run fails at the end
+            failures.append((name, traceback.format_exc()))
+            continue
+        notes.append("%s.py: %.1f s" % (name, time.perf_counter() - start))
+    return tables, notes, failures
+
+
+def report(argv, tables, notes):
+    out = [harness.header(argv), "", "#### Targets", "", harness.summary(tables), ""]
+    for t in tables:
+        out += [t.render(), ""]
+    out += ["Ran: " + "; ".join(notes) + "."]
+    return "\n".join(out)
+
+
+def write_docs(text, path=DOCS):
+    """Replaces the text between the bench markers of docs/performance.md."""
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(doc):
+        raise SystemExit("%s has no %r ... %r section to write into" % (path, BEGIN, END))
+    # Demote the report's headings below the doc's "## Results".
+    body = "\n".join(("#" + line) if line.startswith("###") else line
+                     for line in text.splitlines())
+    doc = pattern.sub(lambda m: "%s\n%s\n%s" % (BEGIN, body, END), doc)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="few rounds: a CI smoke test")
+    p.add_argument("--write-docs", action="store_true",
+                   help="write the report into docs/performance.md (between its markers)")
+    args = p.parse_args(argv)
+    harness.configure(args.quick)
+    tables, notes, failures = run(args.quick)
+    text = report(["bench/run_all.py"] + (["--quick"] if args.quick else []), tables, notes)
+    print(text)
+    for name, tb in failures:
+        print("\n%s crashed:\n%s" % (name, tb), file=sys.stderr)
+    if failures:
+        return 1
+    if args.write_docs:
+        write_docs(text)
+        print("\nwrote %s" % os.path.relpath(DOCS), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
