@@ -1237,13 +1237,18 @@ def _fast_leaf(a, key, vals):
     if t is list or t is tuple:          # e.g. an RNN state [h, c]
         key.append((t, len(a)))
         for v in a:
-            if not _fast_leaf(v, key, vals):
+            if type(v) is EagerTensor and v._dtype is not _VARIANT:
+                x = v._value
+                key.append(x.shape)
+                key.append(v._dtype)
+                vals.append(x)
+            elif not _fast_leaf(v, key, vals):
                 return False
     elif t is EagerTensor:
-        v = a._value
         if a._dtype is _VARIANT:
             return False
-        key.append(np.shape(v))
+        v = a._value
+        key.append(v.shape)         # a numpy array or scalar, as in Function.__call__
         key.append(a._dtype)
         vals.append(v)
     elif t is float or t is int or t is bool or t is str or a is None:

@@ -1,5 +1,6 @@
 """Core benchmarks (issue 7): conversion cost, the seed's sum_even five ways, while_loop
-iterations and memory, the cached ag.function call, and the seed's LSTM cell.
+iterations and memory, and the cached ag.function call. The seed's LSTM cell is in
+bench_layers.py.
 
 Run: python bench/bench_core.py [--quick]
 """
@@ -187,23 +188,9 @@ def bench_function_call(quick):
     return t
 
 
-# --- 5. LSTM cell -----------------------------------------------------------------------------
-def bench_lstm(quick):
-    t = harness.Table("5. The seed's LSTM cell (10 units, batch 10)")
-    cell = ag.layers.LSTMCell(10)
-    fn = ag.function(lambda i, s: cell(i, s))
-    inputs, state = ag.ones([10, 10]), [ag.zeros([10, 10])] * 2
-    out_e, _ = cell(inputs, state)
-    out_g, _ = fn(inputs, state)
-    np.testing.assert_allclose(out_e.numpy(), out_g.numpy(), rtol=1e-5, atol=1e-6)
-    eager, func = harness.compare(lambda: cell(inputs, state), lambda: fn(inputs, state))
-    t.add("speed-up: eager cell vs ag.function", eager, func, target=3, higher_is_better=True)
-    return t
-
-
 def run(quick):
     return [bench_conversion(quick), bench_sum_even(quick), bench_while(quick),
-            bench_function_call(quick), bench_lstm(quick)]
+            bench_function_call(quick)]
 
 
 if __name__ == "__main__":

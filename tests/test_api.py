@@ -586,3 +586,19 @@ def test_failed_conversions_are_cached_and_closures_do_not_leak():
     del rec
     gc.collect()
     assert all(r() is None for r in refs)
+
+
+def test_nested_coroutines_are_left_unconverted():
+    import asyncio
+    f = make_function('''
+        def outer(n):
+            async def co(k):
+                if k > 1:
+                    k = 1
+                return k
+            total = 0
+            for i in range(n):
+                total += asyncio.run(co(i))
+            return total
+    ''', namespace={'asyncio': asyncio})
+    assert api.to_graph(f)(3) == f(3) == 2

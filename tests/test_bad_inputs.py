@@ -527,16 +527,22 @@ def maybe_assigned(x):
     return y
 
 
+def last_of(n):
+    for i in range(n):
+        last = i
+    return last
+
+
 @pytest.mark.xfail(strict=True, reason="converters: returning a variable that is undefined on "
                    "the path taken (after `del`, or assigned in one branch only) returns the "
                    "ag__.Undefined placeholder instead of raising UnboundLocalError as Python "
                    "does")
-@pytest.mark.parametrize('fn', [use_after_del, maybe_assigned])
+@pytest.mark.parametrize('fn', [use_after_del, maybe_assigned, last_of])
 def test_reading_an_undefined_variable_raises_like_python(fn):
     with pytest.raises(UnboundLocalError):
         fn(-1)
     with pytest.raises(UnboundLocalError):
-        ag.to_graph(fn)(-1)
+        ag.to_graph(fn)(-1)      # returns Undefined('y') instead
 
 
 def test_walrus():

@@ -123,7 +123,7 @@ def _annotate_states(fn):
             anno.setanno(s, STATE, state)
             anno.setanno(s, COMPOSITES, _composites(s))
             anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state)
-        if t is gast.FunctionDef or t is gast.ClassDef:
+        if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
             continue
         for f in _BLOCK_FIELDS:
             stack.extend(getattr(s, f, ()))

@@ -2,7 +2,7 @@
 
 Rejects, with the user's file:line and what to do:
   - generators (`yield`) and coroutines (`async def`, `await`, `async for/with`) - a nested
-    generator function is left unconverted instead (it runs as plain Python);
+    generator or coroutine function is left unconverted instead (it runs as plain Python);
   - assignments to names declared `global` (the converted statement bodies are functions of
     their own, where the write would not reach the global);
   - assignment expressions (`:=`) where conversion would move them into a function of their
@@ -75,6 +75,11 @@ class FunctionTransformer(transformer.Base):
         if t is gast.Yield or t is gast.YieldFrom:
             if self.frames[-1].generator is None:
                 self.frames[-1].generator = node
+            return
+        if t is gast.AsyncFunctionDef:
+            # A coroutine defined inside the function is left as it is (it runs as Python).
+            anno.setanno(node, anno.Basic.SKIP, True)
+            self.frames[-1].stores.setdefault(node.name, node)
             return
         if t in _ASYNC:
             raise self.ctx.error(node, 'cannot convert async code (%s): coroutines are not '

@@ -48,12 +48,43 @@ def _copy_loc(src, dst):
             d[a] = s[a]
 
 
+# --- per-class converters, generated once at import ------------------------------------------
+
+def _generate(table, name, special, convert_value):
+    """Builds {source class: function converting one node} with straight-line field copies."""
+    funcs = {}
+    namespace = {'_cv': convert_value}
+    lines = []
+    for src, (dst, fields, missing) in table.items():
+        if src in special:
+            continue
+        fname = '%s_%s' % (name, src.__name__)
+        namespace['D_' + src.__name__] = dst
+        items = ['%r: _cv(d.get(%r))' % (f, f) for f in fields]
+        items += ['%r: %s' % (f, '[]' if f == 'type_params' else 'None') for f in missing]
+        lines.append('def %s(n):' % fname)
+        lines.append('    d = n.__dict__')
+        lines.append('    o = D_%s.__new__(D_%s)' % (src.__name__, src.__name__))
+        lines.append('    o.__dict__ = nd = {%s}' % ', '.join(items))
+        if 'lineno' in getattr(src, '_attributes', ()):
+            lines.append("    if 'lineno' in d:")
+            for a in _LOC:
+                lines.append('        nd[%r] = d.get(%r)' % (a, a))
+        lines.append('    return o')
+    exec(compile('\n'.join(lines) + '\n', '<autograph %s>' % name, 'exec'), namespace)
+    for src in table:
+        if src not in special:
+            funcs[src] = namespace['%s_%s' % (name, src.__name__)]
+    funcs.update(special)
+    return funcs
+
+
 # --- ast -> gast ----------------------------------------------------------------------------
 
 def _param(a):
     if a is None:
         return None
-    n = gast.Name(id=a.arg, ctx=gast.Param(), annotation=_g(a.annotation),
+    n = gast.Name(id=a.arg, ctx=gast.Param(), annotation=_gv(a.annotation),
                   type_comment=a.type_comment)
     _copy_loc(a, n)
     return n
@@ -72,13 +103,13 @@ def _g(node):
         return gast.arguments(
             args=[_param(a) for a in node.args], posonlyargs=[_param(a) for a in node.posonlyargs],
             vararg=_param(node.vararg), kwonlyargs=[_param(a) for a in node.kwonlyargs],
-            kw_defaults=[_g(d) for d in node.kw_defaults], kwarg=_param(node.kwarg),
-            defaults=[_g(d) for d in node.defaults])
+            kw_defaults=[_gv(d) for d in node.kw_defaults], kwarg=_param(node.kwarg),
+            defaults=[_gv(d) for d in node.defaults])
     if t is ast.ExceptHandler:
         name = None
         if node.name is not None:
             name = gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None)
-        n = gast.ExceptHandler(type=_g(node.type), name=name, body=[_g(s) for s in node.body])
+        n = gast.ExceptHandler(type=_gv(node.type), name=name, body=_gv(node.body))
         _copy_loc(node, n)
         return n
     entry = _TO_GAST.get(t)
@@ -104,10 +135,32 @@ def _g(node):
     return new
 
 
+def _gv(v):
+    t = type(v)
+    if t is list:
+        return [_gv(x) for x in v]
+    f = _G_FUNCS.get(t)
+    if f is not None:
+        return f(v)
+    if isinstance(v, _AST_AST):
+        raise _Unsupported(t.__name__)
+    return v
+
+
+def _g_special(node):
+    return _g(node)
+
+
+_G_FUNCS = _generate(_TO_GAST, 'g', {ast.Name: _g_special, ast.arguments: _g_special,
+                                     ast.ExceptHandler: _g_special, ast.arg: _g_special},
+                     _gv)
+_g_dispatch = _G_FUNCS
+
+
 def ast_to_gast(node):
     """A gast tree equal to what `gast.ast_to_gast(node)` returns, built faster."""
     try:
-        return _g(node)
+        return _gv(node)
     except _Unsupported:
         return gast.ast_to_gast(node)
 
@@ -117,7 +170,7 @@ def ast_to_gast(node):
 def _arg(n):
     if n is None:
         return None
-    a = ast.arg(arg=n.id, annotation=_a(n.annotation), type_comment=n.type_comment)
+    a = ast.arg(arg=n.id, annotation=_av(n.annotation), type_comment=n.type_comment)
     _copy_loc(n, a)
     return a
 
@@ -134,12 +187,12 @@ def _a(node):
         return ast.arguments(
             args=[_arg(a) for a in node.args], posonlyargs=[_arg(a) for a in node.posonlyargs],
             vararg=_arg(node.vararg), kwonlyargs=[_arg(a) for a in node.kwonlyargs],
-            kw_defaults=[_a(d) for d in node.kw_defaults], kwarg=_arg(node.kwarg),
-            defaults=[_a(d) for d in node.defaults])
+            kw_defaults=[_av(d) for d in node.kw_defaults], kwarg=_arg(node.kwarg),
+            defaults=[_av(d) for d in node.defaults])
     if t is gast.ExceptHandler:
-        n = ast.ExceptHandler(type=_a(node.type),
+        n = ast.ExceptHandler(type=_av(node.type),
                               name=node.name.id if node.name is not None else None,
-                              body=[_a(s) for s in node.body])
+                              body=_av(node.body))
         _copy_loc(node, n)
         return n
     entry = _TO_AST.get(t)
@@ -165,9 +218,29 @@ def _a(node):
     return new
 
 
+def _av(v):
+    t = type(v)
+    if t is list:
+        return [_av(x) for x in v]
+    f = _A_FUNCS.get(t)
+    if f is not None:
+        return f(v)
+    if isinstance(v, _GAST_AST):
+        raise _Unsupported(t.__name__)
+    return v
+
+
+def _a_special(node):
+    return _a(node)
+
+
+_A_FUNCS = _generate(_TO_AST, 'a', {gast.Name: _a_special, gast.arguments: _a_special,
+                                    gast.ExceptHandler: _a_special}, _av)
+
+
 def gast_to_ast(node):
     """A stdlib ast tree equal to what `gast.gast_to_ast(node)` returns, built faster."""
     try:
-        return _a(node)
+        return _av(node)
     except _Unsupported:
         return gast.gast_to_ast(node)

@@ -21,9 +21,13 @@ Control flow (graph mode):
 Replayed subgraphs are recomputed, so random ops or variable updates inside a differentiated
 branch or loop body are recomputed too (their gradient sees the recomputed values).
 """
+import contextlib
+
 from autograph.runtime import context, dtypes, nest, registry
+from autograph.runtime.errors import where
 from autograph.runtime.executor import needed_ops
-from autograph.runtime.ops import state_ops
+from autograph.runtime.ops import array_ops, math_ops, state_ops
+from autograph.runtime.ops.gradient_ops import set_inputs_needed
 from autograph.runtime.ops.gradient_ops import stop_gradient  # noqa: F401  (public here)
 from autograph.runtime.tensor import Tensor
 
@@ -47,17 +51,11 @@ def _diff(dtype):
     return dtype.is_floating or dtype is dtypes.variant
 
 
-# -- small op helpers (imported lazily: the op catalogue imports this package's rules) ---------
-def _ops():
-    from autograph.runtime.ops import array_ops, math_ops
-    return math_ops, array_ops
-
-
+# -- small op helpers --------------------------------------------------------------------------
 def add_n(grads):
     """Sums a non-empty list of gradients (TensorArray gradients elementwise)."""
     if len(grads) == 1:
         return grads[0]
-    math_ops, _ = _ops()
     total = grads[0]
     for g in grads[1:]:
         if total.dtype is dtypes.variant:
@@ -69,7 +67,6 @@ def add_n(grads):
 
 def zeros_like(x):
     """Zeros shaped like `x` (an empty gradient for a TensorArray)."""
-    _, array_ops = _ops()
     if x.dtype is dtypes.variant:
         return registry.apply(registry.REGISTRY["tensor_array_grad_zeros"], [])
     if _is_var(x):
@@ -78,7 +75,6 @@ def zeros_like(x):
 
 
 def ones_like(x):
-    _, array_ops = _ops()
     return array_ops.ones_like(x)
 
 
@@ -115,8 +111,13 @@ def backprop(nodes, seeds, wanted, in_keys, out_keys, rule_of, results):
         ogs = [total(k) if k in pending else None for k in outs]
         if all(g is None for g in ogs):
             continue
-        in_grads, extra = rule_of(node, ogs)
-        for k, g in zip(in_keys(node), in_grads):
+        keys = in_keys(node)
+        old = set_inputs_needed([k is not None and k in wanted for k in keys])
+        try:
+            in_grads, extra = rule_of(node, ogs)
+        finally:
+            set_inputs_needed(old)
+        for k, g in zip(keys, in_grads):
             if g is not None and k is not None and k in wanted:
                 pending.setdefault(k, []).append(g)
         for k, g in extra.items():
@@ -147,7 +148,6 @@ def call_rule(node, ogs):
 def _where(node):
     src = getattr(node, "source", None)
     name = getattr(node, "name", None)
-    from autograph.runtime.errors import where
     return (" (%s%s)" % (name, where(src))) if name else ""
 
 
@@ -159,6 +159,7 @@ def gradients(ys, xs, grad_ys=None, name=None):
       ys: a graph tensor or a (nested) list of them.
       xs: a tensor or variable, or a (nested) structure of them.
       grad_ys: optional gradients of `ys` (same structure); ones by default.
+      name: the name scope of the backward ops ("gradients").
     Returns:
       Graph tensors in the structure of `xs`; None for an `x` the `ys` do not depend on
       (or whose dtype is not floating-point).
@@ -180,18 +181,10 @@ def gradients(ys, xs, grad_ys=None, name=None):
     if graph is None:
         raise TypeError("ag.gradients works on graph tensors (inside ag.function or a Graph); "
                         "for eager tensors use ag.GradientTape")
-    scope = context.graph_scope(graph) if context.ctx.graph is None else _null()
-    with scope:
+    scope = context.graph_scope(graph) if context.ctx.graph is None else contextlib.nullcontext()
+    with scope, context.ctx.graph.name_scope(name or "gradients"):
         grads = symbolic_gradients(flat_ys, flat_xs, flat_gy)
     return nest.pack_sequence_as(xs, grads)
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _graph_chain(g):
@@ -447,7 +440,6 @@ def while_grad(op, ogs, need, src_vars):
     """Gradient of a while op: record the forward iterations, then run them backwards."""
     from autograph.runtime import control_flow as cf
     from autograph.runtime.tensor_array import TensorArray
-    math_ops, array_ops = _ops()
     a = op.attrs
     n, nc, nb = a["n_vars"], a["n_cond"], a["n_body"]
     cond_g, body_g = a["cond_graph"], a["body_graph"]

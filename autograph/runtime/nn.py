@@ -9,7 +9,7 @@ from ordinary ops and differentiates through their rules.
 import numpy as np
 
 from autograph.runtime.ops import array_ops, math_ops, reduction_ops
-from autograph.runtime.ops.gradient_ops import stop_gradient
+from autograph.runtime.ops.gradient_ops import input_needed, stop_gradient
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import UNKNOWN, TensorShape
 
@@ -87,17 +87,28 @@ def _conv2d(x, f, strides, padding):
 
 
 def _conv2d_backprop_input(x, f, dy, strides, padding):
-    """The gradient of conv2d with respect to its input (x only gives the shape)."""
+    """The gradient of conv2d with respect to its input (x only gives the shape).
+
+    A stride-1 VALID convolution of `dy` (spread out by the strides and padded by the filter
+    size minus one) with the filters flipped in space and in/out channels swapped: patches and
+    one matmul again.
+    """
     n, h, w, c = x.shape
     kh, kw, _, out = f.shape
     oh, ow, (pt, pb, pl, pr) = _geometry(x.shape, kh, kw, strides, padding)
     sh, sw = strides
-    dcols = (dy.reshape(-1, out) @ f.reshape(kh * kw * c, out).T).reshape(n, oh, ow, kh, kw, c)
-    dx = np.zeros((n, h + pt + pb, w + pl + pr, c), np.result_type(dy, f))
-    for i in range(kh):                      # a loop over filter taps, not over pixels
-        for j in range(kw):
-            dx[:, i:i + (oh - 1) * sh + 1:sh, j:j + (ow - 1) * sw + 1:sw, :] += dcols[:, :, :, i, j]
-    return dx[:, pt:pt + h, pl:pl + w, :]
+    dh, dw = (oh - 1) * sh + 1, (ow - 1) * sw + 1
+    spread = np.zeros((n, dh + 2 * (kh - 1), dw + 2 * (kw - 1), out), dy.dtype)
+    spread[:, kh - 1:kh - 1 + dh:sh, kw - 1:kw - 1 + dw:sw, :] = dy
+    flipped = f[::-1, ::-1].transpose(0, 1, 3, 2)
+    cols, gh, gw = _patches(spread, kh, kw, (1, 1), "VALID")
+    part = (cols @ flipped.reshape(kh * kw * out, c)).reshape(n, gh, gw, c)
+    hp, wp = h + pt + pb, w + pl + pr
+    if gh != hp or gw != wp:     # rows / columns the strides never reached get no gradient
+        full = np.zeros((n, hp, wp, c), part.dtype)
+        full[:, :gh, :gw] = part
+        part = full
+    return part[:, pt:pt + h, pl:pl + w, :]
 
 
 def _conv2d_backprop_filter(x, f, dy, strides, padding):
@@ -144,8 +155,8 @@ def _shape_of(i):
 def _conv2d_grad(op, g):
     x, f = op.inputs
     a = op.attrs
-    return [_apply(CONV2D_BACKPROP_INPUT, [x, f, g], a),
-            _apply(CONV2D_BACKPROP_FILTER, [x, f, g], a)]
+    return [_apply(CONV2D_BACKPROP_INPUT, [x, f, g], a) if input_needed(0) else None,
+            _apply(CONV2D_BACKPROP_FILTER, [x, f, g], a) if input_needed(1) else None]
 
 
 def _backprop_input_grad(op, g):

@@ -15,6 +15,7 @@ remembers which operations were added while it was active and `gradient` adds th
 ops to the graph (`gradients.symbolic_gradients`), control flow included.
 """
 import contextlib
+import threading
 
 from autograph.runtime import context, dtypes, gradients, nest, registry
 from autograph.runtime.ops import state_ops
@@ -22,24 +23,40 @@ from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
 
 READ_VARIABLE = state_ops.READ_VARIABLE
 
-_recording = []      # eager tapes currently recording, innermost last
+class _Recording(threading.local):
+    def __init__(self):
+        self.tapes = []          # this thread's eager tapes currently recording
+
+
+_local = _Recording()
+_lock = threading.Lock()
+_active = [0]                    # recording tapes in all threads: the observer is installed
+                                 # only while there are some (it slows variable reads down)
 
 
 def _observe(opdef, inputs, attrs, outputs):
-    for tape in _recording:
+    for tape in _local.tapes:
         tape._record(opdef, inputs, attrs, outputs)
 
 
 def _start(tape):
-    _recording.append(tape)
-    if _observe not in registry.eager_observers:
-        registry.eager_observers.append(_observe)
+    _local.tapes.append(tape)
+    with _lock:
+        _active[0] += 1
+        if _observe not in registry.eager_observers:
+            registry.eager_observers.append(_observe)
 
 
 def _stop(tape):
-    _recording.remove(tape)
-    if not _recording and _observe in registry.eager_observers:
-        registry.eager_observers.remove(_observe)
+    _local.tapes.remove(tape)
+    with _lock:
+        _active[0] -= 1
+        if not _active[0] and _observe in registry.eager_observers:
+            registry.eager_observers.remove(_observe)
+
+
+def _is_recording(tape):
+    return any(t is tape for t in _local.tapes)
 
 
 def _is_var(x):
@@ -131,7 +148,7 @@ class GradientTape:
         self._active = False
         if self._graph is not None:
             self._range[1] = len(self._graph.operations)
-        elif self in _recording:
+        elif _is_recording(self):
             _stop(self)
         return False
 
@@ -142,7 +159,7 @@ class GradientTape:
         if graph_mode:
             raise RuntimeError("stop_recording is only supported for eager tapes; inside "
                                "ag.function use ag.stop_gradient")
-        was = self in _recording
+        was = _is_recording(self)
         if was:
             _stop(self)
         try:
@@ -276,7 +293,7 @@ class GradientTape:
                     nodes.append(r)
                     wanted.update(r.out_keys)
                     break
-        was = self in _recording
+        was = _is_recording(self)
         if was:
             _stop(self)
         try:

@@ -190,6 +190,7 @@ def is_tensor(x):
 
 _INT32 = dtypes.int32
 _I32_MIN, _I32_MAX = -(2 ** 31), 2 ** 31 - 1
+_I64_MIN, _I64_MAX = -(2 ** 63), 2 ** 63 - 1
 
 
 def to_numpy(value, dtype=None):
@@ -228,6 +229,8 @@ def to_numpy(value, dtype=None):
                     arr.min() >= _I32_MIN and arr.max() <= _I32_MAX) else dtypes.int64
             elif kind == "b":
                 d = dtypes.bool_
+            elif kind == "O" and arr.size and all(type(v) is int for v in arr.flat):
+                _raise_overflow(arr, dtypes.int64)      # Python ints beyond int64
             else:
                 raise TypeError("cannot convert %r to a tensor: it is not numeric (numpy made "
                                 "dtype %s of it)" % (_short(value), arr.dtype))
@@ -266,6 +269,9 @@ def _cast_checked(value, dtype):
         raise TypeError("cannot convert %r to a tensor of dtype %s: %s"
                         % (_short(value), dtype.name, e)) from None
     kind = arr.dtype.kind
+    if kind == "O" and npd.kind in "iu" and arr.size and all(
+            type(v) is int for v in arr.flat):
+        _raise_overflow(arr, dtype)      # Python ints beyond any numpy integer
     if kind == "O" or kind in "USV":
         raise TypeError("cannot convert %r to a tensor of dtype %s" % (_short(value), dtype.name))
     if npd.kind in "iu":
@@ -284,10 +290,21 @@ def _cast_checked(value, dtype):
 def _checked_int_range(arr, dtype):
     info = np.iinfo(dtype.np_dtype)
     if arr.size and (arr.min() < info.min or arr.max() > info.max):
-        raise OverflowError("value %s does not fit %s (range %d to %d); use a wider dtype such "
-                            "as int64" % (_short(arr), dtype.name, info.min, info.max))
+        _raise_overflow(arr, dtype)
     out = np.asarray(arr).astype(dtype.np_dtype)
     return out if out.ndim else dtype.np_dtype.type(out)
+
+
+def _raise_overflow(arr, dtype):
+    info = np.iinfo(dtype.np_dtype)
+    values = arr.tolist()
+    flat = [int(v) for v in np.asarray(arr, dtype=object).flat]
+    if dtype.np_dtype.itemsize < 8 and _I64_MIN <= min(flat) and max(flat) <= _I64_MAX:
+        fix = "use a wider dtype such as int64"
+    else:
+        fix = "it does not fit any integer dtype; use a float dtype"
+    raise OverflowError("value %s does not fit %s (range %d to %d); %s"
+                        % (_short(values), dtype.name, info.min, info.max, fix))
 
 
 def _short(value):

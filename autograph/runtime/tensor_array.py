@@ -81,8 +81,15 @@ def _elem_dtype(ds, attrs):
 # -- gradients ----------------------------------------------------------------------------------
 # A TensorArray's gradient is a `variant` too: at run time a list holding each element's
 # gradient (None where none arrived). Reads, writes, stack and unstack have rules over such
-# lists; a while_loop carries them like any loop variable. (Not differentiable again: no
-# second-order gradients through TensorArrays.)
+# lists; a while_loop carries them like any loop variable. The ops on gradient lists are not
+# differentiated again: the gradient of a gradient that went through a TensorArray (a
+# TensorArray written in a loop; the third order of a while_loop) raises a clear error rather
+# than give a wrong value.
+def _no_second_order(op, *grads):
+    raise LookupError("gradients of gradients that went through a TensorArray are not "
+                      "supported (%s is part of such a gradient)" % op.opdef.name)
+
+
 class _Grads(list):
     __slots__ = ()
 
@@ -128,19 +135,19 @@ def _grad_unstack(g):
 GRAD_ZEROS = declare("tensor_array_grad_zeros", _grad_zeros, dtype=_variant, shape=rules.scalar,
                      differentiable=False, doc="An empty TensorArray gradient.")
 GRAD_ADD = declare("tensor_array_grad_add", _grad_add, dtype=_variant, shape=rules.scalar,
-                   differentiable=False, doc="Adds two TensorArray gradients elementwise.")
+                   grad=_no_second_order, doc="Adds two TensorArray gradients elementwise.")
 GRAD_OF_READ = declare("tensor_array_grad_of_read", _grad_of_read, dtype=_variant,
-                       shape=rules.scalar, differentiable=False,
+                       shape=rules.scalar, grad=_no_second_order,
                        doc="The TensorArray gradient of one read: g at its index.")
 GRAD_READ = declare("tensor_array_grad_read", _grad_read, dtype=lambda ds, a: ds[2],
-                    shape=lambda ss, a: ss[2], differentiable=False,
+                    shape=lambda ss, a: ss[2], grad=_no_second_order,
                     doc="One element of a TensorArray gradient (zeros shaped like the third "
                         "input where none arrived).")
 GRAD_STACK = declare("tensor_array_grad_stack", _grad_stack, dtype=lambda ds, a: ds[1],
-                     shape=lambda ss, a: ss[1], differentiable=False,
+                     shape=lambda ss, a: ss[1], grad=_no_second_order,
                      doc="A TensorArray gradient as one tensor shaped like the second input.")
 GRAD_UNSTACK = declare("tensor_array_grad_unstack", _grad_unstack, dtype=_variant,
-                       shape=rules.scalar, differentiable=False,
+                       shape=rules.scalar, grad=_no_second_order,
                        doc="A stacked gradient as a TensorArray gradient.")
 
 

@@ -9,7 +9,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MODULES = ['textwrap:test.test_textwrap', 'shlex:test.test_shlex', 'colorsys:test.test_colorsys',
            'fnmatch:test.test_fnmatch', 'difflib:test.test_difflib',
-           'configparser:test.test_configparser']
+           'configparser:test.test_configparser', 'ipaddress:test.test_ipaddress',
+           'fractions:test.test_fractions', 'calendar:test.test_calendar', 'pprint:test.test_pprint']
 
 
 def _have_stdlib_tests():

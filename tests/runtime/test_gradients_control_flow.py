@@ -276,3 +276,41 @@ def test_graph_tape_records_only_its_own_ops():
         g = tape.gradient(y, x)
         with Session() as sess:
             assert sess.run(g, {x: 3.0}) == 9.0
+
+
+def test_second_order_graph_gradients_through_cond():
+    with Graph().as_default():
+        x = placeholder(F64, [])
+        y = cond(M.greater(x, 0.0), lambda: M.multiply(M.sin(x), x), lambda: M.square(x))
+        dy, = gradients.gradients(y, [x])
+        d2y, = gradients.gradients(dy, [x])
+        with Session() as sess:
+            for v in (0.7, -0.4):
+                got = sess.run(d2y, {x: v})
+                want = 2 * np.cos(v) - v * np.sin(v) if v > 0 else 2.0
+                np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_second_order_through_while_loop():
+    with Graph().as_default():
+        x = placeholder(F64, [])
+        y = while_loop(lambda v: M.less(v, 10.0), lambda v: (M.multiply(v, x),), (x,))[0]
+        dy, = gradients.gradients(y, [x])
+        d2y, = gradients.gradients(dy, [x])
+        with Session() as sess:
+            assert sess.run([y, dy, d2y], {x: 2.0}) == [16.0, 32.0, 48.0]   # x ** 4
+
+
+def test_gradient_of_a_gradient_through_a_tensor_array_is_a_clear_error():
+    with Graph().as_default():
+        x = placeholder(F64, [])
+
+        def body(i, v, ta):
+            return M.add(i, 1), M.multiply(v, x), ta.write(i, v)
+        _, _, ta = while_loop(lambda i, v, ta: M.less(i, 3), body,
+                              (constant(0), x, TensorArray(F64, dynamic_size=True)))
+        dz, = gradients.gradients(R.reduce_sum(ta.stack()), [x])
+        with Session() as sess:
+            assert sess.run(dz, {x: 2.0}) == 1.0 + 4.0 + 12.0
+        with pytest.raises(LookupError, match="went through a TensorArray"):
+            gradients.gradients(dz, [x])

@@ -281,3 +281,30 @@ def test_function_call_op_in_a_session_graph():
             out = sess.run([gx, gw], {x: 0.5})
     s, c = np.sin(0.5), np.cos(0.5)
     np.testing.assert_allclose(out, [2 * (s * 9) * c * 9, 2 * (s * 9) * s * 6])
+
+
+def test_tapes_in_threads_record_only_their_own_ops():
+    import threading
+
+    results, errors = {}, []
+    barrier = threading.Barrier(4)
+
+    def work(k):
+        try:
+            v = ag.Variable(float(k))
+            barrier.wait()
+            for _ in range(50):
+                with ag.GradientTape() as tape:
+                    y = v * v * v
+                g = tape.gradient(y, v)
+            results[k] = float(g)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(1, 5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and results == {k: 3.0 * k * k for k in range(1, 5)}
+    assert not registry.eager_observers

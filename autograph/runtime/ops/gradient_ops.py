@@ -5,11 +5,35 @@ incoming gradient to each input's shape with `unbroadcast`. Its op takes the inp
 for its shape), so it also works in graphs where some dimensions are known only at run time.
 This module imports only the registry, so every op module can use it.
 """
+import threading
+
 import numpy as np
 
 from autograph.runtime.ops import rules
 from autograph.runtime.registry import apply, declare
-from autograph.runtime.tensor import Tensor
+from autograph.runtime.tensor import EagerTensor, Tensor
+
+
+# -- which input gradients are used --------------------------------------------------------------
+_rule_state = threading.local()
+
+
+def input_needed(i):
+    """Inside a gradient rule: False when the gradient of input `i` will not be used.
+
+    The backward pass sets this around each rule call, so rules of costly ops (matmul,
+    conv2d) can skip work for inputs such as constants or data. Outside a backward pass (or
+    when unknown) it is True.
+    """
+    needed = getattr(_rule_state, "needed", None)
+    return needed is None or needed[i]
+
+
+def set_inputs_needed(needed):
+    """Sets what `input_needed` answers; returns the previous setting (to restore)."""
+    old = getattr(_rule_state, "needed", None)
+    _rule_state.needed = needed
+    return old
 
 
 # -- stop_gradient ----------------------------------------------------------------------------
@@ -80,9 +104,9 @@ def broadcast_like(g, like):
 
 
 def _static_dims(x):
-    if isinstance(x, Tensor):
-        return x.shape.dims
-    if hasattr(x, "_ag_read"):
+    if type(x) is EagerTensor:
+        return np.shape(x._value)
+    if isinstance(x, Tensor) or hasattr(x, "_ag_read"):
         return x.shape.dims
     return np.shape(x)
 

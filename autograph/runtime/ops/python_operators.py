@@ -53,6 +53,9 @@ def _matmul_expr(op, ins):
     if op.attrs.get("transpose_a") or op.attrs.get("transpose_b") or a.shape.rank is None \
             or b.shape.rank is None:
         return None
+    if a.shape.rank == 2 and b.shape.rank == 2 and a.dtype.name in ("float32", "float64") \
+            and a.shape[1] is not None and a.shape[1] == b.shape[0]:
+        return "%s.dot(%s)" % (ins[0], ins[1])    # 2-D: ndarray.dot is np.matmul's BLAS call
     return "(%s @ %s)" % (ins[0], ins[1])
 
 

@@ -84,8 +84,11 @@ def _kept(op, g):
     if op.attrs.get("keepdims"):
         return g
     axes = _reduced_axes(op)
-    if axes is None:            # all axes of an unknown rank: g is a scalar, it broadcasts
+    s = op.inputs[0].shape
+    if axes is None or len(axes) == s.rank:     # g is a scalar: it broadcasts as it is
         return g
+    if s.is_fully_defined():
+        return array_ops.reshape(g, [1 if i in axes else d for i, d in enumerate(s.dims)])
     for a in axes:
         g = array_ops.expand_dims(g, a)
     return g
