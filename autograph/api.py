@@ -5,8 +5,13 @@
     print(ag.to_code(f))   # the generated source
 
 Conversions are cached per code object (a closure re-created at every call converts once) and
-per function object (`to_graph(f) is to_graph(f)`). `converted_call` (in `autograph.operators`)
-converts called user functions through `convert`.
+per function object (`to_graph(f) is to_graph(f)`, closures excepted). `converted_call` (in
+`autograph.operators`) converts called user functions through `convert`.
+
+Converted code is compiled straight from the syntax tree with the user's file name and line
+numbers. Its text is produced the first time it is asked for (`to_code`,
+`generated_source_name`) and then registered with `linecache` under an `<autograph ...>` name:
+converting is on the hot path of every call `converted_call` makes, reading the code is not.
 """
 import contextvars
 import functools

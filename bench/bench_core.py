@@ -78,6 +78,7 @@ def bench_conversion(quick):
     t = harness.Table("1. Conversion: ag.to_graph of a new function")
     rounds, chunk = (3, 3) if quick else (25, 4)
     conv = base = float("inf")
+    ag.to_graph(_define(FUNC_TEMPLATE.format(n=10 ** 8), "f%d" % 10 ** 8))   # warm-up
     for r in range(rounds):
         sources = [FUNC_TEMPLATE.format(n=r * chunk + n) for n in range(chunk)]
         fns = [_define(s, "f%d" % (r * chunk + n)) for n, s in enumerate(sources)]

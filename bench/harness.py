@@ -139,10 +139,11 @@ class Table:
 
 def summary(tables):
     """One Markdown table of every row that has a target."""
-    out = ["| benchmark | result | target | met |", "| --- | ---: | --- | --- |"]
+    out = ["| table | benchmark | result | target | met |", "| --- | --- | ---: | --- | --- |"]
     for t in tables:
+        short = t.title.split(":")[0].split(" (")[0]
         for name, result, target, ok in t.targets:
-            out.append("| %s | %s | %s | %s |" % (name, result, target, ok))
+            out.append("| %s | %s | %s | %s | %s |" % (short, name, result, target, ok))
     return "\n".join(out)
 
 

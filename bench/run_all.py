@@ -48,7 +48,7 @@ def run(quick):
 
 
 def report(argv, tables, notes):
-    out = [harness.header(argv), "", "#### Targets", "", harness.summary(tables), ""]
+    out = [harness.header(argv), "", "### Targets", "", harness.summary(tables), ""]
     for t in tables:
         out += [t.render(), ""]
     out += ["Ran: " + "; ".join(notes) + "."]
@@ -62,10 +62,7 @@ def write_docs(text, path=DOCS):
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if not pattern.search(doc):
         raise SystemExit("%s has no %r ... %r section to write into" % (path, BEGIN, END))
-    # Demote the report's headings below the doc's "## Results".
-    body = "\n".join(("#" + line) if line.startswith("###") else line
-                     for line in text.splitlines())
-    doc = pattern.sub(lambda m: "%s\n%s\n%s" % (BEGIN, body, END), doc)
+    doc = pattern.sub(lambda m: "%s\n%s\n%s" % (BEGIN, text, END), doc)
     with open(path, "w", encoding="utf-8") as f:
         f.write(doc)
 

@@ -59,30 +59,39 @@ class Context:
             source_line=self.source_line(lineno), construct=construct, hint=hint)
 
 
-_visitor_names = {}
+_MISSING = object()
+_ANNOS = anno._ATTR
+_SKIP = anno.Basic.SKIP
 
 
 class Base:
     """A transformer over gast trees (the NodeTransformer protocol, tuned for speed).
 
     `visit_<NodeType>` methods return the node, a replacement node, a list of nodes (spliced
-    into the enclosing list) or None (removes the node from a list).
+    into the enclosing list) or None (removes the node from a list). Nodes without fields
+    (contexts, operators) are never visited.
     """
+
+    _dispatch = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._dispatch = {}      # node class -> visitor function or None, per transformer
 
     def __init__(self, ctx):
         self.ctx = ctx
 
     def visit(self, node):
-        if anno.hasanno(node, anno.Basic.SKIP):
+        annos = node.__dict__.get(_ANNOS)
+        if annos is not None and _SKIP in annos:
             return node
         cls = type(node)
-        name = _visitor_names.get(cls)
-        if name is None:
-            name = _visitor_names[cls] = 'visit_' + cls.__name__
-        visitor = getattr(self, name, None)
+        visitor = self._dispatch.get(cls, _MISSING)
+        if visitor is _MISSING:
+            visitor = self._dispatch[cls] = getattr(type(self), 'visit_' + cls.__name__, None)
         if visitor is None:
             return self.generic_visit(node)
-        result = visitor(node)
+        result = visitor(self, node)
         if result is not node and result is not None:
             ast_util.fill_locations(result, node)
         return result
@@ -113,7 +122,7 @@ class Base:
                     continue
                 new = []
                 for item in v:
-                    if isinstance(item, gast.AST):
+                    if isinstance(item, gast.AST) and item._fields:
                         r = self.visit(item)
                         if r is None:
                             continue
@@ -124,7 +133,7 @@ class Base:
                     else:
                         new.append(item)
                 d[f] = new
-            elif isinstance(v, gast.AST):
+            elif isinstance(v, gast.AST) and v._fields:
                 d[f] = self.visit(v)
         if type(node) is gast.For:
             extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
