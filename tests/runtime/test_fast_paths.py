@@ -191,3 +191,17 @@ def test_function_output_structure_built_by_generated_code():
         assert type(out) is tuple and type(out[1]) is list and type(out[1][1]) is tuple
         assert float(out[0]) == 1.0 and float(out[1][0]) == 2.0 and float(out[1][1][0]) == 3.0
         assert out[1][1][1] is None and out[1][1][2] == 7 and out[2] == "tag"
+
+
+def test_kernel_calls_pass_attributes_as_keywords():
+    from autograph.runtime import executor
+
+    def kernel(x, **attrs):
+        return (x, attrs)
+
+    em = executor.Emitter("<test>")
+    call = executor._kernel_call(em, kernel, ["t1"], {"axis": 2, "keepdims": True})
+    assert eval(call, dict(em.globals, t1=5)) == (5, {"axis": 2, "keepdims": True})
+    # Keys that cannot be written as keywords go through functools.partial.
+    call = executor._kernel_call(em, kernel, ["t1"], {"lambda": 1, "not an id": 2})
+    assert eval(call, dict(em.globals, t1=5)) == (5, {"lambda": 1, "not an id": 2})

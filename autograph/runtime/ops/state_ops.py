@@ -1,4 +1,6 @@
 """Variable reads and assignments: stateful ops on storage held by the Variable object."""
+import threading
+
 import numpy as np
 
 from autograph.runtime.errors import InvalidArgumentError
@@ -50,16 +52,23 @@ def _assign(value, var):
     return var._value
 
 
+# assign_add/assign_sub read, compute and write the value: one lock makes that atomic, so
+# threads updating one variable (eagerly, in Sessions or in ag.functions) lose no update.
+_update_lock = threading.Lock()
+
+
 def _assign_add(delta, var):
     _check_shape(var, np.broadcast_to(delta, var._np_shape) if np.ndim(delta) == 0 else delta)
-    var._value = np.asarray(var._value + delta, dtype=var.dtype.np_dtype)
-    return var._value
+    with _update_lock:
+        var._value = np.asarray(var._value + delta, dtype=var.dtype.np_dtype)
+        return var._value
 
 
 def _assign_sub(delta, var):
     _check_shape(var, np.broadcast_to(delta, var._np_shape) if np.ndim(delta) == 0 else delta)
-    var._value = np.asarray(var._value - delta, dtype=var.dtype.np_dtype)
-    return var._value
+    with _update_lock:
+        var._value = np.asarray(var._value - delta, dtype=var.dtype.np_dtype)
+        return var._value
 
 
 ASSIGN = declare("assign", _assign, dtype=_assign_dtype, shape=_assign_shape, stateful=True,
