@@ -192,7 +192,7 @@ def test_threads_build_graphs_and_sessions():
         assert ag.get_default_graph() is None
         return names, values
 
-    for i, (names, values) in enumerate(run_threads(work)):
+    for i, (_names, values) in enumerate(run_threads(work)):
         assert values == [collatz_steps(i + 1), collatz_steps(i + 7)]
 
 

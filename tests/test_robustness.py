@@ -153,7 +153,7 @@ def test_million_iteration_loop_converted_on_python_values():
 def test_million_iteration_for_over_tensor_range():
     def f(n):
         s = 0.0
-        for i in range(n):
+        for _ in range(n):
             s += 0.5
         return s
     assert value(ag.function(f)(ag.constant(10 ** 6))) == 500000.0

@@ -22,9 +22,27 @@ every path before reading them so that their incoming value is dead - inside a g
 such a variable may not be bound at all; `Basic.UNDEFINED_TOP` when only some paths define
 them); the variables converter turns them into `x = ag__.Undefined('x')`. Flag
 assignments made by the jump converters that turn out dead are dropped here.
-"""
-import re
 
+Two kinds of state are not passed in and out, because other code can observe them while the
+statement runs; the bodies write them in place, as the original does, and the statement lists
+them in `in_place=` so that a graph `cond`/`while_loop` can carry them:
+
+  - variables that a nested function or lambda reads or assigns (`fscope.captured`) and names
+    the function declares `nonlocal`: every body that assigns one declares it `nonlocal`, so
+    a closure called in (or created by) the body sees the same variable as in the original;
+  - attributes and items with a static key (`self.x`, `a.b[0]`, `d['k']`, `a[i]` when `i` is
+    not assigned by the statement) on an object the statement does not rebind.
+
+    if x > 0:                      def if_true():
+        self.total += x    ->          self.total += x
+                                   ag__.if_stmt(x > 0, if_true, None, (), (),
+                                                in_place=('self.total',))
+
+On Python values the helpers ignore `in_place` (the code runs exactly as written). Attribute
+and item writes that no static name can follow (`a[i] = v` inside a loop over `i`,
+`f().x = v`) are listed in `untracked=` with their line, and are an error in graph mode.
+Writes into objects the statement (re)binds (`row = [0, 0]; row[i] = v`) are neither.
+"""
 import gast
 
 from autograph.pyct import analysis
@@ -38,7 +56,7 @@ from autograph.pyct import templates
 from autograph.pyct import transformer
 
 STATE = 'state'
-COMPOSITES = 'composite_state'
+IN_PLACE = 'in_place_state'
 _EMPTY = frozenset()
 _BLOCK_FIELDS = ('body', 'orelse', 'finalbody')
 _BODY_WITH_STATE = '''
@@ -52,9 +70,35 @@ def fn_name(params):
 '''
 _TEST = '''
 def fn_name(params):
-    body
     return test
 '''
+
+
+class InPlace:
+    """What a staged statement's bodies write in place (see the module docstring).
+
+    Attributes:
+      variables: names of captured/nonlocal variables the statement assigns (ordered).
+      composites: source forms of the attributes/items it tracks (`'self.x'`, `"d['k']"`).
+      untracked: (source form, line) of the attribute/item writes it cannot track.
+      body, orelse: the `variables` each block assigns (its function declares them nonlocal).
+    """
+
+    __slots__ = ('variables', 'composites', 'untracked', 'body', 'orelse')
+
+    def __init__(self, variables, composites, untracked, body, orelse):
+        self.variables = variables
+        self.composites = composites
+        self.untracked = untracked
+        self.body = body
+        self.orelse = orelse
+
+    @property
+    def names(self):
+        return self.variables + self.composites
+
+
+_NO_IN_PLACE = InPlace([], [], [], [], [])
 
 
 def _block_live_in(stmts, default):
@@ -86,43 +130,100 @@ def _state(node):
     return state + [v for v in targets if v in head]
 
 
-def _composites(node):
-    """Attributes and subscripts (`self.x`, `a[0]`) a staged statement passes as state.
+def _root_name(node):
+    """The name an attribute/item target hangs off (`a` for `a.b[i + 1]`), or None."""
+    while True:
+        t = type(node)
+        if t is gast.Attribute or t is gast.Subscript:
+            node = node.value
+        elif t is gast.Name:
+            return node.id
+        else:
+            return None
 
-    Those an `if`/`while` reads in its test and assigns (never deletes) in its body (the test
-    proves they exist whenever the statement runs, so passing them in never raises where the
-    original would not), whose object and index expressions it leaves alone. They are passed in and
-    out like variables, so that a graph `cond`/`while_loop` selects their values instead of
-    both branches (or the single traced iteration) writing them as a side effect. Other
-    attribute and item writes stay side effects (see docs: limitations).
-    """
+
+def _source(node):
+    try:
+        return parser.unparse(node).strip()
+    except Exception:  # noqa: BLE001 - a description for an error message only
+        return '<%s>' % type(node).__name__
+
+
+def _in_place(node, state, shared):
+    """Splits off the state written in place; returns (state, InPlace)."""
     t = type(node)
-    if t is gast.For:
-        return []
-    tested = anno.getanno(node, anno.Static.COND_SCOPE).composite_read
-    if not tested:
-        return []
-    modified, deleted, simple = {}, set(), set()
-    for key in (anno.Static.BODY_SCOPE, anno.Static.ORELSE_SCOPE):
-        scope = anno.getanno(node, key)
-        modified.update(scope.composite_modified)
-        deleted.update(scope.composite_deleted)
-        simple.update(scope.modified)
-    return [name for name, qn in modified.items()
-            if name in tested and name not in deleted and not qn.support_set & simple]
+    body = anno.getanno(node, anno.Static.BODY_SCOPE)
+    orelse = anno.getanno(node, anno.Static.ORELSE_SCOPE, None) if t is gast.If else None
+    target = anno.getanno(node, 'target_activity') if t is gast.For else None
+    variables = [v for v in state if v in shared] if shared else []
+    if not (variables or body.write_nodes or (orelse is not None and orelse.write_nodes)
+            or (target is not None and target.wnodes)):
+        return state, _NO_IN_PLACE      # the common case: nothing written in place
+    if variables:
+        state = [v for v in state if v not in shared]
+    blocks = [b for b in (body, orelse, target) if b is not None]
+    simple = set(body.modified)
+    if orelse is not None:
+        simple.update(orelse.modified)
+    if target is not None:
+        simple.update(target.writes)
+    modified, nodes = {}, {}
+    for b in blocks:
+        if t is gast.For and b is target:
+            modified.update(b.cwrites)
+            wn = b.wnodes
+        else:
+            modified.update(b.composite_modified)
+            wn = b.write_nodes
+        for k, v in (wn or {}).items():
+            nodes.setdefault(k, v)
+    composites, untracked = [], []
+    for key, n in nodes.items():
+        qn = modified.get(key) if type(key) is str else None
+        if qn is None:
+            # No static name: `a[i + 1] = v`, `f().x = v`.
+            if _root_name(n) not in simple:
+                untracked.append((_source(n), n.lineno))
+            continue
+        if str(qn.root) in simple:
+            continue        # an object the statement binds itself (`row = []; row[0] = v`)
+        parent, rebound = qn.parent, False
+        while parent is not None and not parent.is_simple:
+            if str(parent) in modified:
+                rebound = True  # written into whatever the statement assigns to the parent
+                break
+            parent = parent.parent
+        if rebound:
+            continue
+        if qn.support_set & simple:
+            untracked.append((key, n.lineno))   # an index the statement changes (`a[i]`)
+            continue
+        composites.append(key)
+    if not variables and not composites and not untracked:
+        return state, _NO_IN_PLACE
+    body_vars = [v for v in variables if v in body.modified
+                 or (target is not None and v in target.writes)]
+    orelse_vars = [v for v in variables if orelse is not None and v in orelse.modified]
+    return state, InPlace(variables, composites, untracked, body_vars, orelse_vars)
 
 
 def _annotate_states(fn):
     """Records each staged statement's state; from there on, its state counts as defined."""
+    fscope = anno.getanno(fn, anno.Static.SCOPE)
+    shared = fscope.captured
+    if fscope.nonlocals:
+        shared = dict(shared)
+        shared.update(fscope.nonlocals)
     stack = list(fn.body)
     while stack:
         s = stack.pop()
         t = type(s)
         if t is gast.If or t is gast.While or t is gast.For:
-            state = _state(s)
+            state, in_place = _in_place(s, _state(s), shared)
             anno.setanno(s, STATE, state)
-            anno.setanno(s, COMPOSITES, _composites(s))
-            anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state)
+            anno.setanno(s, IN_PLACE, in_place)
+            anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state) + tuple(
+                in_place.variables)
         if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
             continue
         for f in _BLOCK_FIELDS:
@@ -150,64 +251,44 @@ class ControlFlowTransformer(transformer.StatementTransformer):
 
     # -- helpers --
 
-    def _exprs(self, state, comps, ctx_cls=None):
-        """Expressions for state variables and composites (`x`, `self.y`)."""
-        out = [ast_util.name(v, ctx_cls() if ctx_cls else None) for v in state]
-        for name, _ in comps:
-            e = parser.parse_expression(name)
-            if ctx_cls is not None:
-                ast_util.set_ctx(e, ctx_cls)
-            out.append(e)
-        return out
-
-    def _prologue(self, comps):
-        """`self.y = self_y`: a body starts from the composite values it was given."""
-        return [templates.replace('target = param', target=parser.parse_expression(name),
-                                  param=param)[0] for name, param in comps]
-
-    def _function(self, name, params, body, state, comps=()):
-        outputs = self._exprs(state, comps)
-        body = self._prologue(comps) + body
-        params = list(params) + [p for _, p in comps]
-        if outputs:
-            value = outputs[0] if len(outputs) == 1 else ast_util.tuple_of(outputs)
-            fn = templates.replace(_BODY_WITH_STATE, fn_name=name, params=params, body=body,
-                                   state=value)[0]
+    def _function(self, name, params, body, state, nonlocals=()):
+        if nonlocals:
+            body = [gast.Nonlocal(names=list(nonlocals))] + body
+        if state:
+            fn = templates.replace(_BODY_WITH_STATE, fn_name=name, params=list(params),
+                                   body=body, state=ast_util.value_for(state))[0]
         else:
-            fn = templates.replace(_BODY, fn_name=name, params=params,
+            fn = templates.replace(_BODY, fn_name=name, params=list(params),
                                    body=body or [gast.Pass()])[0]
         anno.setanno(fn, anno.Basic.GENERATED, True)
         return fn
 
-    def _test_function(self, name, state, test, comps=()):
-        fn = templates.replace(_TEST, fn_name=name, params=list(state) + [p for _, p in comps],
-                               body=self._prologue(comps), test=test)[0]
+    def _test_function(self, name, state, test):
+        fn = templates.replace(_TEST, fn_name=name, params=list(state), test=test)[0]
         anno.setanno(fn, anno.Basic.GENERATED, True)
         return fn
 
-    def _call(self, template, state, comps=(), **kwargs):
-        if state or comps:
-            targets = self._exprs(state, comps, gast.Store)
-            if len(targets) == 1:
-                target = targets[0]
-            else:
-                target = ast_util.tuple_of(targets, gast.Store())
-            names = ast_util.strings_tuple(list(state) + [n for n, _ in comps])
-            return templates.replace('state_targets = ' + template, state_targets=target,
-                                     state=ast_util.tuple_of(self._exprs(state, comps)),
-                                     names=names, **kwargs)[0]
-        return templates.replace(template, state=ast_util.tuple_of([]),
-                                 names=ast_util.tuple_of([]), **kwargs)[0]
+    def _call(self, template, state, in_place, **kwargs):
+        if state:
+            stmt = templates.replace('state_targets = ' + template,
+                                     state_targets=ast_util.targets_for(state),
+                                     state=ast_util.names_tuple(state),
+                                     names=ast_util.strings_tuple(state), **kwargs)[0]
+        else:
+            stmt = templates.replace(template, state=ast_util.tuple_of([]),
+                                     names=ast_util.tuple_of([]), **kwargs)[0]
+        if in_place is not _NO_IN_PLACE:
+            keywords = stmt.value.keywords
+            if in_place.names:
+                keywords.append(gast.keyword(arg='in_place',
+                                             value=ast_util.strings_tuple(in_place.names)))
+            if in_place.untracked:
+                keywords.append(gast.keyword(arg='untracked', value=ast_util.tuple_of(
+                    [ast_util.tuple_of([ast_util.const(text), ast_util.const(line)])
+                     for text, line in in_place.untracked])))
+        return stmt
 
-    def _comps(self, node):
-        """(source, parameter name) of the composites a statement passes as state."""
-        out = []
-        for name in anno.getanno(node, COMPOSITES, ()):
-            param = re.sub(r'\W+', '_', name).strip('_') or 'composite'
-            out.append((name, self._new(param)))
-        return out
-
-    def _mark_undefined(self, node, first, state):
+    def _mark_undefined(self, node, first, state, shared=()):
         defined_in = anno.getanno(node, anno.Static.DEFINED_IN, None)
         if defined_in is None:
             return
@@ -221,6 +302,14 @@ class ControlFlowTransformer(transformer.StatementTransformer):
                 # value is dead, and in this generated body it may not even be bound.
                 here.append(name)
             elif name in maybe:
+                if reaching_definitions.only_undefined(defined_in, name):
+                    here.append(name)
+                else:
+                    top.append(name)
+        if shared and params is None:
+            # Variables written in place need a binding in the user's function for the
+            # bodies' `nonlocal` (inside a generated body, the enclosing statement made it).
+            for name in reaching_definitions.possibly_undefined(defined_in, shared):
                 if reaching_definitions.only_undefined(defined_in, name):
                     here.append(name)
                 else:
@@ -251,46 +340,47 @@ class ControlFlowTransformer(transformer.StatementTransformer):
 
     def visit_If(self, node):
         state = anno.getanno(node, STATE)
+        in_place = anno.getanno(node, IN_PLACE)
         true_name = self._new('if_true')
         false_name = self._new('if_false') if node.orelse else None
-        comps = self._comps(node)
         self._enter(state)
         node = self.generic_visit(node)
         self.scopes.pop()
-        out = [self._function(true_name, state, node.body, state, comps)]
+        out = [self._function(true_name, state, node.body, state, in_place.body)]
         if node.orelse:
-            out.append(self._function(false_name, state, node.orelse, state, comps))
+            out.append(self._function(false_name, state, node.orelse, state, in_place.orelse))
             orelse = ast_util.name(false_name)
         else:
             orelse = ast_util.const(None)
-        out.append(self._call('ag__.if_stmt(test, body, orelse, state, names)', state, comps,
+        out.append(self._call('ag__.if_stmt(test, body, orelse, state, names)', state, in_place,
                               test=node.test, body=true_name, orelse=orelse))
-        self._mark_undefined(node, out[0], state)
+        self._mark_undefined(node, out[0], state, in_place.variables)
         return out
 
     def visit_While(self, node):
         state = anno.getanno(node, STATE)
+        in_place = anno.getanno(node, IN_PLACE)
         test_name = self._new('loop_test')
         body_name = self._new('loop_body')
-        comps = self._comps(node)
         self._enter(state)
         node = self.generic_visit(node)
         self.scopes.pop()
-        test_fn = self._test_function(test_name, state, node.test, comps)
-        body_fn = self._function(body_name, state, node.body, state, comps)
-        call = self._call('ag__.while_stmt(test, body, state, names)', state, comps,
+        test_fn = self._test_function(test_name, state, node.test)
+        body_fn = self._function(body_name, state, node.body, state, in_place.body)
+        call = self._call('ag__.while_stmt(test, body, state, names)', state, in_place,
                           test=test_name, body=body_name)
-        self._mark_undefined(node, test_fn, state)
+        self._mark_undefined(node, test_fn, state, in_place.variables)
         return [test_fn, body_fn, call]
 
     def visit_For(self, node):
         state = anno.getanno(node, STATE)
+        in_place = anno.getanno(node, IN_PLACE)
         extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
         extra_name = self._new('extra_test') if extra is not None else None
         body_name = self._new('loop_body')
-        comps = self._comps(node)
         target = node.target
-        if type(target) is gast.Name and target.id not in state:
+        if (type(target) is gast.Name and target.id not in state
+                and target.id not in in_place.variables):
             iterate = target.id
         else:
             iterate = self._new('itr')
@@ -304,14 +394,14 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             body = [unpack] + body
         out = []
         if extra is not None:
-            out.append(self._test_function(extra_name, state, extra, comps))
+            out.append(self._test_function(extra_name, state, extra))
             extra = ast_util.name(extra_name)
         else:
             extra = ast_util.const(None)
-        out.append(self._function(body_name, [iterate] + state, body, state, comps))
+        out.append(self._function(body_name, [iterate] + state, body, state, in_place.body))
         out.append(self._call('ag__.for_stmt(iterable, extra_test, body, state, names)', state,
-                              comps, iterable=node.iter, extra_test=extra, body=body_name))
-        self._mark_undefined(node, out[0], state)
+                              in_place, iterable=node.iter, extra_test=extra, body=body_name))
+        self._mark_undefined(node, out[0], state, in_place.variables)
         return out
 
 

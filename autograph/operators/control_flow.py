@@ -26,6 +26,7 @@ import os
 import sys
 
 from autograph.operators import dispatch
+from autograph.operators import in_place as in_place_lib
 from autograph.operators import sequences
 from autograph.operators.variables import Undefined, UndefinedValueError
 
@@ -120,7 +121,7 @@ def _loop_vars_text(names):
 
 # --- if ----------------------------------------------------------------------------------------
 
-def if_stmt(cond, body, orelse, state, names):
+def if_stmt(cond, body, orelse, state, names, in_place=(), untracked=()):
     """`if cond: body else: orelse` over the state variables `names`.
 
     Args:
@@ -129,6 +130,11 @@ def if_stmt(cond, body, orelse, state, names):
         may be None (keeps the state).
       state: tuple of the current values of the variables the branches may modify.
       names: their names (for error messages).
+      in_place: names of the variables and attributes/items the branches write in place
+        (`'count'`, `'self.total'`, see in_place.py); ignored on Python values, carried like
+        the state by a graph `cond`.
+      untracked: `(source, line)` of attribute/item writes without a fixed name; an error
+        (`UntrackedWriteError`) with a graph condition.
 
     Returns:
       the new state: the value for one variable, a tuple for several, None for none.
@@ -147,6 +153,10 @@ def if_stmt(cond, body, orelse, state, names):
             backend = _lookup(cond, entry)
             if backend is not None:
                 try:
+                    if in_place or untracked:
+                        return _unpack(_stage_in_place(
+                            "if", backend, state, names, in_place, untracked, (body, orelse),
+                            lambda s, n, fns: _IfBuilder(backend, s, n).build(cond, *fns)))
                     return _unpack(_IfBuilder(backend, state, names).build(cond, body, orelse))
                 except RecursionError as e:
                     raise _endless_recursion(e) from None
@@ -520,14 +530,22 @@ def _is_ours(code):
     return code.co_filename.startswith(_OUR_FILES)
 
 
-def _helper_caller_frame():
+def _helper_caller_frame(helpers=None):
     """The frame that called if_stmt (the converted function)."""
+    if helpers is None:
+        helpers = (if_stmt.__code__,)
     f = sys._getframe(1)
     while f is not None:
-        if f.f_code is if_stmt.__code__:
+        if f.f_code in helpers:
             return f.f_back
         f = f.f_back
     return None
+
+
+def _statement_frame_info():
+    """(file, line) of the innermost converted statement being staged, or None."""
+    f = _helper_caller_frame((if_stmt.__code__, while_stmt.__code__, for_stmt.__code__))
+    return (f.f_code.co_filename, f.f_lineno) if f is not None else None
 
 
 def _user_frame_info():
@@ -574,13 +592,14 @@ def _use_line_after_if(name):
 
 # --- while ---------------------------------------------------------------------------------------
 
-def while_stmt(test, body, state, names):
+def while_stmt(test, body, state, names, in_place=(), untracked=()):
     """`while test: body` over the state variables `names`.
 
     Args:
       test: function of the state values returning the loop condition.
       body: function of the state values returning the new values.
       state: tuple of the current values; names: their names.
+      in_place, untracked: as for `if_stmt` (used only when the loop is staged).
 
     Returns:
       the final state (the value for one variable, a tuple for several, None for none).
@@ -601,7 +620,8 @@ def while_stmt(test, body, state, names):
                 if _TABLE.get(type(c), _UNSEEN) is not None:
                     backend = _staged(c)
                     if backend is not None:
-                        return _stage_while(backend, test, body, (v,), names)[0]
+                        return _stage_while(backend, test, body, (v,), names, in_place,
+                                            untracked)[0]
                 if not c:
                     return v
             v = body(v)
@@ -614,7 +634,7 @@ def while_stmt(test, body, state, names):
                 if _TABLE.get(type(c), _UNSEEN) is not None:
                     backend = _staged(c)
                     if backend is not None:
-                        _stage_while(backend, test, body, (), names)
+                        _stage_while(backend, test, body, (), names, in_place, untracked)
                         return None
                 if not c:
                     return None
@@ -628,13 +648,17 @@ def while_stmt(test, body, state, names):
             if _TABLE.get(type(c), _UNSEEN) is not None:
                 backend = _staged(c)
                 if backend is not None:
-                    return _stage_while(backend, test, body, state, names)
+                    return _stage_while(backend, test, body, state, names, in_place,
+                                        untracked)
             if not c:
                 return state
         state = body(*state)
 
 
-def _stage_while(backend, test, body, state, names):
+def _stage_while(backend, test, body, state, names, in_place=(), untracked=()):
+    if in_place or untracked:
+        return _stage_in_place("while", backend, state, names, in_place, untracked,
+                               (test, body), lambda s, n, fns: _stage_while(backend, *fns, s, n))
     n = len(state)
 
     def body_fn(*s):
@@ -645,7 +669,7 @@ def _stage_while(backend, test, body, state, names):
 
 # --- for -----------------------------------------------------------------------------------------
 
-def for_stmt(iterable, extra_test, body, state, names):
+def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()):
     """`for target in iterable: body` over the state variables `names`.
 
     Args:
@@ -655,6 +679,7 @@ def for_stmt(iterable, extra_test, body, state, names):
       extra_test: None, or a function of the state returning False to stop (break).
       body: function `body(target, *state)` returning the new state values.
       state, names: the current values of the variables the body modifies, and their names.
+      in_place, untracked: as for `if_stmt` (used only when the loop is staged).
 
     Returns:
       the final state (the value for one variable, a tuple for several, None for none).
@@ -663,7 +688,8 @@ def for_stmt(iterable, extra_test, body, state, names):
     if entry is not None:
         backend = _lookup(iterable, entry)
         if backend is not None:
-            return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names))
+            return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names,
+                                      in_place, untracked))
     n = len(state)
     if _unroll_limit > 0:
         t = type(iterable)
@@ -699,7 +725,8 @@ def for_stmt(iterable, extra_test, body, state, names):
                 backend = _staged(c)
                 if backend is not None:
                     rest = _remaining(iterable, it, k, x)
-                    return _unpack(_stage_for(backend, rest, extra_test, body, state, names))
+                    return _unpack(_stage_for(backend, rest, extra_test, body, state, names,
+                                              in_place, untracked))
             if not c:
                 break
         if n == 1:
@@ -722,7 +749,11 @@ def _remaining(iterable, it, k, current):
     return rest
 
 
-def _stage_for(backend, iterable, extra_test, body, state, names):
+def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), untracked=()):
+    if in_place or untracked:
+        return _stage_in_place(
+            "for", backend, state, names, in_place, untracked, (extra_test, body),
+            lambda s, n, fns: _stage_for(backend, iterable, fns[0], fns[1], s, n))
     seq = sequences.as_sequence(backend, iterable)
     n = len(state)
     length = seq.length()
@@ -746,6 +777,84 @@ def _stage_for(backend, iterable, extra_test, body, state, names):
     names = ("<for index>",) + tuple(names or ("<var %d>" % k for k in range(n)))
     result = _LoopBuilder(backend, (i0,) + tuple(state), names).build(test_fn, body_fn)
     return result[1:]
+
+
+# --- state written in place --------------------------------------------------------------------
+
+_STATEMENT = {"if": "tensor-dependent `if`", "while": "tensor-dependent `while` loop",
+              "for": "`for` loop over a tensor"}
+
+
+def _stage_in_place(kind, backend, state, names, in_place, untracked, fns, stage):
+    """Stages a statement whose functions `fns` also write `in_place` locations.
+
+    The locations become extra state: `stage(state, names, wrapped_fns)` runs the usual
+    staging on the state followed by their values, with each function wrapped to set the
+    locations from its arguments before running and to append their values to its result.
+    Afterwards the locations hold what the graph computed (or, if staging fails, their values
+    from before). Returns the new values of `state`.
+    """
+    if untracked:
+        _untracked_error(kind, untracked)
+    n = len(state)
+    locs = in_place_lib.resolve(in_place, fns)
+    entry = tuple(loc.get() for loc in locs)
+
+    def set_all(values):
+        for loc, v in zip(locs, values):
+            loc.set(v)
+
+    def wrap(fn, leading):
+        # for: extra_test(*s), body(x, *s); if: body/orelse(*s) (orelse may be None);
+        # while: test(*s), body(*s). Tests return a condition, bodies the state.
+        is_test = fn is fns[0] and kind != "if"
+        if fn is None:
+            if kind != "if":
+                return None
+            fn = _keep_state(n)
+        k = leading + n
+
+        def wrapped(*args):
+            set_all(args[k:])
+            out = fn(*args[:k])
+            if is_test:
+                return out
+            return _unpack(_normalize(out, n) + tuple(loc.get() for loc in locs))
+        return wrapped
+
+    if kind == "if":
+        wrapped = (wrap(fns[0], 0), wrap(fns[1], 0))
+    elif kind == "while":
+        wrapped = (wrap(fns[0], 0), wrap(fns[1], 0))
+    else:
+        wrapped = (wrap(fns[0], 0), wrap(fns[1], 1))
+    try:
+        result = stage(tuple(state) + entry, tuple(names) + tuple(in_place), wrapped)
+    except BaseException:
+        set_all(entry)
+        raise
+    result = tuple(result)
+    set_all(result[n:])
+    return result[:n]
+
+
+def _keep_state(n):
+    def keep(*s):
+        return _unpack(s)
+    return keep
+
+
+def _untracked_error(kind, untracked):
+    where = _statement_frame_info()
+    writes = ", ".join("`%s` (line %d)" % (text, line) for text, line in untracked)
+    raise in_place_lib.UntrackedWriteError(
+        "the %s%s writes %s, an attribute or item whose key changes inside the statement or "
+        "that has no fixed name; a graph can only carry variables and attributes/items with "
+        "fixed names (like `self.x`, `a[0]`, `d['k']`), so this write would happen once, while "
+        "tracing, whatever the graph computes. Collect the values in a local variable (a list "
+        "appended to in a tensor loop becomes a TensorArray) and write them after the "
+        "statement, or use a fixed key" % (
+            _STATEMENT[kind], " at %s:%d" % where if where else "", writes))
 
 
 # --- the staged loop ------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ EXTRA_ACTIVITY = 'extra_activity'
 class Names:
     """Names read and written by one CFG node (dicts used as ordered sets)."""
 
-    __slots__ = ('reads', 'writes', 'dels', 'creads', 'cwrites', 'captured')
+    __slots__ = ('reads', 'writes', 'dels', 'creads', 'cwrites', 'captured', 'wnodes')
 
     def __init__(self):
         self.reads = {}
@@ -41,6 +41,10 @@ class Names:
         self.creads = {}
         self.cwrites = {}
         self.captured = {}   # free variables of nested functions and (user) lambdas
+        # Attribute/item write targets (None until one is seen): str(QN) -> first node for
+        # composites, and the node itself -> node for targets without a QN (`a[i + 1] = v`,
+        # `f().x = v`), which no name can track.
+        self.wnodes = None
 
 
 class Scope:
@@ -48,7 +52,7 @@ class Scope:
     composite names read (`composite_read`) and modified (`composite_modified`)."""
 
     __slots__ = ('read', 'modified', 'created', 'composite_read', 'composite_modified',
-                 'composite_read_first', 'composite_deleted')
+                 'composite_read_first', 'composite_deleted', 'write_nodes')
 
     def __init__(self):
         self.read = {}
@@ -58,6 +62,7 @@ class Scope:
         self.composite_modified = {}    # str -> QN
         self.composite_read_first = {}  # composites read before being written in the block
         self.composite_deleted = {}     # composites deleted (`del a.b`, `del a[0]`)
+        self.write_nodes = None         # attribute/item write targets (see Names.wnodes)
 
     def merge(self, names):
         for c in names.creads:      # a statement evaluates what it reads before it stores
@@ -70,6 +75,8 @@ class Scope:
         for d in names.dels:
             if d in names.cwrites:
                 self.composite_deleted[d] = None
+        if names.wnodes:
+            self._merge_nodes(names.wnodes)
 
     def merge_scope(self, other):
         for c in other.composite_read_first:
@@ -81,6 +88,15 @@ class Scope:
         self.composite_read.update(other.composite_read)
         self.composite_modified.update(other.composite_modified)
         self.composite_deleted.update(other.composite_deleted)
+        if other.write_nodes:
+            self._merge_nodes(other.write_nodes)
+
+    def _merge_nodes(self, nodes):
+        if self.write_nodes is None:
+            self.write_nodes = dict(nodes)
+        else:
+            for k, v in nodes.items():
+                self.write_nodes.setdefault(k, v)
 
     def __repr__(self):
         return 'Scope(%s)' % format_scope(self)
@@ -136,10 +152,17 @@ def scan(node, out):
         if type(node.ctx) is _LOAD:
             if q is not None:
                 out.creads[str(q)] = q
-        elif q is not None:
-            out.cwrites[str(q)] = q
-            if type(node.ctx) is _DEL:
-                out.dels[str(q)] = None
+        else:
+            if out.wnodes is None:
+                out.wnodes = {}
+            if q is not None:
+                key = str(q)
+                out.cwrites[key] = q
+                out.wnodes.setdefault(key, node)
+                if type(node.ctx) is _DEL:
+                    out.dels[key] = None
+            else:
+                out.wnodes[node] = node
         scan(node.value, out)
         if t is gast.Subscript:
             scan(node.slice, out)

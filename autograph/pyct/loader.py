@@ -107,6 +107,13 @@ def mangle_private_names(tree, class_name):
         elif t is ast.alias:
             if n.asname:
                 n.asname = _mangle(n.asname, prefix)
+        elif t is ast.keyword and n.arg == 'in_place' and type(n.value) is ast.Tuple:
+            # The control-flow helpers' `in_place=('self.__x',)` names source expressions.
+            for e in n.value.elts:
+                if type(e) is ast.Constant and type(e.value) is str and '__' in e.value:
+                    path = ast.parse(e.value, mode='eval')
+                    e.value = ast.unparse(mangle_private_names(path, class_name))
+            continue
         stack.extend(ast.iter_child_nodes(n))
     return tree
 

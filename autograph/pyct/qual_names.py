@@ -69,11 +69,26 @@ class QN:
         return self._hash
 
 
-def _subscript_key(node):
-    if isinstance(node, gast.Constant):
+def _constant_key(node):
+    """The source form of a constant index (`0`, `'k'`, `-1`, `(0, 1)`), or None."""
+    t = type(node)
+    if t is gast.Constant:
         return repr(node.value)
-    q = from_node(node)
-    return q if q is not None else None
+    if (t is gast.UnaryOp and type(node.op) is gast.USub and type(node.operand) is gast.Constant
+            and type(node.operand.value) in (int, float)):
+        return repr(-node.operand.value)
+    if t is gast.Tuple and node.elts:
+        keys = [_constant_key(e) for e in node.elts]
+        if None not in keys:
+            return '(%s)' % (', '.join(keys) + (',' if len(keys) == 1 else ''))
+    return None
+
+
+def _subscript_key(node):
+    key = _constant_key(node)
+    if key is not None:
+        return key
+    return from_node(node)
 
 
 def from_node(node):
