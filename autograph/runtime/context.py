@@ -43,3 +43,14 @@ def init_scope():
     finally:
         ctx.graphs = saved
         ctx.graph = saved[-1] if saved else None
+
+
+@contextlib.contextmanager
+def name_scope(name):
+    """Prefixes the names of ops created inside (`scope/add`); does nothing eagerly."""
+    graph = ctx.graph
+    if graph is None:
+        yield ""
+        return
+    with graph.name_scope(name) as prefix:
+        yield prefix

@@ -128,3 +128,19 @@ def test_graph_text_form():
     text = g.as_text().splitlines()
     assert text[-2:] == ["add = add(x, y)", "add_1 = add(x, y)"]
     assert [op.name for op in g.get_operations()] == ["x", "y", "add", "add_1"]
+
+
+def test_name_scope_prefixes_op_names():
+    from autograph.runtime.context import name_scope
+
+    g = ag.Graph()
+    with g.as_default():
+        x = ag.placeholder(ag.float32, [], name="x")
+        with name_scope("layer"):
+            y = x + 1.0
+            with name_scope("inner"):
+                z = y * 2.0
+    assert y.op.name == "layer/add" and z.op.name == "layer/inner/multiply"
+    assert "layer.add = add(x, layer.constant)" in g.as_text()
+    with name_scope("eager"):
+        assert float(ag.constant(1.0) + 1.0) == 2.0
