@@ -5,53 +5,129 @@
 A small graph runtime on numpy (tensors, ops, eager mode, Graph + Session, variables,
 gradients), a source-to-source converter of Python control flow (`to_graph`, `to_code`) and
 `function`, which traces Python functions into cached graphs.
+
+The public names are re-exported lazily (PEP 562): `import autograph` loads nothing but the
+version, and the first use of a name imports the module that defines it (a runtime name loads
+the whole runtime, which registers every op). So `autograph --version` and the converter
+(`autograph convert`, which never runs the code it converts) do not import numpy.
+`_EXPORTS` below is the public API: name -> (module, attribute).
 """
+import importlib as _importlib
+import sys as _sys
+import types as _types
+
 from autograph._version import __version__
-from autograph import runtime as _runtime  # noqa: F401  (registers every op)
 
-# dtypes, shapes, tensors
-from autograph.runtime.dtypes import (DType, as_dtype, bool_ as bool, float16, float32,  # noqa: A004
-                                      float64, int8, int16, int32, int64, uint8)
-from autograph.runtime.shapes import TensorShape
-from autograph.runtime.tensor import EagerTensor, Tensor, is_tensor
+_DTYPES = 'autograph.runtime.dtypes'
+_CORE = 'autograph.runtime.ops.core_ops'
+_MATH = 'autograph.runtime.ops.math_ops'
+_ARRAY = 'autograph.runtime.ops.array_ops'
+_REDUCTION = 'autograph.runtime.ops.reduction_ops'
+_LOGGING = 'autograph.runtime.ops.logging_ops'
+_ERRORS = 'autograph.runtime.errors'
+_CONTEXT = 'autograph.runtime.context'
+_FUNCTION = 'autograph.function'
 
-# ops
-from autograph.runtime.ops.core_ops import constant, convert_to_tensor, identity, placeholder
-from autograph.runtime.ops.math_ops import (
-    abs, add, cast, cos, divide, equal, exp, floordiv, greater, greater_equal, less,  # noqa: A004
-    less_equal, log, logical_and, logical_not, logical_or, logical_xor, matmul, maximum,
-    minimum, mod, multiply, negative, not_equal, pow, relu, sigmoid, sign, sin, sqrt,  # noqa: A004
-    square, subtract, tanh, where)
-from autograph.runtime.ops.array_ops import (
-    broadcast_to, concat, expand_dims, fill, gather, ones, ones_like, range, rank,  # noqa: A004
-    reshape, shape, size, squeeze, stack, strided_slice, transpose, unstack, zeros,
-    zeros_like)
-from autograph.runtime.ops.reduction_ops import (
-    argmax, argmin, reduce_all, reduce_any, reduce_max, reduce_mean, reduce_min, reduce_prod,
-    reduce_sum, softmax)
-from autograph.runtime.ops import random_ops as random  # ag.random.uniform / normal / set_seed
-from autograph.runtime.ops.logging_ops import assert_ as Assert, no_op, print_ as print  # noqa: A004
-from autograph.runtime.ops.gradient_ops import stop_gradient
+# name -> (module, attribute); attribute None means the module itself.
+_EXPORTS = {
+    # dtypes, shapes, tensors
+    'DType': (_DTYPES, 'DType'), 'as_dtype': (_DTYPES, 'as_dtype'),
+    'bool': (_DTYPES, 'bool_'), 'float16': (_DTYPES, 'float16'),
+    'float32': (_DTYPES, 'float32'), 'float64': (_DTYPES, 'float64'),
+    'int8': (_DTYPES, 'int8'), 'int16': (_DTYPES, 'int16'), 'int32': (_DTYPES, 'int32'),
+    'int64': (_DTYPES, 'int64'), 'uint8': (_DTYPES, 'uint8'),
+    'TensorShape': ('autograph.runtime.shapes', 'TensorShape'),
+    'Tensor': ('autograph.runtime.tensor', 'Tensor'),
+    'EagerTensor': ('autograph.runtime.tensor', 'EagerTensor'),
+    'is_tensor': ('autograph.runtime.tensor', 'is_tensor'),
 
-# graphs, sessions, control flow, state
-from autograph.runtime.graph import Graph, Operation
-from autograph.runtime.session import Session
-from autograph.runtime.control_flow import cond, while_loop
-from autograph.runtime.variables import Variable
-from autograph.runtime.tensor_array import TensorArray
-from autograph.runtime.context import executing_eagerly, get_default_graph, init_scope
-from autograph.runtime.errors import (BranchMismatchError, GraphMismatchError,
-                                      InvalidArgumentError, LoopVarMismatchError)
-from autograph.runtime import nest
+    # ops
+    'constant': (_CORE, 'constant'), 'convert_to_tensor': (_CORE, 'convert_to_tensor'),
+    'identity': (_CORE, 'identity'), 'placeholder': (_CORE, 'placeholder'),
+    **{name: (_MATH, name) for name in (
+        'abs', 'add', 'cast', 'cos', 'divide', 'equal', 'exp', 'floordiv', 'greater',
+        'greater_equal', 'less', 'less_equal', 'log', 'logical_and', 'logical_not',
+        'logical_or', 'logical_xor', 'matmul', 'maximum', 'minimum', 'mod', 'multiply',
+        'negative', 'not_equal', 'pow', 'relu', 'sigmoid', 'sign', 'sin', 'sqrt', 'square',
+        'subtract', 'tanh', 'where')},
+    **{name: (_ARRAY, name) for name in (
+        'broadcast_to', 'concat', 'expand_dims', 'fill', 'gather', 'ones', 'ones_like', 'range',
+        'rank', 'reshape', 'shape', 'size', 'squeeze', 'stack', 'strided_slice', 'transpose',
+        'unstack', 'zeros', 'zeros_like')},
+    **{name: (_REDUCTION, name) for name in (
+        'argmax', 'argmin', 'reduce_all', 'reduce_any', 'reduce_max', 'reduce_mean',
+        'reduce_min', 'reduce_prod', 'reduce_sum', 'softmax')},
+    'random': ('autograph.runtime.ops.random_ops', None),   # ag.random.uniform / normal / set_seed
+    'Assert': (_LOGGING, 'assert_'), 'no_op': (_LOGGING, 'no_op'),
+    'print': (_LOGGING, 'print_'),
+    'stop_gradient': ('autograph.runtime.ops.gradient_ops', 'stop_gradient'),
 
-# autodiff and layers
-from autograph.runtime.tape import GradientTape
-from autograph.runtime.gradients import gradients
-from autograph.runtime import nn, layers
+    # graphs, sessions, control flow, state
+    'Graph': ('autograph.runtime.graph', 'Graph'),
+    'Operation': ('autograph.runtime.graph', 'Operation'),
+    'Session': ('autograph.runtime.session', 'Session'),
+    'cond': ('autograph.runtime.control_flow', 'cond'),
+    'while_loop': ('autograph.runtime.control_flow', 'while_loop'),
+    'Variable': ('autograph.runtime.variables', 'Variable'),
+    'TensorArray': ('autograph.runtime.tensor_array', 'TensorArray'),
+    'executing_eagerly': (_CONTEXT, 'executing_eagerly'),
+    'get_default_graph': (_CONTEXT, 'get_default_graph'),
+    'init_scope': (_CONTEXT, 'init_scope'),
+    'BranchMismatchError': (_ERRORS, 'BranchMismatchError'),
+    'GraphMismatchError': (_ERRORS, 'GraphMismatchError'),
+    'InvalidArgumentError': (_ERRORS, 'InvalidArgumentError'),
+    'LoopVarMismatchError': (_ERRORS, 'LoopVarMismatchError'),
+    'nest': ('autograph.runtime.nest', None),
 
-# AutoGraph and function
-from autograph.api import do_not_convert, to_code, to_graph
-from autograph.function import (ConcreteFunction, Function, RetracingWarning, TensorSpec,
-                                function)
+    # autodiff and layers
+    'GradientTape': ('autograph.runtime.tape', 'GradientTape'),
+    'gradients': ('autograph.runtime.gradients', 'gradients'),
+    'nn': ('autograph.runtime.nn', None),
+    'layers': ('autograph.runtime.layers', None),
 
-__all__ = [n for n in dir() if not n.startswith("_")]
+    # AutoGraph and function
+    'do_not_convert': ('autograph.api', 'do_not_convert'),
+    'to_code': ('autograph.api', 'to_code'),
+    'to_graph': ('autograph.api', 'to_graph'),
+    'function': (_FUNCTION, 'function'),
+    'Function': (_FUNCTION, 'Function'),
+    'ConcreteFunction': (_FUNCTION, 'ConcreteFunction'),
+    'RetracingWarning': (_FUNCTION, 'RetracingWarning'),
+    'TensorSpec': (_FUNCTION, 'TensorSpec'),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    entry = _EXPORTS.get(name)
+    if entry is None:
+        raise AttributeError("module 'autograph' has no attribute %r" % (name,))
+    module_name, attribute = entry
+    if module_name.startswith('autograph.runtime.'):
+        _importlib.import_module('autograph.runtime')   # registers every op first
+    module = _importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value     # later lookups do not come back here
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+class _Package(_types.ModuleType):
+    """Keeps a public name that a submodule shares (`ag.function` is the decorator).
+
+    Importing a submodule binds it on its package (`import autograph.function` sets
+    `autograph.function` to the module); for names of `_EXPORTS` the public value wins.
+    """
+
+    def __setattr__(self, name, value):
+        if (isinstance(value, _types.ModuleType) and name in _EXPORTS
+                and _EXPORTS[name][1] is not None and value.__name__ == _EXPORTS[name][0]):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -13,10 +13,12 @@ numbers. Its text is produced the first time it is asked for (`to_code`,
 `generated_source_name`) and then registered with `linecache` under an `<autograph ...>` name:
 converting is on the hot path of every call `converted_call` makes, reading the code is not.
 """
+import contextlib
 import contextvars
 import functools
 import inspect
 import os
+import sys
 import threading
 import types
 import weakref
@@ -147,6 +149,42 @@ def _convert_node(fn, recursive, stage=None):
     return entity, node
 
 
+def _stack_depth():
+    depth, frame = 0, sys._getframe(1)
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
+
+
+@contextlib.contextmanager
+def _nesting_limit(name, filename, lineno):
+    """Turns a RecursionError of the converter into a ConversionError naming the function.
+
+    The walks over the syntax tree handle expressions as deep as CPython compiles with little
+    stack; code nested deeper than the recursion limit allows still fails, and says so. A
+    RecursionError raised while the caller itself is deep (converting a function called by a
+    deep recursion) is left as it is.
+    """
+    try:
+        yield
+    except RecursionError:
+        if _stack_depth() > sys.getrecursionlimit() // 2:
+            raise
+        raise errors.ConversionError(
+            "cannot convert '%s': its code is nested too deeply to convert within Python's "
+            'recursion limit (%d)' % (name, sys.getrecursionlimit()),
+            filename=filename, lineno=lineno, construct='nesting',
+            hint='split the longest expression (or the deepest nesting) into several '
+            'statements, or raise the limit with sys.setrecursionlimit') from None
+
+
+def _limit_for(fn):
+    code = fn.__code__
+    return _nesting_limit(getattr(fn, '__qualname__', code.co_name), code.co_filename,
+                          code.co_firstlineno)
+
+
 def _conversion(fn, recursive):
     code = fn.__code__
     # Equal code objects from different files compare equal: the file is part of the key.
@@ -162,14 +200,15 @@ def _conversion(fn, recursive):
         if isinstance(conv, errors.ConversionError):
             raise conv
         if conv is None:
-            try:
-                entity, node = _convert_node(fn, recursive)
-            except errors.ConversionError as e:
-                per_code[key] = e       # do not parse again to fail again
-                raise
-            new_code = loader.compile_function(
-                node, entity.filename, code.co_freevars,
-                loader.class_of(getattr(fn, '__qualname__', '')))
+            with _limit_for(fn):
+                try:
+                    entity, node = _convert_node(fn, recursive)
+                except errors.ConversionError as e:
+                    per_code[key] = e       # do not parse again to fail again
+                    raise
+                new_code = loader.compile_function(
+                    node, entity.filename, code.co_freevars,
+                    loader.class_of(getattr(fn, '__qualname__', '')))
             _generated.add(new_code)
             for nested in loader.nested_codes(new_code):
                 _generated.add(nested)
@@ -326,13 +365,16 @@ def to_code(fn, line_numbers=False, stage=None, recursive=True):
         conv = _conversion(fn, recursive)
     if conv is not None and conv.source is not None and stage is None and not line_numbers:
         return conv.source
-    entity, node = _convert_node(fn, conv.recursive if conv is not None else recursive, stage)
-    text = parser.unparse(node)
+    with _limit_for(fn):
+        entity, node = _convert_node(fn, conv.recursive if conv is not None else recursive,
+                                     stage)
+        text = parser.unparse(node)
+        if line_numbers:
+            mapping = origin_info.line_map(node, text)
     if stage is None and conv is not None and conv.source is None:
         conv.source = text
         conv.linecache_name = loader.register_source(text, conv.name)
     if line_numbers:
-        mapping = origin_info.line_map(node, text)
         text = origin_info.annotate_lines(text, mapping, entity.filename)
     return text
 
@@ -360,7 +402,7 @@ def _import_position(body):
     return i
 
 
-def convert_module_source(source, filename):
+def convert_module_source(source, filename, line_numbers=False, stage=None):
     """Converts every function and method in a module's source text, without running it.
 
     Module-level code, imports and decorators are kept; `from autograph import operators as
@@ -369,13 +411,19 @@ def convert_module_source(source, filename):
     Args:
       source: the module's source text.
       filename: its file name (used in error messages).
+      line_numbers: end every line that starts a statement with `  # L<line>`, the line of
+        `source` it comes from (the format of `to_code(f, line_numbers=True)`).
+      stage: stop after the named converter of the pipeline (see `STAGES`).
 
     Returns:
       The converted module source.
 
     Raises:
       ConversionError: a syntax error or an unsupported construct, with file:line.
+      ValueError: an unknown `stage`.
     """
+    if stage is not None and stage not in STAGES:
+        raise ValueError('unknown stage %r; stages are: %s' % (stage, ', '.join(STAGES)))
     module = parser.parse_module_source(source, filename)
     lines = source.splitlines(True)
     reserved = naming.identifiers(source)
@@ -387,7 +435,8 @@ def convert_module_source(source, filename):
                 decorators = node.decorator_list
                 node.decorator_list = []
                 ctx = transformer.Context(filename, lines, naming.Namer(reserved))
-                new = pipeline.convert(node, ctx)
+                with _nesting_limit(node.name, filename, node.lineno):
+                    new = pipeline.convert(node, ctx, stage=stage)
                 new.decorator_list = decorators
                 body[i] = new
             elif t is gast.ClassDef:
@@ -399,10 +448,14 @@ def convert_module_source(source, filename):
                     convert_body(h.body)
 
     convert_body(module.body)
-    text = parser.unparse(module)
     pos = _import_position(module.body)
-    head = parser.unparse(module.body[:pos]) if pos else ''
-    tail = parser.unparse(gast.Module(body=module.body[pos:], type_ignores=[]))
-    imp = 'from autograph import operators as ag__'
-    text = '\n'.join(part for part in (head, imp, tail) if part)
+    imp = gast.ImportFrom(module='autograph', names=[gast.alias(name='operators', asname='ag__')],
+                          level=0)
+    with _nesting_limit('<module>', filename, 1):
+        head = parser.unparse(module.body[:pos]) if pos else ''
+        tail = parser.unparse(gast.Module(body=module.body[pos:], type_ignores=[]))
+        text = '\n'.join(part for part in (head, parser.unparse(imp), tail) if part)
+        if line_numbers:
+            mapping = origin_info.line_map(module.body[:pos] + [imp] + module.body[pos:], text)
+            text = origin_info.annotate_lines(text, mapping)
     return text + '\n'

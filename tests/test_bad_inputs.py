@@ -100,9 +100,6 @@ def test_several_ternary_lambdas_on_one_line_convert_or_fail_clearly():
             assert converted(arg) == want
 
 
-@pytest.mark.xfail(strict=True, reason="pyct/parser.py: lambdas on one line whose bodies are "
-                   "conditional expressions are not told apart (no instruction of the code "
-                   "spans the whole body, so the co_positions match finds none)")
 def test_several_ternary_lambdas_on_one_line_convert():
     assert assert_equivalent(pos, -2) == 2
     assert assert_equivalent(neg, 5) == -5
@@ -354,10 +351,6 @@ def lambdas_over_while_counter():
     return [g() for g in fs]
 
 
-@pytest.mark.xfail(strict=True, reason="converters/control_flow: a closure created in a loop "
-                   "body captures the body function's parameter (one cell per iteration), "
-                   "not the loop variable: [0, 1, 2] instead of Python's late-binding "
-                   "[2, 2, 2] - a wrong value")
 @pytest.mark.parametrize('fn', [closures_over_for_target, lambdas_over_while_counter])
 def test_closures_over_loop_variables(fn):
     assert ag.to_graph(fn)() == fn()
@@ -544,10 +537,6 @@ def last_of(n):
     return last
 
 
-@pytest.mark.xfail(strict=True, reason="converters: returning a variable that is undefined on "
-                   "the path taken (after `del`, or assigned in one branch only) returns the "
-                   "ag__.Undefined placeholder instead of raising UnboundLocalError as Python "
-                   "does")
 @pytest.mark.parametrize('fn', [use_after_del, maybe_assigned, last_of])
 def test_reading_an_undefined_variable_raises_like_python(fn):
     with pytest.raises(UnboundLocalError):

@@ -242,10 +242,6 @@ def test_long_expression():
     assert value(ag.function(f)(ag.constant(2))) == 600
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason="pyct: the transformer and the "
-                   "gast conversion recurse two or more frames per AST level, so a 500-term "
-                   "sum (a left-deep BinOp chain CPython compiles without trouble) raises "
-                   "RecursionError at the default recursion limit")
 def test_very_long_expression(low_recursion_limit):
     f = make_function(long_sum_source(500))
     assert ag.to_graph(f)(2) == 1000

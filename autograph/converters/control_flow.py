@@ -45,6 +45,7 @@ Writes into objects the statement (re)binds (`row = [0, 0]; row[i] = v`) are nei
 """
 import gast
 
+from autograph.pyct import activity
 from autograph.pyct import analysis
 from autograph.pyct import anno
 from autograph.pyct import ast_util
@@ -142,14 +143,17 @@ def _root_name(node):
             return None
 
 
-def _source(node):
-    try:
-        return parser.unparse(node).strip()
-    except Exception:  # noqa: BLE001 - a description for an error message only
-        return '<%s>' % type(node).__name__
+def _source(node, lines):
+    """The user's text of a (single-line) target, else the target unparsed."""
+    d = node.__dict__
+    line = d.get('lineno')
+    if lines and line and line == d.get('end_lineno') and 0 < line <= len(lines):
+        text = lines[line - 1].encode('utf-8')[d['col_offset']:d['end_col_offset']]
+        return text.decode('utf-8', 'replace')
+    return parser.unparse(node).strip()
 
 
-def _in_place(node, state, shared):
+def _in_place(node, state, shared, lines):
     """Splits off the state written in place; returns (state, InPlace)."""
     t = type(node)
     body = anno.getanno(node, anno.Static.BODY_SCOPE)
@@ -183,7 +187,7 @@ def _in_place(node, state, shared):
         if qn is None:
             # No static name: `a[i + 1] = v`, `f().x = v`.
             if _root_name(n) not in simple:
-                untracked.append((_source(n), n.lineno))
+                untracked.append((_source(n, lines), n.lineno))
             continue
         if str(qn.root) in simple:
             continue        # an object the statement binds itself (`row = []; row[0] = v`)
@@ -201,13 +205,45 @@ def _in_place(node, state, shared):
         composites.append(key)
     if not variables and not composites and not untracked:
         return state, _NO_IN_PLACE
-    body_vars = [v for v in variables if v in body.modified
-                 or (target is not None and v in target.writes)]
-    orelse_vars = [v for v in variables if orelse is not None and v in orelse.modified]
+    body_vars, orelse_vars = [], []
+    if variables:
+        wanted = frozenset(variables)
+        direct = set()
+        if target is not None:
+            direct.update(v for v in target.writes if v in wanted)
+        _direct_writes(node.body, wanted, direct)
+        body_vars = [v for v in variables if v in direct]
+        if orelse is not None:
+            direct = set()
+            _direct_writes(node.orelse, wanted, direct)
+            orelse_vars = [v for v in variables if v in direct]
     return state, InPlace(variables, composites, untracked, body_vars, orelse_vars)
 
 
-def _annotate_states(fn):
+def _direct_writes(stmts, names, out):
+    """Adds to `out` the `names` that `stmts` assign outside nested staged statements (those
+    become functions of their own, which declare what they assign `nonlocal` themselves)."""
+    for s in stmts:
+        t = type(s)
+        if t is gast.If or t is gast.While or t is gast.For:
+            continue
+        if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
+            if s.name in names:
+                out.add(s.name)
+            continue
+        act = anno.getanno(s, activity.ACTIVITY, None)
+        if act is not None:
+            out.update(w for w in act.writes if w in names)
+        for f in _BLOCK_FIELDS:
+            _direct_writes(getattr(s, f, ()), names, out)
+        for h in getattr(s, 'handlers', ()):
+            act = anno.getanno(h, activity.ACTIVITY, None)
+            if act is not None:
+                out.update(w for w in act.writes if w in names)
+            _direct_writes(h.body, names, out)
+
+
+def _annotate_states(fn, lines=None):
     """Records each staged statement's state; from there on, its state counts as defined."""
     fscope = anno.getanno(fn, anno.Static.SCOPE)
     shared = fscope.captured
@@ -219,7 +255,7 @@ def _annotate_states(fn):
         s = stack.pop()
         t = type(s)
         if t is gast.If or t is gast.While or t is gast.For:
-            state, in_place = _in_place(s, _state(s), shared)
+            state, in_place = _in_place(s, _state(s), shared, lines)
             anno.setanno(s, STATE, state)
             anno.setanno(s, IN_PLACE, in_place)
             anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state) + tuple(
@@ -410,5 +446,5 @@ def transform(node, ctx):
                                                                           gast.For)
     if not ctx.info['staged']:
         return node
-    analysis.analyze(node, after_liveness=_annotate_states)
+    analysis.analyze(node, after_liveness=lambda fn: _annotate_states(fn, ctx.lines))
     return ControlFlowTransformer(ctx).visit(node)

@@ -10,18 +10,27 @@ variables of a staged statement may be undefined on entry. They get a placeholde
 A variable that some paths define and others do not gets its placeholder at the top of the
 function instead, so that the placeholder never replaces a value. `del x` becomes
 `x = ag__.Undefined('x')`, so a later staged statement can still pass `x` along.
+
+Where the user's code reads a variable that has a placeholder and that may be unassigned at
+that point (reaching definitions of the original code say so), the read becomes
+`ag__.ld(x)`, which raises UnboundLocalError when `x` holds the placeholder, as the original
+raises there, instead of returning or passing on the placeholder:
+
+    if x > 0:                      y = ag__.Undefined('y')
+        y = 1             ->       ...
+    return y                       return ag__.ld(y)
+
+Reads that are certainly assigned are left as they are, as are the names converters introduce
+(their reads are guarded by the flags that go with them).
 """
 import gast
 
+from autograph.pyct import analysis
 from autograph.pyct import anno
 from autograph.pyct import ast_util
+from autograph.pyct import reaching_definitions
 from autograph.pyct import templates
 from autograph.pyct import transformer
-
-
-def _undefined(name):
-    return templates.replace("name = ag__.Undefined(name_str)", name=name,
-                             name_str=gast.Constant(value=name, kind=None))[0]
 
 
 class VariablesTransformer(transformer.StatementTransformer):
@@ -29,6 +38,12 @@ class VariablesTransformer(transformer.StatementTransformer):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.tops = []
+        self.placeholders = set()    # the names given an ag__.Undefined placeholder
+
+    def _undefined(self, name):
+        self.placeholders.add(name)
+        return templates.replace("name = ag__.Undefined(name_str)", name=name,
+                                 name_str=gast.Constant(value=name, kind=None))[0]
 
     def visit_FunctionDef(self, node):
         if anno.hasanno(node, anno.Basic.GENERATED):
@@ -43,7 +58,7 @@ class VariablesTransformer(transformer.StatementTransformer):
                         and isinstance(body[0].value.value, str)) else 0
             inits = []
             for name, origin in top.items():
-                init = _undefined(name)
+                init = self._undefined(name)
                 ast_util.fill_locations(init, origin)
                 inits.append(init)
             node.body = body[:doc] + inits + body[doc:]
@@ -55,7 +70,7 @@ class VariablesTransformer(transformer.StatementTransformer):
             here = anno.getanno(s, anno.Basic.UNDEFINED_HERE, None)
             if here:
                 for name in here:
-                    init = _undefined(name)
+                    init = self._undefined(name)
                     ast_util.fill_locations(init, s)
                     out.append(init)
             top = anno.getanno(s, anno.Basic.UNDEFINED_TOP, None)
@@ -71,8 +86,203 @@ class VariablesTransformer(transformer.StatementTransformer):
 
     def visit_Delete(self, node):
         if all(type(t) is gast.Name for t in node.targets):
-            return [_undefined(t.id) for t in node.targets]
+            return [self._undefined(t.id) for t in node.targets]
         return node
+
+
+# --- reads of variables that may be unassigned ----------------------------------------------
+
+_HEADER_PARTS = {      # CFG node kind -> the parts of its statement that node evaluates
+    'if': lambda s: [s.test],
+    'while': lambda s: [s.test],
+    'iter': lambda s: [s.iter],
+    'target': lambda s: [s.target],
+    'for': lambda s: [],            # the loop's extra test: converters' flags only
+    'with': lambda s: [x for item in s.items for x in (item.context_expr, item.optional_vars)],
+    'except': lambda s: [s.type],
+    'try': lambda s: [],
+    'entry': lambda s: [],
+    'exit': lambda s: [],
+}
+
+
+def _parts(kind, stmt):
+    header = _HEADER_PARTS.get(kind)
+    if header is not None:
+        return header(stmt)
+    t = type(stmt)
+    if t is gast.FunctionDef or t is gast.AsyncFunctionDef:   # evaluated where it is defined
+        return (stmt.decorator_list + stmt.args.defaults
+                + [d for d in stmt.args.kw_defaults if d is not None])
+    if t is gast.ClassDef:
+        return stmt.bases + [k.value for k in stmt.keywords] + stmt.decorator_list
+    return [stmt]
+
+
+def _params(args):
+    names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names.update(a.id for a in (args.vararg, args.kwarg) if a is not None)
+    return names
+
+
+def _loads(parts, names, found):
+    """Adds to `found` the Name loads in `parts` of `names`, where they mean the function's
+    variables (not a lambda parameter or a comprehension target of the same name)."""
+    stack = [(p, frozenset()) for p in reversed(parts) if p is not None]
+    while stack:
+        node, hidden = stack.pop()
+        t = type(node)
+        if t is gast.Name:
+            if type(node.ctx) is gast.Load and node.id in names and node.id not in hidden:
+                found.add(node)
+            continue
+        if t is gast.Lambda:
+            args = node.args
+            stack.extend((d, hidden) for d in args.defaults + args.kw_defaults if d is not None)
+            stack.append((node.body, hidden | _params(args)))
+            continue
+        if t in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
+            bound = set()
+            for g in node.generators:
+                bound.update(n.id for n in gast.walk(g.target) if type(n) is gast.Name)
+            inner = hidden | bound
+            for i, g in enumerate(node.generators):    # the first iterable is evaluated outside
+                stack.append((g.iter, inner if i else hidden))
+                stack.extend((x, inner) for x in g.ifs)
+            elts = [node.key, node.value] if t is gast.DictComp else [node.elt]
+            stack.extend((x, inner) for x in elts)
+            continue
+        if t is gast.FunctionDef or t is gast.AsyncFunctionDef or t is gast.ClassDef:
+            continue        # only where a nested definition is evaluated (see _parts)
+        d = node.__dict__
+        for f in t._fields:
+            v = d.get(f)
+            if type(v) is list:
+                stack.extend((x, hidden) for x in v if isinstance(x, gast.AST))
+            elif isinstance(v, gast.AST):
+                stack.append((v, hidden))
+
+
+def _negated_flag(test, namer):
+    """F for a guard test `not F` / `ag__.not_(F)` on a flag F that a converter introduced."""
+    t = type(test)
+    if t is gast.UnaryOp and type(test.op) is gast.Not:
+        operand = test.operand
+    elif (t is gast.Call and len(test.args) == 1 and not test.keywords
+          and type(test.func) is gast.Attribute and test.func.attr == 'not_'
+          and type(test.func.value) is gast.Name and test.func.value.id == 'ag__'):
+        operand = test.args[0]
+    else:
+        return None
+    if type(operand) is gast.Name and namer.is_generated(operand.id):
+        return operand.id
+    return None
+
+
+def _flag_guards(graph, namer):
+    """{flag: (sets_flag, guards)} for `reaching_definitions.solve_split`, for each flag of
+    the jump lowerings that guards code (`if not break_:`)."""
+    out = {}
+    for node in graph.nodes:
+        s = node.ast_node
+        if node.kind == 'if':
+            flag = _negated_flag(s.test, namer)
+            body = anno.getanno(s.body[0], anno.Static.CFG_NODE, None) if s.body else None
+            if flag is not None and body is not None:
+                out.setdefault(flag, ({}, {}))[1][node.index] = body.index
+    for node in graph.nodes:
+        s = node.ast_node
+        if (node.kind == 'assign' and len(s.targets) == 1 and type(s.targets[0]) is gast.Name
+                and s.targets[0].id in out and type(s.value) is gast.Constant
+                and type(s.value.value) is bool):
+            out[s.targets[0].id][0][node.index] = s.value.value
+    return out
+
+
+def _maybe_unassigned_reads(fn, placeholders, namer):
+    """The Name loads in `fn`'s own code (analysed before conversion) of placeholder names
+    that some path reaches unassigned, in plain Python terms."""
+    graph = anno.getanno(fn, anno.Static.CFG, None)
+    fscope = anno.getanno(fn, anno.Static.SCOPE, None)
+    if graph is None or fscope is None:
+        return set()
+    names = {n for n in placeholders
+             if (n in fscope.locals or n in fscope.params) and not namer.is_generated(n)}
+    if not names:
+        return set()
+    undefined = reaching_definitions.UNDEFINED
+
+    def maybe(ins, candidates):
+        out = {}
+        for index, wanted in candidates.items():
+            state = ins[index]
+            if state:
+                found = {n for n in wanted if undefined in state.get(n, ())}
+                if found:
+                    out[index] = found
+        return out
+
+    ins, _ = reaching_definitions.solve(graph, fscope.params, fscope.locals, node_defs=False)
+    reads = maybe(ins, {node.index: names.intersection(node.names.reads)
+                        for node in graph.nodes})
+    if reads:
+        # The lowering of break/continue/return guards code with flags (`if not break_:`);
+        # paths that no flag value allows do not count (each split is exact for its flag).
+        for sets_flag, guards in _flag_guards(graph, namer).values():
+            reads = maybe(reaching_definitions.solve_split(
+                graph, fscope.params, fscope.locals, sets_flag, guards), reads)
+            if not reads:
+                break
+    found = set()
+    for index, wanted in reads.items():
+        node = graph.nodes[index]
+        _loads(_parts(node.kind, node.ast_node), wanted, found)
+    return found
+
+
+def _analysed_functions(node):
+    """The user functions in the converted tree (nested ones may now sit in generated bodies)."""
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is gast.ClassDef:
+            continue
+        if t is gast.FunctionDef and anno.hasanno(n, anno.Static.CFG):
+            out.append(n)
+        for f in ('body', 'orelse', 'finalbody', 'handlers'):
+            stack.extend(getattr(n, f, ()))
+    return out
+
+
+def _ld(name):
+    call = gast.Call(func=gast.Attribute(value=ast_util.name('ag__'), attr='ld',
+                                         ctx=gast.Load()),
+                     args=[name], keywords=[])
+    ast_util.fill_locations(call, name)
+    return call
+
+
+def _wrap(node, reads):
+    """Replaces each Name node of `reads` (by identity) in the tree with `ag__.ld(name)`."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        d = n.__dict__
+        for f in type(n)._fields:
+            v = d.get(f)
+            if type(v) is list:
+                for i, x in enumerate(v):
+                    if x in reads:
+                        v[i] = _ld(x)
+                    elif isinstance(x, gast.AST):
+                        stack.append(x)
+            elif isinstance(v, gast.AST):
+                if v in reads:
+                    d[f] = _ld(v)
+                else:
+                    stack.append(v)
 
 
 def transform(node, ctx):
@@ -80,4 +290,14 @@ def transform(node, ctx):
         return node
     if not ctx.info.get('staged', True) and not ctx.has_nodes(gast.Delete):
         return node         # nothing staged, nothing deleted
-    return VariablesTransformer(ctx).visit(node)
+    if not anno.hasanno(node, anno.Static.CFG):
+        analysis.analyze(node)      # nothing staged: reads after `del` need the analyses
+    variables = VariablesTransformer(ctx)
+    node = variables.visit(node)
+    if variables.placeholders:
+        reads = set()
+        for fn in _analysed_functions(node):
+            reads |= _maybe_unassigned_reads(fn, variables.placeholders, ctx.namer)
+        if reads:
+            _wrap(node, reads)
+    return node

@@ -18,11 +18,11 @@ from autograph.operators.logical import and_, not_, or_
 from autograph.operators.py_builtins import (abs_, enumerate_, float_, int_, len_, max_, min_,
                                              range_, zip_)
 from autograph.operators.sequences import StagedEnumerate, StagedRange, StagedZip
-from autograph.operators.variables import Undefined, UndefinedValueError, is_undefined
+from autograph.operators.variables import Undefined, UndefinedValueError, is_undefined, ld
 
 __all__ = [
     "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "not_", "converted_call",
-    "Undefined", "UndefinedValueError", "is_undefined", "list_append", "list_pop",
+    "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
     "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",
     "set_unroll_warning_threshold",

@@ -103,6 +103,7 @@ def _counting(body, what, names):
         if count[0] == limit:
             _warn_unrolled(what, names, limit)
         return body(*args)
+    counted.__wrapped__ = body  # in_place names are found in the body's closure
     return counted
 
 
@@ -359,17 +360,15 @@ class _IfBuilder:
 
     def _branch(self, which, fn):
         b, state, n = self.backend, self.state, len(self.state)
-        out = state if fn is None else _normalize(fn(*state), n, _BRANCH[which])
-        for k, n0 in self.list_lens.items():
-            lst = state[k]
-            if len(lst) != n0:
-                appended = lst[n0:]
-                del lst[n0:]
-                raise _ListMutated(
-                    "list '%s' is modified in place inside the %s of a tensor-dependent "
-                    "`if`; a graph `cond` cannot append to or pop from a Python list. Build "
-                    "the list in a tensor loop (it becomes a TensorArray) or use a tensor."
-                    % (self.names[k], _BRANCH[which]), lst, appended)
+        try:
+            out = state if fn is None else _normalize(fn(*state), n, _BRANCH[which])
+        except Exception as e:
+            # A list the branch appended to is the root cause of what failed after it (e.g.
+            # a loop further down the branch that sees the list, or a value holding it,
+            # change structure): report that, and let an enclosing loop lower the list.
+            self._check_lists(which, e)
+            raise
+        self._check_lists(which)
         self.outs[which] = out
         other = self.outs[1 - which]
         # Variables outside the layout hold Python objects: both branches must agree on them.
@@ -409,6 +408,19 @@ class _IfBuilder:
                 v = self._reconcile(k, which, v, ov)
             result.append(v)
         return tuple(result)
+
+    def _check_lists(self, which, cause=None):
+        state = self.state
+        for k, n0 in self.list_lens.items():
+            lst = state[k]
+            if len(lst) != n0:
+                appended = lst[n0:]
+                del lst[n0:]
+                raise _ListMutated(
+                    "list '%s' is modified in place inside the %s of a tensor-dependent "
+                    "`if`; a graph `cond` cannot append to or pop from a Python list. Build "
+                    "the list in a tensor loop (it becomes a TensorArray) or use a tensor."
+                    % (self.names[k], _BRANCH[which]), lst, appended) from cause
 
     def _as_list(self, k, v):
         if type(v) is not list:
@@ -501,9 +513,16 @@ class _IfBuilder:
 
     def _undefined_error(self, k, lacking, defining):
         name = self.names[k]
+        where = _user_frame_info()
+        if type(self.state[k]) is not Undefined:
+            # Defined before the `if`, so the lacking branch deleted it (`del self.x`).
+            raise UndefinedValueError(
+                "'%s' is deleted in the %s but not in the %s of a tensor-dependent `if`%s. A "
+                "graph `cond` needs a value from both branches: delete it in both branches, "
+                "or after the `if`." % (name, _BRANCH[lacking], _BRANCH[defining],
+                                        " at %s:%d" % where if where else ""))
         assigned = _assignment_line(name, self.fns[defining])
         used = _use_line_after_if(name)
-        where = _user_frame_info()
         parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]
         if assigned:
             parts.append(" (line %d)" % assigned)
@@ -1007,6 +1026,14 @@ class _LoopBuilder:
                 elif not _carries(b, v):
                     self._loop_type_error(name, lv, v)
                 elif not b.same_structure(lv, v):
+                    if _is_retval(name):
+                        where = _statement_frame_info()
+                        raise TypeError(
+                            "the function returns %s on one path and %s on another, inside a "
+                            "tensor-dependent loop%s; in a graph every path must return the "
+                            "same structure (a Python list appended in a tensor loop becomes "
+                            "a TensorArray)" % (b.structure_text(lv), b.structure_text(v),
+                                                " at %s:%d" % where if where else ""))
                     raise TypeError(
                         "'%s' changes structure in an iteration of a tensor-dependent loop: "
                         "%s before, %s after; a graph while_loop needs the same structure "
@@ -1027,7 +1054,7 @@ class _LoopBuilder:
                 if v is orig and len(v) == list_lens[k]:
                     continue
                 if v is orig and len(v) > list_lens[k]:
-                    first = _as_values(b, v[list_lens[k]])
+                    first = self._first_item(name, v[list_lens[k]])
                     self.init[k] = ("list", b.spec(first), list(v[:list_lens[k]]))
                     self.kinds[k] = _VAR
                     raise _Retry(self)
@@ -1054,6 +1081,16 @@ class _LoopBuilder:
                 self._loop_type_error(name, self.state[k], v)
         return tuple(res)
 
+    def _first_item(self, name, item):
+        """A value appended to list `name` in the loop, as a tensor (the TensorArray's spec)."""
+        if not _carries(self.backend, item):
+            raise TypeError(
+                "list '%s' is appended %s inside a tensor-dependent loop; a list appended to "
+                "in a graph loop becomes a TensorArray, which holds tensors only (collect the "
+                "values in a Python loop, or append tensors)"
+                % (name, _describe(self.backend, item)))
+        return _as_values(self.backend, item)
+
     def _lower_list(self, lst, appended, list_lens):
         """Lowers the LIST-kind state variable holding `lst` (appended to in a nested `if`)."""
         b = self.backend
@@ -1061,7 +1098,7 @@ class _LoopBuilder:
             if kind is _LIST and self.state[k] is lst and appended:
                 # Only the items from before the loop: the body may have appended to the
                 # Python list before the `if` failed (those items are removed on retry).
-                self.init[k] = ("list", b.spec(_as_values(b, appended[0])),
+                self.init[k] = ("list", b.spec(self._first_item(self.names[k], appended[0])),
                                 list(lst[:list_lens[k]]))
                 self.kinds[k] = _VAR
                 return True

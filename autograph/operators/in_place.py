@@ -67,7 +67,10 @@ def _value(name, fns):
     """The current value of `name` as the body functions see it."""
     cell = _cell(name, fns)
     if cell is not None:
-        return cell.cell_contents
+        try:
+            return cell.cell_contents
+        except ValueError:
+            raise NameError("free variable %r referenced before assignment" % name) from None
     for fn in fns:
         g = getattr(fn, "__globals__", None)
         if g is not None and name in g:
@@ -147,7 +150,7 @@ def resolve(paths, fns):
       objects with `get()` (an `Undefined` if the location does not exist) and `set(value)`
       (`set` of an `Undefined` deletes an attribute/item).
     """
-    fns = [f for f in fns if f is not None]
+    fns = [getattr(f, "__wrapped__", f) for f in fns if f is not None]
     out = []
     for path in paths:
         root, steps = _parse(path)

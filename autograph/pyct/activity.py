@@ -8,8 +8,10 @@ Annotates (never rewrites):
     time in the function, in source order) and the composite names (`a.b`, `a[0]`) involved;
   - every function with `Static.SCOPE`: a `FunctionScope` (params, locals, globals, nonlocals,
     free variables).
-Only simple names are ever "modified" for the purposes of state; `self.x = 1` modifies the
-composite `self.x` and reads `self`.
+`modified` holds simple names only; `self.x = 1` modifies the composite `self.x` (in
+`composite_modified`) and reads `self`. Every attribute/item write target is also kept in
+`write_nodes` (by composite name, or by node when it has no QN: `a[i + 1] = v`), so that
+control_flow can tell which writes a staged statement can carry and report the others by line.
 
 Nested functions and lambdas count as reading their free variables where they are defined, and
 a nested function that assigns a `nonlocal` name counts as modifying it.

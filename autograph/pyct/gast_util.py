@@ -160,7 +160,10 @@ _g_dispatch = _G_FUNCS
 def ast_to_gast(node):
     """A gast tree equal to what `gast.ast_to_gast(node)` returns, built faster."""
     try:
-        return _gv(node)
+        try:
+            return _gv(node)
+        except RecursionError:
+            return _convert_deep(node, _gv, ast.expr)
     except _Unsupported:
         return gast.ast_to_gast(node)
 
@@ -241,6 +244,67 @@ _A_FUNCS = _generate(_TO_AST, 'a', {gast.Name: _a_special, gast.arguments: _a_sp
 def gast_to_ast(node):
     """A stdlib ast tree equal to what `gast.gast_to_ast(node)` returns, built faster."""
     try:
-        return _av(node)
+        try:
+            return _av(node)
+        except RecursionError:
+            return _convert_deep(node, _av, gast.expr)
     except _Unsupported:
         return gast.gast_to_ast(node)
+
+
+# --- very deep trees ------------------------------------------------------------------------
+
+_STEP = 64     # levels converted by one recursive call
+
+
+class _Converted:
+    """A subtree converted already (both converters return its node as it is)."""
+
+    __slots__ = ('node',)
+
+    def __init__(self, node):
+        self.node = node
+
+
+def _converted(holder):
+    return holder.node
+
+
+_G_FUNCS[_Converted] = _A_FUNCS[_Converted] = _converted
+
+
+def _convert_deep(root, convert, expr):
+    """`convert(root)` for a tree too deep to convert by recursion (`a + b + ... + z`).
+
+    The converters recurse two frames per level. Here the expressions at every `_STEP`-th
+    level of an expression chain are converted first, deepest first, each put in its
+    parent's place while the parent is converted (the converters take a `_Converted` as
+    already converted), so that no conversion recurses more than `_STEP` levels. The input
+    tree is left as it was.
+    """
+    cuts = []       # (depth, container, key, node) for expressions at the levels to cut
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        d = node.__dict__
+        cut_here = isinstance(node, expr) and (depth + 1) % _STEP == 0
+        for f in type(node)._fields:
+            v = d.get(f)
+            if type(v) is list:
+                for i, x in enumerate(v):
+                    if isinstance(x, _AST_AST):
+                        if cut_here and isinstance(x, expr):
+                            cuts.append((depth + 1, v, i, x))
+                        stack.append((x, depth + 1))
+            elif isinstance(v, _AST_AST):
+                if cut_here and isinstance(v, expr):
+                    cuts.append((depth + 1, d, f, v))
+                stack.append((v, depth + 1))
+    cuts.sort(key=lambda c: c[0], reverse=True)
+    try:
+        for _, container, key, node in cuts:
+            container[key] = _Converted(convert(node))
+        return convert(root)
+    finally:
+        for _, container, key, node in cuts:
+            container[key] = node

@@ -21,9 +21,14 @@ class Namer:
         self._used = set(reserved)
         self._used.add('ag__')
         self._next = {}       # base -> next suffix to try (keeps naming linear)
+        self._generated = set()
 
     def reserve(self, names):
         self._used.update(names)
+
+    def is_generated(self, name):
+        """Whether `name` was handed out by `new_symbol` (a name converters introduced)."""
+        return name in self._generated
 
     def new_symbol(self, base):
         """Returns `base`, or `base_1`, `base_2`, ... whichever is free first."""
@@ -37,4 +42,5 @@ class Namer:
             i += 1
         self._next[base] = i
         self._used.add(name)
+        self._generated.add(name)
         return name

@@ -7,11 +7,13 @@ and re-parses just the entity. Line and column numbers of every node are the use
 entity's text is parsed after padding, never dedented, so `node.lineno` is a line of the file.
 """
 import ast
+import dis
 import inspect
 import linecache
 import sys
 import textwrap
 import threading
+import types
 
 import gast
 
@@ -80,12 +82,40 @@ def unparse(node, compact=True):
 
 if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
     class _Unparser(ast._Unparser):
-        """`return a, b` rather than `return (a, b)` (what generated bodies return)."""
+        """`return a, b` rather than `return (a, b)` (what generated bodies return); long
+        chains `a + b + ... + z` without recursion."""
 
         def visit_Return(self, node):
             if type(node.value) is ast.Tuple and len(node.value.elts) > 1:
                 self.set_precedence(ast._Precedence.TUPLE, node.value)
             super().visit_Return(node)
+
+        def visit_BinOp(self, node):
+            # The text ast._Unparser writes, with its left-recursion turned into loops: first
+            # the parentheses each operation of the left spine needs, then the innermost left
+            # operand, then each operator with its right operand (and closing parenthesis).
+            spine = []
+            while type(node) is ast.BinOp:
+                operator = self.binop[type(node.op).__name__]
+                if operator in self.binop_rassoc:
+                    break
+                precedence = self.binop_precedence[operator]
+                spine.append((node, operator, precedence,
+                              self.get_precedence(node) > precedence))
+                self.set_precedence(precedence, node.left)
+                node = node.left
+            if not spine:
+                return super().visit_BinOp(node)
+            for _, _, _, parens in spine:
+                if parens:
+                    self.write('(')
+            self.traverse(node)
+            for binop, operator, precedence, parens in reversed(spine):
+                self.write(' %s ' % operator)
+                self.set_precedence(precedence.next(), binop.right)
+                self.traverse(binop.right)
+                if parens:
+                    self.write(')')
 
     def _unparse(node):
         return _Unparser().visit(node)
@@ -279,33 +309,109 @@ def _segment(lines, node):
     return ''.join(parts)
 
 
+def _span(node):
+    return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+
+
+def _by_positions(code, candidates):
+    """The candidate whose body holds every instruction of `code`, or all candidates.
+
+    Each instruction's position (3.11+) is a source span in the lambda's body; zero-width
+    positions are the compiler's own (RESUME, an implicit return). Syntax spans nest, so the
+    bodies that hold them all are nested lambdas, and `code` is the innermost one.
+    """
+    spans = [((l0, c0), (l1, c1)) for l0, l1, c0, c1 in code.co_positions()
+             if None not in (l0, l1, c0, c1) and (l0, c0) != (l1, c1)]
+    if not spans:
+        return candidates
+    lo = min(a for a, _ in spans)
+    hi = max(b for _, b in spans)
+    found = [c for c in candidates if _span(c.body)[0] <= lo and hi <= _span(c.body)[1]]
+    if not found:
+        return candidates
+    return [max(found, key=lambda c: _span(c.body)[0])]
+
+
+_SKIPPED_OPS = frozenset((
+    'RESUME', 'CACHE', 'NOP', 'EXTENDED_ARG', 'PUSH_NULL', 'COPY_FREE_VARS', 'MAKE_CELL',
+    'LOAD_CLOSURE', 'BUILD_TUPLE'))   # bookkeeping that depends on where the code was compiled
+_NAME_OPS = {op: kind for kind, ops in (
+    ('LOAD', ('LOAD_FAST', 'LOAD_FAST_CHECK', 'LOAD_DEREF', 'LOAD_CLASSDEREF', 'LOAD_GLOBAL',
+              'LOAD_NAME', 'LOAD_FROM_DICT_OR_DEREF', 'LOAD_FROM_DICT_OR_GLOBALS')),
+    ('STORE', ('STORE_FAST', 'STORE_DEREF', 'STORE_GLOBAL', 'STORE_NAME'))) for op in ops}
+_NO_ARG_OPS = frozenset(dis.opname[op] for op in dis.hasjrel + dis.hasjabs) | {'MAKE_FUNCTION'}
+
+
+def _code_signature(code):
+    """What a lambda's code shows of its source, wherever it was compiled.
+
+    A lambda compiled alone reads its free variables as globals, so the kind of a variable
+    access, closure set-up and jump offsets are left out; everything else must be equal.
+    """
+    names, consts, ops = set(), [], []
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        names.update(c.co_freevars)
+        for k in c.co_consts:
+            if isinstance(k, types.CodeType):
+                stack.append(k)
+            else:
+                consts.append(repr(k))
+        for ins in dis.get_instructions(c):
+            name = ins.opname
+            if name in _SKIPPED_OPS:
+                continue
+            kind = _NAME_OPS.get(name)
+            if kind is not None:
+                ops.append((kind, ins.argval))
+            elif name in _NO_ARG_OPS or isinstance(ins.argval, types.CodeType):
+                ops.append((name,))
+            else:
+                ops.append((name, repr(ins.argval)))
+    return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
+            code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS),
+            code.co_varnames,
+            frozenset(names), sorted(consts), tuple(ops))
+
+
+def _by_code(code, candidates, lines):
+    """The candidates whose source compiles to code like `code` (any Python version)."""
+    want = _code_signature(code)
+    found = []
+    for c in candidates:
+        try:
+            compiled = compile('(%s)' % _segment(lines, c), '<lambda>', 'eval')
+        except (SyntaxError, ValueError):
+            found.append(c)          # cannot tell: keep it
+            continue
+        inner = [k for k in compiled.co_consts if isinstance(k, types.CodeType)]
+        if len(inner) == 1 and _code_signature(inner[0]) == want:
+            found.append(c)
+    return found
+
+
 def _parse_lambda(fn, code, filename, lines):
     index = _file_index(filename, lines)
     candidates = index.lambdas_at(code.co_firstlineno)
     if not candidates:
         raise _no_source(fn, filename, 'no lambda found on line %d' % code.co_firstlineno)
-    match = None
-    if len(candidates) == 1:
-        match = candidates[0]
-    elif HAS_POSITIONS:
-        positions = set(code.co_positions())
-        found = [c for c in candidates
-                 if (c.body.lineno, c.body.end_lineno, c.body.col_offset,
-                     c.body.end_col_offset) in positions]
-        if len(found) == 1:
-            match = found[0]
-    if match is None:
-        names = code.co_varnames[:code.co_argcount]
-        found = [c for c in candidates if [a.arg for a in c.args.args] == list(names)]
-        if len(found) == 1:
-            match = found[0]
-    if match is None:
+    found = candidates
+    if len(found) > 1 and HAS_POSITIONS:
+        found = _by_positions(code, found)
+    if len(found) > 1:
+        found = _by_code(code, found, lines)
+    if len(found) > 1 and len({_segment(lines, c) for c in found}) == 1:
+        found = found[:1]            # the same text twice: either converts the same
+    if len(found) != 1:
         raise errors.ConversionError(
             'cannot tell which of the %d lambdas on line %d is the one to convert'
             % (len(candidates), code.co_firstlineno),
             filename=filename, lineno=code.co_firstlineno,
             source_line=lines[code.co_firstlineno - 1], construct='lambda',
             hint='put each lambda on its own line, or use a def')
+    match = found[0]
     source = _segment(lines, match)
     col = len(lines[match.lineno - 1].encode('utf-8')[:match.col_offset].decode('utf-8'))
     if col >= 1:

@@ -1,8 +1,10 @@
 """Qualified names: `a`, `a.b`, `a[0]`, `a.b[i].c`.
 
 A QN identifies a Python "location" that code reads or writes. Analyses use them to report
-composite reads/writes (`self.x = ...` modifies `self.x` and reads `self`); only simple names
-(`QN.is_simple`) can be state of a converted statement.
+composite reads/writes (`self.x = ...` modifies `self.x` and reads `self`). Simple names are
+passed as state of a converted statement; composites with a QN (a fixed path: attributes,
+constant indices like `a[0]`, `a[-1]`, `d['k']`, or name indices like `a[i]`) can be written in
+place and carried by a staged statement (converters/control_flow.py).
 """
 import gast
 

@@ -12,9 +12,10 @@ UNDEFINED = -1
 ENTRY = 0
 
 
-def solve(graph, params, local_names):
+def solve(graph, params, local_names, node_defs=True):
     """Returns (ins, outs): lists (by node index) of {name: frozenset(defs)} before/after
-    each node. A node's `defs` count as definitions it makes, like its writes."""
+    each node. A node's `defs` count as definitions it makes, like its writes (unless
+    `node_defs` is False: then the result is what plain Python assigns)."""
     n = len(graph.nodes)
     tracked = set(params) | set(local_names)
     start = {p: frozenset((ENTRY,)) for p in params}
@@ -29,7 +30,8 @@ def solve(graph, params, local_names):
         names = node.names
         w = [(x, frozenset((node.index,))) for x in names.writes
              if x in tracked and x not in names.dels]
-        w += [(x, frozenset((node.index,))) for x in node.defs if x in tracked]
+        if node_defs:
+            w += [(x, frozenset((node.index,))) for x in node.defs if x in tracked]
         w += [(x, undef) for x in names.dels if x in tracked]
         writes[node.index] = w
     outs[graph.entry.index] = start
@@ -69,6 +71,93 @@ def solve(graph, params, local_names):
                     work.append(s)
     ins[graph.entry.index] = {}
     return ins, outs
+
+
+def _merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = dict(a)
+    for k, v in b.items():
+        cur = out.get(k)
+        out[k] = v if cur is None else (cur if v <= cur else cur | v)
+    return out
+
+
+def solve_split(graph, params, local_names, sets_flag, guards):
+    """Plain-Python reaching definitions (node `defs` ignored) that tell apart the paths on
+    which a boolean flag is True from the others, to follow the guards that jump lowering
+    writes (`if not break_:` runs only on paths that did not break).
+
+    Args:
+      sets_flag: {node index: bool} the nodes that assign the flag a constant.
+      guards: {node index: index of the node its body starts at} the `if not flag:` nodes;
+        their body is entered only with the flag False, other successors (but exception
+        handlers) only with it True.
+
+    Returns:
+      A list (by node index) of {name: frozenset(defs)} on entry to each node, both flag
+      values together (None for nodes no path reaches).
+    """
+    n = len(graph.nodes)
+    tracked = set(params) | set(local_names)
+    start = {p: frozenset((ENTRY,)) for p in params}
+    undef = frozenset((UNDEFINED,))
+    for name in local_names:
+        start.setdefault(name, undef)
+    writes = [None] * n
+    for node in graph.nodes:
+        names = node.names
+        w = [(x, frozenset((node.index,))) for x in names.writes
+             if x in tracked and x not in names.dels]
+        w += [(x, undef) for x in names.dels if x in tracked]
+        writes[node.index] = w
+    ins = [None] * n
+    outs = [None] * n
+    outs[graph.entry.index] = (None, start)     # the flag is False (or unassigned) at entry
+    work = [node for node in reversed(graph.nodes) if node is not graph.entry]
+    on_work = [True] * n
+    on_work[graph.entry.index] = False
+    while work:
+        node = work.pop()
+        i = node.index
+        on_work[i] = False
+        when_true = when_false = None
+        for p in node.prev:
+            po = outs[p.index]
+            if po is None:
+                continue
+            pt, pf = po
+            body = guards.get(p.index)
+            if body is not None and node.kind != 'except':
+                if i == body:
+                    pt = None
+                else:
+                    pf = None
+            when_true = _merge(when_true, pt)
+            when_false = _merge(when_false, pf)
+        ins[i] = _merge(when_true, when_false)
+        w = writes[i]
+        if w:
+            if when_true is not None:
+                when_true = dict(when_true)
+                when_true.update(w)
+            if when_false is not None:
+                when_false = dict(when_false)
+                when_false.update(w)
+        value = sets_flag.get(i)
+        if value is not None:
+            both = _merge(when_true, when_false)
+            when_true, when_false = (both, None) if value else (None, both)
+        out = (when_true, when_false)
+        if out != outs[i]:
+            outs[i] = out
+            for s in node.next:
+                if not on_work[s.index]:
+                    on_work[s.index] = True
+                    work.append(s)
+    return ins
 
 
 def _join(states):

@@ -113,6 +113,30 @@ class Base:
         return out
 
     def generic_visit(self, node):
+        """Visits the children of `node`, in order; returns `node`.
+
+        Children that have no visitor of their own (most expressions: `a + b + c + ...`) are
+        walked here with an explicit stack rather than by recursion, so that an expression
+        nested as deeply as CPython compiles costs no Python stack; only nodes that have a
+        visitor are visited recursively.
+        """
+        if type(self).generic_visit is not Base.generic_visit:
+            _drain(self._children(node, False))     # a subclass refines generic_visit
+            return node
+        stack = [self._children(node, True)]
+        while stack:
+            for child in stack[-1]:
+                stack.append(self._children(child, True))
+                break
+            else:
+                stack.pop()
+        return node
+
+    def _children(self, node, inline):
+        """Visits the fields of `node`. A generator: with `inline`, it yields each child that
+        `visit` would only walk generically (no visitor, not skipped) instead of visiting it,
+        and the caller walks that child before the generator goes on."""
+        dispatch = self._dispatch
         d = node.__dict__
         for f in type(node)._fields:
             v = d.get(f)
@@ -123,6 +147,12 @@ class Base:
                 new = []
                 for item in v:
                     if isinstance(item, gast.AST) and item._fields:
+                        if inline and dispatch.get(type(item), _MISSING) is None:
+                            annos = item.__dict__.get(_ANNOS)
+                            if annos is None or _SKIP not in annos:
+                                yield item
+                                new.append(item)
+                                continue
                         r = self.visit(item)
                         if r is None:
                             continue
@@ -134,12 +164,21 @@ class Base:
                         new.append(item)
                 d[f] = new
             elif isinstance(v, gast.AST) and v._fields:
+                if inline and dispatch.get(type(v), _MISSING) is None:
+                    annos = v.__dict__.get(_ANNOS)
+                    if annos is None or _SKIP not in annos:
+                        yield v
+                        continue
                 d[f] = self.visit(v)
         if type(node) is gast.For:
             extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
             if extra is not None:   # an expression kept aside for control_flow
                 anno.setanno(node, anno.Basic.EXTRA_LOOP_TEST, self.visit(extra))
-        return node
+
+
+def _drain(generator):
+    for _ in generator:
+        pass
 
 
 _STATEMENT_FIELDS = {

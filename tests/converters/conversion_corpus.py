@@ -1928,3 +1928,45 @@ def item_tested_then_deleted(params):
         if params[name] is None:
             del params[name]
     return sorted(params)
+
+
+# --- state written in place: attributes, items, variables closures see -------------------------
+
+@case((3,), (-3,))
+def attribute_written_in_branch(x):
+    c = _Counter()
+    if x > 0:
+        c.step = c.step + x
+    else:
+        c.level = c.level - 1
+    return c.step, c.level
+
+
+@case((4,), (0,))
+def item_written_in_loop(n):
+    totals = {'sum': 0, 'count': 0}
+    i = 0
+    while i < n:
+        totals['sum'] += i
+        totals['count'] = totals['count'] + 1
+        i += 1
+    return totals['sum'], totals['count']
+
+
+@case((4,), (1,))
+def closure_reads_loop_updates(n):
+    total = 0
+    current = lambda: total
+    checks = 0
+    for i in range(n):
+        total += i
+        checks = checks + current()
+    return checks, current()
+
+
+@case((3,), graph=NotImplementedError)
+def item_at_changing_index(n):
+    a = [0, 0, 0, 0]
+    for i in range(n):
+        a[i] = i + 1
+    return a[0] + a[1] + a[2]

@@ -26,7 +26,8 @@ GOLDEN = [
     'return_in_for', 'return_in_while', 'return_none_path', 'return_with_break',
     'list_append_loop', 'list_pop', 'assert_with_message', 'factorial', 'closure_counter',
     'for_continue_flag_in_with', 'del_statement', 'variable_defined_in_both_branches',
-    'shadowing_generated_names', 'deeply_nested',
+    'shadowing_generated_names', 'deeply_nested', 'attribute_written_in_branch',
+    'item_written_in_loop', 'closure_reads_loop_updates',
 ]
 _BY_NAME = {c.name: c for c in corpus.CORPUS}
 

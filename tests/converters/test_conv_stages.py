@@ -308,7 +308,7 @@ def test_variables_placeholder_goes_to_the_top_when_some_paths_define():
                 y = 1
                 return y
             y = ag__.if_stmt(x, if_true, None, (y,), ('y',))
-            return y
+            return ag__.ld(y)
     ''')
 
 

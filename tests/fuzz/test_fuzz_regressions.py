@@ -257,6 +257,34 @@ def test_paths_returning_different_structures_name_the_function_and_line():
     assert 'the function returns' in message and '%s:4' % filename in message, message
 
 
+def test_paths_returning_different_structures_in_a_loop_name_the_function_and_line():
+    # seed 101109 (long run): the same limitation inside a tensor loop; the error named the
+    # internal variable 'retval_' and no line.
+    program = _program('loop-structures', ('''
+        def f(a, xs):
+            kept = []
+            grown = []
+            for x in xs:
+                for y in xs:
+                    return len(grown), kept
+                grown.append(17)
+            for x in xs:
+                return a, grown
+            return 9, kept
+        ''', [0, []]))
+    assert fuzzgen.check(program, modes=('convert', 'eager')).ok
+    ns, filename = fuzzgen.load(program)
+    try:
+        with pytest.raises(TypeError) as info:
+            ag.function(ns['f'])(ag.constant(0), ag.constant([1, 2]))
+    finally:
+        fuzzgen.unload(filename)
+    message = str(info.value)
+    assert 'retval' not in message
+    assert 'the function returns' in message and 'inside a tensor-dependent loop at %s:' \
+        % filename in message, message
+
+
 def test_recursion_on_a_tensor_is_a_clear_error():
     # Found by the bad-input matrix: the recursion never ends while tracing (both branches
     # are built); it used to surface as a bare RecursionError from deep inside autograph.

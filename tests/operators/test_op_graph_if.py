@@ -300,3 +300,29 @@ def test_staging_retries_pass_through_user_exception_handlers(graph):
     # The else-branch is built second and lacks the return value: the if-branch is rebuilt.
     r = ag__.if_stmt(x > 0, if_false, if_true, (ag__.Undefined("retval_"),), ("retval_",))
     assert graph.run(r, {x: 3.0}) == 0.0 and graph.run(r, {x: -3.0}) == -6.0
+
+
+def returns_a_list_after_a_tensor_loop_that_returned_it(a, xs):
+    # Fuzz seed 30459, minimised. After the tensor loop `do_return` is a tensor, so the rest of
+    # the function is a tensor-dependent `if` whose branch appends to `lst`; a loop further
+    # down that branch then saw `retval_` change structure, hiding the real cause.
+    lst = []
+    c = 0
+    while c < 3:
+        c += 1
+        for _x in xs:
+            for e in [5, 2]:
+                return (e, lst)
+    lst.append(c)
+    for _e in [2, 1, 2]:
+        return (len(xs), lst)
+    return a
+
+
+def test_list_appended_in_a_staged_branch_is_reported_before_what_it_broke():
+    assert returns_a_list_after_a_tensor_loop_that_returned_it(0, [0]) == (5, [])
+    converted = ag.to_graph(returns_a_list_after_a_tensor_loop_that_returned_it)
+    assert converted(0, [0]) == (5, [])
+    with pytest.raises(NotImplementedError, match="list 'lst' is modified in place inside the "
+                       "if-branch of a tensor-dependent `if`"):
+        ag.function(converted)(ag.constant(0), ag.constant([0]))
