@@ -232,7 +232,8 @@ def _convert_function(fn, recursive):
         # function): caching it here would keep it alive. Closures are re-created per call
         # of their parent anyway; their code conversion is cached above.
         with _lock:
-            _by_function.setdefault(fn, {})[recursive] = converted
+            # Two threads may convert at once: the first stored result wins for both.
+            converted = _by_function.setdefault(fn, {}).setdefault(recursive, converted)
     return converted
 
 

@@ -93,10 +93,6 @@ def countdown(n):
     return n
 
 
-@pytest.mark.xfail(strict=True, reason="api.py _convert_function: threads converting the same "
-                   "function at once each build their own function object and the last "
-                   "overwrites the cache, so `to_graph(f) is to_graph(f)` fails across threads "
-                   "(use setdefault under the lock and return the stored one)")
 def test_threads_converting_one_function_get_the_same_object():
     results = run_threads(lambda i: ag.to_graph(countdown))
     assert len({id(r) for r in results}) == 1
