@@ -73,6 +73,7 @@ _EXPORTS = {
     'executing_eagerly': (_CONTEXT, 'executing_eagerly'),
     'get_default_graph': (_CONTEXT, 'get_default_graph'),
     'init_scope': (_CONTEXT, 'init_scope'),
+    'name_scope': (_CONTEXT, 'name_scope'),
     'BranchMismatchError': (_ERRORS, 'BranchMismatchError'),
     'GraphMismatchError': (_ERRORS, 'GraphMismatchError'),
     'InvalidArgumentError': (_ERRORS, 'InvalidArgumentError'),

@@ -131,8 +131,7 @@ def test_graph_text_form():
 
 
 def test_name_scope_prefixes_op_names():
-    from autograph.runtime.context import name_scope
-
+    name_scope = ag.name_scope
     g = ag.Graph()
     with g.as_default():
         x = ag.placeholder(ag.float32, [], name="x")
