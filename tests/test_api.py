@@ -2,7 +2,6 @@
 import ast
 import functools
 import inspect
-import itertools
 import linecache
 import os
 import tempfile
@@ -15,20 +14,9 @@ import pytest
 
 from autograph import api
 from autograph.pyct import errors
+from source_helpers import make_function as _make_function
 
-_counter = itertools.count()
-
-
-def make_function(source, name=None, namespace=None, register=True):
-    source = textwrap.dedent(source)
-    filename = '<api-test-%d>' % next(_counter)
-    if register:
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    ns = dict(namespace or {})
-    exec(compile(source, filename, 'exec'), ns)
-    if name is None:
-        name = source.split('def ', 1)[1].split('(', 1)[0]
-    return ns[name]
+make_function = functools.partial(_make_function, prefix='api-test')
 
 
 def square_if_positive(x):

@@ -1,19 +1,6 @@
 """Helpers for converter tests: functions from source text, registered with linecache."""
-import itertools
-import linecache
-import textwrap
+import functools
 
-_counter = itertools.count()
+from source_helpers import make_function as _make_function
 
-
-def make_function(source, name=None, namespace=None, register=True):
-    """Executes `source` as a fresh 'file' and returns the function `name` defined in it."""
-    source = textwrap.dedent(source)
-    filename = '<conv-test-%d>' % next(_counter)
-    if register:
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    ns = dict(namespace or {})
-    exec(compile(source, filename, 'exec'), ns)
-    if name is None:
-        name = source.split('def ', 1)[1].split('(', 1)[0]
-    return ns[name]
+make_function = functools.partial(_make_function, prefix='conv-test')
