@@ -48,19 +48,24 @@ def _copy_loc(src, dst):
             d[a] = s[a]
 
 
+_PLAIN = frozenset((str, int, float, bool, complex, bytes, type(None), type(Ellipsis)))
+
+
 # --- per-class converters, generated once at import ------------------------------------------
 
 def _generate(table, name, special, convert_value):
     """Builds {source class: function converting one node} with straight-line field copies."""
     funcs = {}
-    namespace = {'_cv': convert_value}
+    namespace = {'_cv': convert_value, '_PLAIN': _PLAIN}
     lines = []
     for src, (dst, fields, missing) in table.items():
         if src in special:
             continue
         fname = '%s_%s' % (name, src.__name__)
         namespace['D_' + src.__name__] = dst
-        items = ['%r: _cv(d.get(%r))' % (f, f) for f in fields]
+        # Plain values (identifiers, constants, None) are copied without a call.
+        items = ['%r: (v if (v := d.get(%r)).__class__ in _PLAIN else _cv(v))' % (f, f)
+                 for f in fields]
         items += ['%r: %s' % (f, '[]' if f == 'type_params' else 'None') for f in missing]
         lines.append('def %s(n):' % fname)
         lines.append('    d = n.__dict__')
@@ -151,7 +156,22 @@ def _g_special(node):
     return _g(node)
 
 
-_G_FUNCS = _generate(_TO_GAST, 'g', {ast.Name: _g_special, ast.arguments: _g_special,
+_GAST_NAME = gast.Name
+
+
+def _g_name(node):
+    d = node.__dict__
+    n = _GAST_NAME.__new__(_GAST_NAME)
+    n.__dict__ = nd = {'id': d['id'], 'ctx': _CTX_TO_GAST[type(d['ctx'])](),
+                       'annotation': None, 'type_comment': None}
+    if 'lineno' in d:
+        for a in _LOC:
+            if a in d:
+                nd[a] = d[a]
+    return n
+
+
+_G_FUNCS = _generate(_TO_GAST, 'g', {ast.Name: _g_name, ast.arguments: _g_special,
                                      ast.ExceptHandler: _g_special, ast.arg: _g_special},
                      _gv)
 _g_dispatch = _G_FUNCS
@@ -237,8 +257,27 @@ def _a_special(node):
     return _a(node)
 
 
-_A_FUNCS = _generate(_TO_AST, 'a', {gast.Name: _a_special, gast.arguments: _a_special,
+_AST_NAME = ast.Name
+# Contexts carry no state: one instance of each serves every node (as in `ast.parse` trees).
+_CTX_AST_SINGLETON = {g: a() for g, a in _CTX_TO_AST.items()}
+
+
+def _a_name(node):
+    d = node.__dict__
+    n = _AST_NAME.__new__(_AST_NAME)
+    n.__dict__ = nd = {'id': d['id'], 'ctx': _CTX_AST_SINGLETON[type(d['ctx'])]}
+    if 'lineno' in d:
+        for a in _LOC:
+            if a in d:
+                nd[a] = d[a]
+    return n
+
+
+_A_FUNCS = _generate(_TO_AST, 'a', {gast.Name: _a_name, gast.arguments: _a_special,
                                     gast.ExceptHandler: _a_special}, _av)
+for _ctx, _single in _CTX_AST_SINGLETON.items():
+    if _ctx is not gast.Param:
+        _A_FUNCS[_ctx] = lambda node, _single=_single: _single
 
 
 def gast_to_ast(node):

@@ -172,23 +172,33 @@ class _FileIndex:
             return None
 
     def function_span(self, name, firstlineno):
+        return self.function_span_and_node(name, firstlineno)[0]
+
+    def function_span_and_node(self, name, firstlineno):
+        """(span, node): node is the function's stdlib ast node when this call parsed the
+        file (so the caller need not parse the function again), else None."""
         if self.functions is None:
             tree = self._parse()
             if tree is None:
-                return None
+                return None, None
             functions = {}
+            nodes = {}
             stack = list(tree.body)
             while stack:
                 n = stack.pop()
                 t = type(n)
                 if t is ast.FunctionDef or t is ast.AsyncFunctionDef:
                     first = n.decorator_list[0].lineno if n.decorator_list else n.lineno
-                    functions.setdefault((n.name, first), (first, n.end_lineno))
-                    functions.setdefault((n.name, n.lineno), (first, n.end_lineno))
+                    for key in ((n.name, first), (n.name, n.lineno)):
+                        if key not in functions:
+                            functions[key] = (first, n.end_lineno)
+                            nodes[key] = n
                 for field in ('body', 'orelse', 'finalbody', 'handlers', 'cases'):
                     stack.extend(getattr(n, field, ()))
             self.functions = functions
-        return self.functions.get((name, firstlineno))
+            key = (name, firstlineno)
+            return functions.get(key), nodes.get(key)
+        return self.functions.get((name, firstlineno)), None
 
     def lambdas_at(self, lineno):
         if self.lambdas is None:
@@ -279,7 +289,7 @@ def parse_entity(fn):
         return _parse_lambda(fn, code, filename, lines)
 
     index = _file_index(filename, lines)
-    span = index.function_span(code.co_name, code.co_firstlineno)
+    span, parsed = index.function_span_and_node(code.co_name, code.co_firstlineno)
     if span is None:
         try:
             src_lines, first = inspect.getsourcelines(fn)
@@ -289,7 +299,12 @@ def parse_entity(fn):
     else:
         first, last = span
     try:
-        node = _parse_function_lines(lines, first, last, code.co_name)
+        if parsed is not None:
+            # The file was parsed just now to index it: its node of the function is the
+            # one parsing the function's lines would give (same text, same positions).
+            node = gast_util.ast_to_gast(parsed)
+        else:
+            node = _parse_function_lines(lines, first, last, code.co_name)
     except SyntaxError as e:
         raise _no_source(fn, filename, 'its source does not parse: %s' % e) from None
     if node is None:
