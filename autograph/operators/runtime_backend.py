@@ -95,10 +95,17 @@ class RuntimeBackend(Backend):
 
     # --- staging -------------------------------------------------------------------------------
     def cond(self, pred, true_fn, false_fn, names):
-        return self.cf.cond(pred, true_fn, false_fn, names=names)
+        return self.cf.cond(self._truth(pred), true_fn, false_fn, names=names)
 
     def while_loop(self, test_fn, body_fn, loop_vars, names):
-        return self.cf.while_loop(test_fn, body_fn, loop_vars, names=names, relax_shapes=True)
+        return self.cf.while_loop(lambda *v: self._truth(test_fn(*v)), body_fn, loop_vars,
+                                  names=names, relax_shapes=True)
+
+    def _truth(self, x):
+        # Python's truthiness, as `if n % 2:` means: a non-bool tensor is true when non-zero.
+        if isinstance(x, self.Tensor) and not x.dtype.is_bool:
+            return self.math.not_equal(x, 0)
+        return x
 
     # --- values ----------------------------------------------------------------------------------
     def is_value(self, value):

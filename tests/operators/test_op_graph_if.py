@@ -326,3 +326,16 @@ def test_list_appended_in_a_staged_branch_is_reported_before_what_it_broke():
     with pytest.raises(NotImplementedError, match="list 'lst' is modified in place inside the "
                        "if-branch of a tensor-dependent `if`"):
         ag.function(converted)(ag.constant(0), ag.constant([0]))
+
+
+def test_non_bool_tensor_conditions_use_python_truthiness():
+    import autograph as ag
+    from autograph import operators as ag__
+
+    with ag.Graph().as_default():
+        n = ag.placeholder(ag.int32, [])
+        odd = ag__.if_stmt(n % 2, lambda r: 1, lambda r: 0, (-1,), ('r',))
+        left = ag__.while_stmt(lambda k: k, lambda k: k - 1, (n,), ('k',))
+        sess = ag.Session()
+        assert sess.run([odd, left], {n: 3}) == [1, 0]
+        assert sess.run([odd, left], {n: 4}) == [0, 0]
