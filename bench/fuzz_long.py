@@ -49,11 +49,16 @@ def _chunks(seeds, size):
 
 
 def _git_commit():
+    """The commit being tested, '+changes' when autograph/ differs from it."""
+    def git(*args):
+        return subprocess.run(('git',) + args, cwd=HERE, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
     try:
-        return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=HERE,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = git('rev-parse', '--short', 'HEAD')
+        dirty = git('status', '--porcelain', '--', os.path.join(HERE, '..', 'autograph'))
     except (OSError, subprocess.SubprocessError):
         return '?'
+    return commit + (' +changes' if dirty else '')
 
 
 def main(argv=None):
@@ -73,6 +78,7 @@ def main(argv=None):
     modes = tuple(m for m in args.modes.split(',') if m)
     gen_kwargs = {'max_depth': args.max_depth, 'max_stmts': args.max_stmts}
     seeds = list(range(args.seed, args.seed + args.count))
+    commit = _git_commit()          # the code the workers import now
     started = time.time()
     rows = []
     chunks = list(_chunks(seeds, 50))
@@ -114,7 +120,7 @@ def main(argv=None):
         '| time | %.0f s (%d job%s), %.1f ms per program |' % (
             elapsed, args.jobs, 's' if args.jobs > 1 else '', 1000 * elapsed / len(seeds)),
         '| mean program size | %.0f lines |' % (sum(r[6] for r in rows) / len(rows)),
-        '| commit, python, numpy | %s, %s, %s |' % (_git_commit(), platform.python_version(),
+        '| commit, python, numpy | %s, %s, %s |' % (commit, platform.python_version(),
                                                      np.__version__),
     ]
     print('\n'.join(lines))
