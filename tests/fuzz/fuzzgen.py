@@ -250,7 +250,7 @@ class Generator:
         if sc.bools and k < 0.45:
             return self.r.choice(sc.bools)
         if not value and self.wants('truthiness') and self.chance(0.03):
-            # Python truthiness of an int: a graph `cond` needs a bool tensor (documented).
+            # Python truthiness of an int (a graph `cond` tests it for non-zero).
             self.uses.add('truthiness')
             return '(%s %% 2)' % self.int_expr(sc, depth + 1)[0]
         return '(%s)' % self.compare(sc, depth)
@@ -635,11 +635,10 @@ def as_tensor_arg(value, kind):
 # a rule of graph execution (docs/limitations.md, "Behaviour that differs on graph tensors").
 # Entries: (exception class, regex the message must match, label). Anything else raised in a
 # tensor mode is a failure. Generated programs only reach these through Python features a
-# graph cannot express: the truth value of an int tensor (`if n % 2:`), a Python list
-# appended inside a tensor `if`, and paths returning lists of different lengths.
+# graph cannot express: a value that is a bool on one path and an int on another
+# (`x > 0 and n % 2`), a Python list appended inside a tensor `if`, and paths returning lists
+# of different lengths. (The truth value of an int tensor, `if n % 2:`, is supported.)
 DOCUMENTED = [
-    (TypeError, r'condition must be a bool tensor', 'non-bool condition'),
-    (TypeError, r'expected bool tensors, got', 'non-bool condition'),
     (NotImplementedError, r'is modified in place inside the (if|else)-branch of a '
      r'tensor-dependent `if`', 'list mutated in tensor if'),
     (TypeError, r'the function returns .* on one path and .* on another, (depending on a '
@@ -653,8 +652,7 @@ DOCUMENTED = [
 
 # Errors only a program using one of these features may raise: an int's truth value is the
 # only way a generated program mixes dtypes (`x and n` is a bool or an int).
-NEEDS = {'non-bool condition': 'truthiness', 'BranchMismatchError': 'truthiness',
-         'LoopVarMismatchError': 'truthiness'}
+NEEDS = {'BranchMismatchError': 'truthiness', 'LoopVarMismatchError': 'truthiness'}
 
 
 def documented_error(exc, uses=None):

@@ -128,17 +128,22 @@ def test_check_accepts_only_documented_errors(monkeypatch, exc, accepted):
     assert outcome.failures or outcome.documented['graph']
 
 
-def test_truthiness_programs_may_raise_the_bool_condition_error(monkeypatch):
-    program = fuzzgen.Program('unit', WHILE_PROGRAM.source, [3, 5], ['int', 'int'],
-                              uses={'truthiness'})
+def test_truthiness_programs_may_raise_branch_mismatch(monkeypatch):
+    # `x > 0 and n % 2` is a bool on one path and an int on the other: a graph cannot hold
+    # both, so BranchMismatchError is accepted, but only from programs that use int truth.
+    error = ag.BranchMismatchError("'<and>' is int32 in the true branch but bool in the false "
+                                   "branch")
 
     def failing(f, *args, **kwargs):
         def call(*a, **k):
-            raise TypeError('cond: the condition must be a bool tensor, got int32')
+            raise error
         return call
     monkeypatch.setattr(ag, 'function', failing)
+    program = fuzzgen.Program('unit', WHILE_PROGRAM.source, [3, 5], ['int', 'int'],
+                              uses={'truthiness'})
     outcome = fuzzgen.check(program)
-    assert outcome.ok and outcome.documented == {'graph': 'non-bool condition'}
+    assert outcome.ok and outcome.documented == {'graph': 'BranchMismatchError'}
+    assert not fuzzgen.check(WHILE_PROGRAM).ok
 
 
 def test_minimise_keeps_the_failure_and_shrinks_the_program(monkeypatch):
