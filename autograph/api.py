@@ -45,7 +45,11 @@ _CONVERTED = '_autograph_conversion'
 
 _lock = threading.RLock()
 _by_code = weakref.WeakKeyDictionary()      # code -> {(filename, recursive): _Conversion}
-_by_function = weakref.WeakKeyDictionary()  # function -> {recursive: converted function}
+# function -> {recursive: converted function} lives on the function itself (attribute
+# _BY_FUNCTION, with a weak reference saying which function it belongs to, since
+# functools.wraps copies __dict__): a table keyed by the function would keep it alive through
+# the converted function's __globals__ (a function made by exec in a fresh namespace).
+_BY_FUNCTION = '_autograph_converted'
 _generated = weakref.WeakSet()              # code objects of converted code (nested included)
 _marked_ids = {}                            # id -> object, for objects without attributes
 _strict_default = None
@@ -219,9 +223,9 @@ def _conversion(fn, recursive):
 
 
 def _convert_function(fn, recursive):
-    per_fn = _by_function.get(fn)
-    if per_fn is not None:
-        converted = per_fn.get(recursive)
+    entry = fn.__dict__.get(_BY_FUNCTION)
+    if entry is not None and entry[0]() is fn:
+        converted = entry[1].get(recursive)
         if converted is not None:
             return converted
     conv = _conversion(fn, recursive)
@@ -233,7 +237,11 @@ def _convert_function(fn, recursive):
         # of their parent anyway; their code conversion is cached above.
         with _lock:
             # Two threads may convert at once: the first stored result wins for both.
-            converted = _by_function.setdefault(fn, {}).setdefault(recursive, converted)
+            entry = fn.__dict__.get(_BY_FUNCTION)
+            if entry is None or entry[0]() is not fn:
+                entry = (weakref.ref(fn), {})
+                fn.__dict__[_BY_FUNCTION] = entry
+            converted = entry[1].setdefault(recursive, converted)
     return converted
 
 
@@ -374,7 +382,7 @@ def to_code(fn, line_numbers=False, stage=None, recursive=True):
             mapping = origin_info.line_map(node, text)
     if stage is None and conv is not None and conv.source is None:
         conv.source = text
-        conv.linecache_name = loader.register_source(text, conv.name)
+        conv.linecache_name = loader.register_source(text, conv.name, owner=conv)
     if line_numbers:
         text = origin_info.annotate_lines(text, mapping, entity.filename)
     return text

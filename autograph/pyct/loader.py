@@ -18,6 +18,7 @@ import itertools
 import linecache
 import threading
 import types
+import weakref
 
 import gast
 
@@ -205,12 +206,18 @@ def new_function(code, original, ag_module):
     return fn
 
 
-def register_source(text, name_hint):
-    """Registers generated source with linecache; returns the `<autograph ...>` name."""
+def register_source(text, name_hint, owner=None):
+    """Registers generated source with linecache; returns the `<autograph ...>` name.
+
+    With `owner` (an object that can be weakly referenced), the entry is removed when the
+    owner is collected, so converting many short-lived functions does not grow linecache.
+    """
     with _lock:
         name = '<autograph %s #%d>' % (name_hint, next(_counter))
     lines = text.splitlines(True)
     if lines and not lines[-1].endswith('\n'):
         lines[-1] += '\n'
     linecache.cache[name] = (len(text), None, lines, name)
+    if owner is not None:
+        weakref.finalize(owner, linecache.cache.pop, name, None)
     return name

@@ -14,7 +14,10 @@ from autograph.runtime.errors import InvalidArgumentError, where
 from autograph.runtime.tensor import Tensor
 
 _counter = itertools.count()
-_LINE_OPS = {}   # plan file name -> {line number: Operation}
+# Each plan keeps its own {line number: Operation} table in its globals under this name, so a
+# failing frame finds the op that raised, and the table dies with the plan (a module-level
+# table would keep every graph ever compiled alive).
+_LINE_OPS_NAME = "__autograph_plan_line_ops__"
 
 # Names every plan can use (for `OpDef.expr` code); they end in "_", so they never clash with
 # the emitter's generated names (t3, K4, C5, a0).
@@ -99,10 +102,10 @@ def compile_plan(graph, inputs, outputs, include_stateful=False, single=False, n
     code = compile(src, filename, "exec")
     env = dict(PLAN_GLOBALS)
     env.update(em.globals)
+    env[_LINE_OPS_NAME] = em.line_ops
     exec(code, env)
     fn = env["plan"]
     fn.source = src
-    _LINE_OPS[filename] = em.line_ops
     return fn
 
 
@@ -168,8 +171,8 @@ def run_error(exc):
     tb = exc.__traceback__
     op = None
     while tb is not None:
-        ops = _LINE_OPS.get(tb.tb_frame.f_code.co_filename)
-        if ops is not None:
+        ops = tb.tb_frame.f_globals.get(_LINE_OPS_NAME)
+        if ops is not None and tb.tb_frame.f_code.co_filename.startswith("<autograph plan"):
             op = ops.get(tb.tb_lineno, op)
         tb = tb.tb_next
     if op is None or not isinstance(exc, _WRAPPED) or getattr(exc, "_ag_located", False):

@@ -1,0 +1,174 @@
+"""Resources stay bounded: dropped functions, graphs and sessions free their graphs and plans;
+the work of a trace does not grow with the number of earlier traces; the traces kept per
+function are bounded."""
+import gc
+import importlib
+import linecache
+import weakref
+
+import pytest
+
+import autograph as ag
+from autograph.runtime.graph import Graph
+
+function_module = importlib.import_module("autograph.function")
+
+N = 20
+
+
+def _graphs_of(concrete):
+    """Weak references to a trace's graph and every subgraph (cond branches, loop bodies)."""
+    out, stack = [], [concrete.graph]
+    while stack:
+        g = stack.pop()
+        out.append(weakref.ref(g))
+        for op in g.operations:
+            stack.extend(v for v in op.attrs.values() if isinstance(v, Graph))
+    return out
+
+
+def _alive(refs):
+    gc.collect()
+    return sum(r() is not None for r in refs)
+
+
+def _branchy(x):
+    if x > 0.0:
+        x = x * 2.0
+    else:
+        x = -x
+    i = 0
+    while i < 3:
+        x = x + 1.0
+        i += 1
+    return x
+
+
+def _reshape_to_5(x):
+    return ag.reshape(x, [5])
+
+
+def _exec_function(i):
+    """A function made by exec in a fresh namespace (as notebooks and generated code do)."""
+    src = ("def f%d(x):\n    if x > 0.0:\n        x = x * 2.0\n    return x\n" % i)
+    filename = "<resources test %d>" % i
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    namespace = {}
+    exec(compile(src, filename, "exec"), namespace)
+    return namespace["f%d" % i], filename
+
+
+# -- dropped objects free their graphs --------------------------------------------------------
+def test_dropped_functions_free_their_graphs_and_plans():
+    refs = []
+    for _ in range(N):
+        f = ag.function(_branchy)
+        assert float(f(ag.constant(1.0))) == 5.0
+        (concrete,) = f.concrete_functions
+        refs += _graphs_of(concrete)
+        refs.append(weakref.ref(concrete._plan))
+        refs.append(weakref.ref(f))
+        del f, concrete
+    assert len(refs) >= 4 * N
+    assert _alive(refs) == 0
+
+
+def test_a_dropped_concrete_function_frees_its_graph_when_the_function_is_gone():
+    refs = []
+    for _ in range(N):
+        f = ag.function(lambda x: x * 2.0)
+        cf = f.get_concrete_function(ag.TensorSpec([None], ag.float32))
+        del f
+        assert cf(ag.constant([1.0])).numpy().tolist() == [2.0]
+        refs += _graphs_of(cf)
+        del cf
+    assert _alive(refs) == 0
+
+
+def test_dropped_graphs_and_sessions_free_their_plans():
+    refs = []
+    for _ in range(N):
+        g = ag.Graph()
+        with g.as_default():
+            x = ag.placeholder(ag.float32)
+            y = ag.cond(x > 0.0, lambda x=x: x * 2.0, lambda x=x: -x)
+            sess = ag.Session()
+            assert sess.run(y, {x: 3.0}) == 6.0
+        refs += [weakref.ref(g), weakref.ref(sess)]
+        del g, x, y, sess
+    assert _alive(refs) == 0
+
+
+def test_a_function_called_in_a_session_graph_is_freed_with_it():
+    refs = []
+    for _ in range(N):
+        f = ag.function(lambda x: x * 3.0)
+        with ag.Graph().as_default() as g:
+            x = ag.placeholder(ag.float32)
+            y = f(x)
+            with ag.Session() as sess:
+                assert sess.run(y, {x: 1.0}) == 3.0
+        refs += [weakref.ref(g), weakref.ref(f)] + _graphs_of(f.concrete_functions[0])
+        del f, g, x, y, sess
+    assert _alive(refs) == 0
+
+
+def test_methods_free_their_graphs_with_the_instance():
+    class Counter:
+        def __init__(self):
+            self.v = ag.Variable(0.0)
+
+        @ag.function
+        def step(self, x):
+            self.v.assign_add(x)
+            return self.v.read_value()
+
+    refs = []
+    for _ in range(N):
+        m = Counter()
+        assert float(m.step(ag.constant(2.0))) == 2.0
+        refs += [weakref.ref(m)] + _graphs_of(m.step.concrete_functions[0])
+        del m
+    assert _alive(refs) == 0
+
+
+def test_a_failed_plan_does_not_keep_its_graph():
+    refs = []
+    for _ in range(N):
+        f = ag.function(_reshape_to_5, input_signature=[ag.TensorSpec(None, ag.float32)])
+        with pytest.raises(ag.InvalidArgumentError, match="reshape.*test_resources.py"):
+            f(ag.constant([1.0, 2.0]))      # fails at run time, inside the plan
+        refs += [weakref.ref(f)] + [r for c in f.concrete_functions for r in _graphs_of(c)]
+        del f
+    assert _alive(refs) == 0
+
+
+def test_dropped_user_functions_and_their_generated_source_are_freed():
+    before = set(linecache.cache)
+    refs = []
+    for i in range(N):
+        fn, filename = _exec_function(i)
+        assert "if_stmt" in ag.to_code(fn)
+        assert ag.to_graph(fn)(2.0) == 4.0
+        wrapped = ag.function(fn)
+        assert float(wrapped(ag.constant(2.0))) == 4.0
+        refs += [weakref.ref(fn), weakref.ref(wrapped)]
+        del fn, wrapped
+        del linecache.cache[filename]
+    assert _alive(refs) == 0
+    assert [n for n in set(linecache.cache) - before if n.startswith("<autograph")] == []
+
+
+def test_the_conversion_cache_still_returns_the_same_function():
+    fn, filename = _exec_function(999)
+    try:
+        assert ag.to_graph(fn) is ag.to_graph(fn)
+
+        def wrapper(x):
+            return fn(x)
+        import functools
+        functools.update_wrapper(wrapper, fn)      # copies fn.__dict__ into wrapper
+        assert ag.to_graph(wrapper) is not ag.to_graph(fn)
+        assert ag.to_graph(wrapper)(3.0) == 6.0
+    finally:
+        del linecache.cache[filename]
