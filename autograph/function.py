@@ -36,7 +36,9 @@ import weakref
 import numpy as np
 
 from autograph.runtime import context, dtypes, executor, nest, registry
+from autograph.runtime.call_op import CALL, STATEFUL_CALL
 from autograph.runtime.graph import Graph, Operation
+from autograph.runtime.interpreter import interpret
 from autograph.runtime.ops import core_ops
 from autograph.runtime.shapes import TensorShape, as_shape
 from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
@@ -383,87 +385,8 @@ def _user_stacklevel():
 # Inside another trace (or a cond/while body) the traced ops are copied into the graph being
 # built: that graph's plan then runs them in program order, and gradients flow through them
 # like through any op. Under a user's root Graph (run by a Session, which only runs what its
-# fetches need) the function becomes one `function_call` op, so all of its side effects run
-# whenever the call runs, as a function call should.
-def _call_dtypes(ds, attrs):
-    return [t.dtype for t in attrs["function"].outputs]
-
-
-def _call_shapes(shapes, attrs):
-    return [t.shape for t in attrs["function"].outputs]
-
-
-def _call_kernel(*values, function):
-    return function._plan(*values)
-
-
-def _emit_call(em, op, ins, outs, indent):
-    """The function's ops inlined into the enclosing plan (no call between plans)."""
-    sub = op.attrs["function"].graph
-    res = executor.emit_graph(em, sub, sub.inputs, ins, sub.outputs, True, indent)
-    if outs:
-        em.add("%s= %s" % (em.names_for(outs), em.names_for(res)), op, indent)
-
-
-def _call_grad(op, *output_grads):
-    """Input gradients of a function_call: its forward ops replayed, then differentiated."""
-    from autograph.runtime import gradients
-    sub = op.attrs["function"].graph
-    mapping = dict(zip(sub.inputs, op.inputs))
-    outs = gradients.replay(sub, mapping)
-    ys, dys = [], []
-    for o, g in zip(outs, output_grads):
-        if g is not None and o.dtype.is_floating:
-            ys.append(o)
-            dys.append(g)
-    if not ys:
-        return [None] * len(op.inputs)
-    return gradients.symbolic_gradients(ys, list(op.inputs), dys)
-
-
-CALL = registry.declare(
-    "function_call", _call_kernel, dtype=_call_dtypes, shape=_call_shapes, emit=_emit_call,
-    grad=_call_grad,
-    doc="Runs a traced ag.function (its compiled plan) on its inputs and captured tensors.")
-STATEFUL_CALL = registry.declare(
-    "stateful_function_call", _call_kernel, dtype=_call_dtypes, shape=_call_shapes,
-    emit=_emit_call, stateful=True, grad=_call_grad,
-    doc="A function_call whose function has side effects (print, assign, assert, random).")
-
-
-def _interpret(graph, values):
-    """Runs `graph` op by op eagerly, so an active GradientTape records every op (variable
-    reads included); control flow runs the taken branch / the loop in Python."""
-    from autograph.runtime import control_flow as cf
-    env = dict(zip(graph.inputs, values))
-    for op in graph.operations:
-        if op.outputs and all(t in env for t in op.outputs):
-            continue
-        ins = [env[t] for t in op.inputs]
-        opdef, a = op.opdef, op.attrs
-        if opdef is cf.COND or opdef is cf.STATEFUL_COND:
-            n = a["n_then"]
-            if ins[0]:
-                outs = _interpret(a["then_graph"], ins[1:1 + n])
-            else:
-                outs = _interpret(a["else_graph"], ins[1 + n:])
-        elif opdef is cf.WHILE or opdef is cf.STATEFUL_WHILE:
-            n, nc, nb = a["n_vars"], a["n_cond"], a["n_body"]
-            vs, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + nb]
-            limit = ins[-1] if a["max_iter"] == "input" else a["max_iter"]
-            i = 0
-            while (limit is None or i < int(limit)) and \
-                    bool(_interpret(a["cond_graph"], vs + ccaps)[0]):
-                vs = _interpret(a["body_graph"], vs + bcaps)
-                i += 1
-            outs = vs
-        elif opdef is CALL or opdef is STATEFUL_CALL:
-            outs = _interpret(a["function"].graph, ins)
-        else:
-            res = registry.apply(opdef, ins, a)
-            outs = res if isinstance(res, tuple) else () if res is None else (res,)
-        env.update(zip(op.outputs, outs))
-    return [env[t] for t in graph.outputs]
+# fetches need) the function becomes one `function_call` op (runtime/call_op.py), so all of
+# its side effects run whenever the call runs, as a function call should.
 
 
 def _raise_located(exc):
@@ -588,7 +511,7 @@ class ConcreteFunction:
                                                 ", ".join(t.name for t in self.captured_inputs)))
         if registry.eager_observers:       # a gradient tape is recording: let it see each op
             values = [x if type(x) is EagerTensor else EagerTensor(*to_numpy(x)) for x in leaves]
-            return self._pack(_interpret(self.graph, values), {})
+            return self._pack(interpret(self.graph, values), {})
         values = [x._value if type(x) is EagerTensor else x for x in leaves]
         return self._run(values)
 

@@ -11,12 +11,16 @@ memory.
 import itertools
 
 from autograph.runtime import context, dtypes, nest
+from autograph.runtime.gradients import (add_n, capture, differentiable, graph_variables, replay,
+                                         sources_in, symbolic_gradients, variables_read,
+                                         zeros_like)
 from autograph.runtime.errors import BranchMismatchError, LoopVarMismatchError, user_frame, where
 from autograph.runtime.executor import emit_graph
 from autograph.runtime.graph import Graph
-from autograph.runtime.ops import core_ops
+from autograph.runtime.ops import array_ops, core_ops, math_ops
 from autograph.runtime.registry import declare
 from autograph.runtime.tensor import EagerTensor, Tensor
+from autograph.runtime.tensor_array import TensorArray
 
 _ids = itertools.count()
 
@@ -44,17 +48,63 @@ def _emit_cond(em, op, ins, outs, indent):
             em.add("pass", op, indent + 1)
 
 
-def _cond_grad(op, *grads):
-    """A cond on the same predicate whose branches differentiate the forward branches."""
-    from autograph.runtime import gradients
-    return gradients.control_flow_grad(op, grads)
+def _cond_subgraphs(op):
+    return [op.attrs["then_graph"], op.attrs["else_graph"]]
 
 
-COND = declare("cond", None, dtype=_cond_dtypes, shape=_cond_shapes, emit=_emit_cond,
-               grad=_cond_grad, doc="Runs one of two subgraphs depending on a scalar bool.")
-STATEFUL_COND = declare("stateful_cond", None, dtype=_cond_dtypes, shape=_cond_shapes,
-                        emit=_emit_cond, stateful=True,
-                        grad=_cond_grad, doc="A cond whose branches have side effects.")
+def _interpret_cond(op, ins, run):
+    n = op.attrs["n_then"]
+    if ins[0]:
+        return run(op.attrs["then_graph"], ins[1:1 + n])
+    return run(op.attrs["else_graph"], ins[1 + n:])
+
+
+def _cond_grad(op, ogs, need, src_vars):
+    """A cond on the same predicate whose branches replay the forward branches and
+    differentiate them: only the taken branch runs backwards."""
+    a = op.attrs
+    then_g, else_g, n = a["then_graph"], a["else_graph"], a["n_then"]
+    ins = op.inputs
+    pos = [i for i in range(1, len(ins)) if need[i] and differentiable(ins[i].dtype)]
+    vars_ = sources_in(variables_read(op), src_vars)
+    if not pos and not vars_:
+        return [None] * len(ins), {}
+
+    def branch(sub, lo):
+        def fn():
+            mapping = {ph: capture(ins[lo + j]) for j, ph in enumerate(sub.inputs)}
+            outs = replay(sub, mapping)
+            ys, dys = [], []
+            for o, g in zip(outs, ogs):
+                if g is not None and differentiable(o.dtype):
+                    ys.append(o)
+                    dys.append(g)
+            mine = [i for i in pos if lo <= i < lo + len(sub.inputs)]
+            xs = [mapping[sub.inputs[i - lo]] for i in mine] + vars_
+            got = symbolic_gradients(ys, xs, dys, outward=False) if ys else [None] * len(xs)
+            by_pos = dict(zip(mine, got))
+            result = []
+            for i in pos:
+                g = by_pos.get(i)
+                result.append(g if g is not None else zeros_like(capture(ins[i])))
+            for v, g in zip(vars_, got[len(mine):]):
+                result.append(g if g is not None else zeros_like(v))
+            return result
+        return fn
+
+    res = cond(ins[0], branch(then_g, 1), branch(else_g, 1 + n))
+    grads = [None] * len(ins)
+    for i, g in zip(pos, res):
+        grads[i] = g
+    return grads, dict(zip(vars_, res[len(pos):]))
+
+
+_COND_RULES = dict(dtype=_cond_dtypes, shape=_cond_shapes, emit=_emit_cond,
+                   subgraphs=_cond_subgraphs, interpret=_interpret_cond, graph_grad=_cond_grad)
+COND = declare("cond", None, **_COND_RULES,
+               doc="Runs one of two subgraphs depending on a scalar bool.")
+STATEFUL_COND = declare("stateful_cond", None, stateful=True, **_COND_RULES,
+                        doc="A cond whose branches have side effects.")
 
 
 def cond(pred, true_fn, false_fn, name=None, names=None):
@@ -207,17 +257,99 @@ def _emit_while(em, op, ins, outs, indent):
         em.add("%s= %s" % (em.names_for(outs), em.names_for(loop)), op, indent)
 
 
-def _while_grad(op, *grads):
-    """Replays the iterations backwards from values saved by a recording loop."""
-    from autograph.runtime import gradients
-    return gradients.control_flow_grad(op, grads)
+def _while_subgraphs(op):
+    return [op.attrs["cond_graph"], op.attrs["body_graph"]]
 
 
-WHILE = declare("while", None, dtype=_while_dtypes, shape=_while_shapes, emit=_emit_while,
-                grad=_while_grad, doc="Repeats a body subgraph while a condition subgraph is true.")
-STATEFUL_WHILE = declare("stateful_while", None, dtype=_while_dtypes, shape=_while_shapes,
-                         emit=_emit_while, stateful=True,
-                         grad=_while_grad, doc="A while loop whose body has side effects.")
+def _interpret_while(op, ins, run):
+    a = op.attrs
+    n, nc, nb = a["n_vars"], a["n_cond"], a["n_body"]
+    vs, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + nb]
+    limit = ins[-1] if a["max_iter"] == "input" else a["max_iter"]
+    i = 0
+    while (limit is None or i < int(limit)) and bool(run(a["cond_graph"], vs + ccaps)[0]):
+        vs = run(a["body_graph"], vs + bcaps)
+        i += 1
+    return vs
+
+
+def _while_grad(op, ogs, need, src_vars):
+    """Records the forward iterations, then runs them backwards.
+
+    A recording loop re-runs the forward iterations and pushes each iteration's loop values
+    onto TensorArrays; a backward loop pops them (the trip count is known only at run time),
+    replays one body iteration from the saved values and applies its gradient.
+    """
+    a = op.attrs
+    n, nc, nb = a["n_vars"], a["n_cond"], a["n_body"]
+    cond_g, body_g = a["cond_graph"], a["body_graph"]
+    ins = op.inputs
+    init, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + nb]
+    fvars = [j for j in range(n) if differentiable(body_g.inputs[j].dtype)]
+    caps_pos = [k for k in range(nb) if need[n + nc + k] and differentiable(bcaps[k].dtype)]
+    vars_ = sources_in(graph_variables(body_g), src_vars)
+    want_init = [j for j in fvars if need[j]]
+    if not want_init and not caps_pos and not vars_:
+        return [None] * len(ins), {}
+    max_iter = a["max_iter"]
+    if max_iter == "input":
+        max_iter = ins[-1]
+
+    # 1. Re-run the loop, pushing every iteration's loop values.
+    def rec_cond(i, vs, tas):
+        m = dict(zip(cond_g.inputs, list(vs) + list(ccaps)))
+        return replay(cond_g, m)[0]
+
+    def rec_body(i, vs, tas):
+        tas = [ta.write(i, v) for ta, v in zip(tas, vs)]
+        m = dict(zip(body_g.inputs, list(vs) + list(bcaps)))
+        return math_ops.add(i, 1), replay(body_g, m), tas
+
+    tas0 = [TensorArray(t.dtype, size=0, dynamic_size=True, element_shape=ph.shape)
+            for t, ph in zip(init, body_g.inputs)]
+    zero = array_ops.zeros([], dtypes.int32)
+    count, _, saved = while_loop(rec_cond, rec_body, (zero, list(init), tas0),
+                                 maximum_iterations=max_iter, relax_shapes=True)
+
+    # 2. Run the iterations backwards from the saved values.
+    gv0 = [ogs[j] if ogs[j] is not None else zeros_like(op.outputs[j]) for j in fvars]
+    gc0 = [zeros_like(bcaps[k]) for k in caps_pos]
+    gw0 = [zeros_like(v) for v in vars_]
+
+    def back_cond(k, gv, gc, gw):
+        return math_ops.greater(k, 0)
+
+    def back_body(k, gv, gc, gw):
+        k = math_ops.subtract(k, 1)
+        vs = [ta.read(k) for ta in saved]
+        caps = [capture(c) for c in bcaps]
+        outs = replay(body_g, dict(zip(body_g.inputs, vs + caps)))
+        ys = [outs[j] for j in fvars]
+        xs = [vs[j] for j in fvars] + [caps[c] for c in caps_pos] + vars_
+        got = symbolic_gradients(ys, xs, list(gv), outward=False)
+        nf, nk = len(fvars), len(caps_pos)
+        new_gv = [g if g is not None else zeros_like(vs[j]) for g, j in zip(got[:nf], fvars)]
+        new_gc = [acc if g is None else add_n([acc, g]) for acc, g in zip(gc, got[nf:nf + nk])]
+        new_gw = [acc if g is None else add_n([acc, g]) for acc, g in zip(gw, got[nf + nk:])]
+        return k, new_gv, new_gc, new_gw
+
+    _, gv, gc, gw = while_loop(back_cond, back_body, (count, gv0, gc0, gw0), relax_shapes=True)
+    grads = [None] * len(ins)
+    for j, g in zip(fvars, gv):
+        if need[j]:
+            grads[j] = g
+    for k, g in zip(caps_pos, gc):
+        grads[n + nc + k] = g
+    return grads, dict(zip(vars_, gw))
+
+
+_WHILE_RULES = dict(dtype=_while_dtypes, shape=_while_shapes, emit=_emit_while,
+                    subgraphs=_while_subgraphs, interpret=_interpret_while,
+                    graph_grad=_while_grad)
+WHILE = declare("while", None, **_WHILE_RULES,
+                doc="Repeats a body subgraph while a condition subgraph is true.")
+STATEFUL_WHILE = declare("stateful_while", None, stateful=True, **_WHILE_RULES,
+                         doc="A while loop whose body has side effects.")
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None,

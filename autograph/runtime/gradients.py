@@ -12,16 +12,15 @@ Rules are written with ordinary ops, so one rule serves both callers of `backpro
 Variables enter a graph through `read_variable` ops; a variable source collects the gradients
 of every read of it, including reads inside `cond` branches and `while_loop` bodies.
 
-Control flow (graph mode):
-- `cond`: a new cond on the same predicate, whose branches replay the forward branch and
-  differentiate it; so only the taken branch runs backwards.
-- `while_loop`: a recording loop re-runs the forward iterations and pushes each iteration's
-  loop values onto TensorArrays; a backward loop then pops them (trip count known only at run
-  time), replays one body iteration from the saved values and applies its gradient.
-Replayed subgraphs are recomputed, so random ops or variable updates inside a differentiated
-branch or loop body are recomputed too (their gradient sees the recomputed values).
+Ops that run subgraphs (cond, while, function calls) declare their own `graph_grad` beside
+them (runtime/control_flow.py, runtime/call_op.py); this module only gives them the tools:
+`replay` copies a subgraph into the graph being built, `symbolic_gradients` differentiates it,
+`graph_variables` says which variables a subgraph reads. Replayed subgraphs are recomputed, so
+random ops or variable updates inside a differentiated branch or loop body are recomputed too
+(their gradient sees the recomputed values).
 """
 import contextlib
+import weakref
 
 from autograph.runtime import context, dtypes, nest, registry
 from autograph.runtime.errors import where
@@ -46,7 +45,7 @@ def _float(dtype):
     return dtype.is_floating
 
 
-def _diff(dtype):
+def differentiable(dtype):
     """Whether gradients flow through tensors of `dtype`: floats, and TensorArrays (variant)."""
     return dtype.is_floating or dtype is dtypes.variant
 
@@ -205,13 +204,13 @@ def symbolic_gradients(ys, xs, grad_ys, op_filter=None, outward=True):
     caller differentiates the enclosing graph itself).
     """
     ys_sym = [(y, g) for y, g in zip(ys, grad_ys) if type(y) is Tensor and
-              (_float(y.dtype) or g is not None and _diff(y.dtype))]
+              (_float(y.dtype) or g is not None and differentiable(y.dtype))]
     if not ys_sym:
         return [None] * len(xs)
     inner = max((y.graph for y, _ in ys_sym), key=lambda g: len(_graph_chain(g)))
     chain = _graph_chain(inner) if outward else [inner]
     src_vars = {x for x in xs if _is_var(x) and _float(x.dtype)}
-    src_tensors = {x for x in xs if type(x) is Tensor and _diff(x.dtype)}
+    src_tensors = {x for x in xs if type(x) is Tensor and differentiable(x.dtype)}
 
     # Forward: every tensor that depends on a source, outermost graph first.
     wanted = src_tensors | src_vars
@@ -225,7 +224,7 @@ def symbolic_gradients(ys, xs, grad_ys, op_filter=None, outward=True):
             if (op_filter is None or op_filter(op)) and _op_is_live(op, wanted, src_vars):
                 live.append(op)
                 for t in op.outputs:
-                    if _diff(t.dtype):
+                    if differentiable(t.dtype):
                         wanted.add(t)
         ops_of[g] = live
 
@@ -277,7 +276,7 @@ def _op_is_live(op, wanted, src_vars):
         if t in wanted:
             return True
     if src_vars and _is_control_flow(op):
-        return bool(_vars_read(op) & src_vars)
+        return bool(variables_read(op) & src_vars)
     return False
 
 
@@ -286,42 +285,24 @@ def graph_rule(op, ogs, wanted, src_vars):
     opdef = op.opdef
     if opdef is READ_VARIABLE:
         return [ogs[0]], {}
-    attrs = op.attrs
-    if "then_graph" in attrs:
-        return cond_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
-    if "body_graph" in attrs:
-        return while_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
-    if "function" in attrs and hasattr(attrs["function"], "graph"):
-        return call_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
+    if opdef.graph_grad is not None:
+        return opdef.graph_grad(op, ogs, [t in wanted for t in op.inputs], src_vars)
     return call_rule(op, ogs), {}
-
-
-def control_flow_grad(op, ogs):
-    """The plain gradient rule of cond / while ops: gradients of every floating input."""
-    need = [_diff(t.dtype) for t in op.inputs]
-    fn = cond_grad if "then_graph" in op.attrs else while_grad
-    return fn(op, list(ogs), need, set())[0]
 
 
 # -- control flow ---------------------------------------------------------------------------------
 def _is_control_flow(op):
     """Ops that run subgraphs: cond, while, and calls of traced functions."""
-    a = op.attrs
-    return "then_graph" in a or "body_graph" in a or (
-        "function" in a and hasattr(a["function"], "graph"))
+    return op.opdef.subgraphs is not None
 
 
-def _subgraphs(op):
-    a = op.attrs
-    out = [a[k] for k in ("then_graph", "else_graph", "cond_graph", "body_graph") if k in a]
-    if "function" in a and hasattr(a["function"], "graph"):
-        out.append(a["function"].graph)
-    return out
+# graph -> (graph.version, variables read): graphs only grow, so the version validates it.
+_VARS_READ = weakref.WeakKeyDictionary()
 
 
-def _graph_vars(g):
+def graph_variables(g):
     """Variables read anywhere in graph `g`, including nested subgraphs (cached per version)."""
-    cached = getattr(g, "_ag_vars_read", None)
+    cached = _VARS_READ.get(g)
     if cached is not None and cached[0] == g.version:
         return cached[1]
     found = set()
@@ -329,16 +310,22 @@ def _graph_vars(g):
         if op.opdef is READ_VARIABLE:
             found.add(op.attrs["var"])
         elif _is_control_flow(op):
-            found |= _vars_read(op)
-    g._ag_vars_read = (g.version, found)
+            found |= variables_read(op)
+    _VARS_READ[g] = (g.version, found)
     return found
 
 
-def _vars_read(op):
+def variables_read(op):
+    """Variables read by the subgraphs of a subgraph op."""
     out = set()
-    for sub in _subgraphs(op):
-        out |= _graph_vars(sub)
+    for sub in op.opdef.subgraphs(op):
+        out |= graph_variables(sub)
     return out
+
+
+def sources_in(variables, src_vars):
+    """The source variables among `variables`, in a stable order."""
+    return sorted(variables & src_vars, key=lambda v: v._uid)
 
 
 def replay(sub, mapping):
@@ -363,241 +350,9 @@ def replay(sub, mapping):
     return [m[t] for t in sub.outputs]
 
 
-def _capture(t):
+def capture(t):
     """`t` as a tensor of the graph being built (capturing an enclosing graph's tensor)."""
     g = context.ctx.graph
     if type(t) is not Tensor or t.graph is g:
         return t
     return g.capture(t)
-
-
-def call_grad(op, ogs, need, src_vars):
-    """Gradient of a call of a traced function: its ops replayed here, then differentiated."""
-    sub = op.attrs["function"].graph
-    ins = op.inputs
-    pos = [i for i in range(len(ins)) if need[i] and _diff(ins[i].dtype)]
-    vars_ = sorted(_graph_vars(sub) & src_vars, key=lambda v: v._uid)
-    if not pos and not vars_:
-        return [None] * len(ins), {}
-    g = context.ctx.graph
-    start = len(g.operations)
-    outs = replay(sub, dict(zip(sub.inputs, ins)))
-    ys, dys = [], []
-    for o, gy in zip(outs, ogs):
-        if gy is not None and _diff(o.dtype):
-            ys.append(o)
-            dys.append(gy)
-    got = symbolic_gradients(ys, [ins[i] for i in pos] + vars_, dys, outward=False,
-                             op_filter=lambda o: o.graph is not g or o.index >= start)
-    grads = [None] * len(ins)
-    for i, gi in zip(pos, got):
-        grads[i] = gi
-    return grads, dict(zip(vars_, got[len(pos):]))
-
-
-def cond_grad(op, ogs, need, src_vars):
-    """Gradient of a cond op: a cond on the same predicate over the branches' gradients."""
-    from autograph.runtime import control_flow as cf
-    a = op.attrs
-    then_g, else_g, n = a["then_graph"], a["else_graph"], a["n_then"]
-    ins = op.inputs
-    gs = ogs
-    pos = [i for i in range(1, len(ins)) if need[i] and _diff(ins[i].dtype)]
-    vars_ = sorted(_vars_read(op) & src_vars, key=lambda v: v._uid)
-    if not pos and not vars_:
-        return [None] * len(ins), {}
-
-    def branch(sub, lo):
-        def fn():
-            mapping = {ph: _capture(ins[lo + j]) for j, ph in enumerate(sub.inputs)}
-            outs = replay(sub, mapping)
-            ys, dys = [], []
-            for o, g in zip(outs, gs):
-                if g is not None and _diff(o.dtype):
-                    ys.append(o)
-                    dys.append(g)
-            mine = [i for i in pos if lo <= i < lo + len(sub.inputs)]
-            xs = [mapping[sub.inputs[i - lo]] for i in mine] + vars_
-            got = symbolic_gradients(ys, xs, dys, outward=False) if ys else [None] * len(xs)
-            by_pos = dict(zip(mine, got))
-            result = []
-            for i in pos:
-                g = by_pos.get(i)
-                result.append(g if g is not None else zeros_like(_capture(ins[i])))
-            for v, g in zip(vars_, got[len(mine):]):
-                result.append(g if g is not None else zeros_like(v))
-            return result
-        return fn
-
-    res = cf.cond(ins[0], branch(then_g, 1), branch(else_g, 1 + n))
-    grads = [None] * len(ins)
-    for i, g in zip(pos, res):
-        grads[i] = g
-    return grads, dict(zip(vars_, res[len(pos):]))
-
-
-def while_grad(op, ogs, need, src_vars):
-    """Gradient of a while op: record the forward iterations, then run them backwards."""
-    from autograph.runtime import control_flow as cf
-    from autograph.runtime.tensor_array import TensorArray
-    a = op.attrs
-    n, nc, nb = a["n_vars"], a["n_cond"], a["n_body"]
-    cond_g, body_g = a["cond_graph"], a["body_graph"]
-    ins = op.inputs
-    init, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + nb]
-    fvars = [j for j in range(n) if _diff(body_g.inputs[j].dtype)]
-    caps_pos = [k for k in range(nb) if need[n + nc + k] and _diff(bcaps[k].dtype)]
-    vars_ = sorted(_graph_vars(body_g) & src_vars, key=lambda v: v._uid)
-    want_init = [j for j in fvars if need[j]]
-    if not want_init and not caps_pos and not vars_:
-        return [None] * len(ins), {}
-    max_iter = a["max_iter"]
-    if max_iter == "input":
-        max_iter = ins[-1]
-
-    # 1. Re-run the loop, pushing every iteration's loop values.
-    def rec_cond(i, vs, tas):
-        m = dict(zip(cond_g.inputs, list(vs) + list(ccaps)))
-        return replay(cond_g, m)[0]
-
-    def rec_body(i, vs, tas):
-        tas = [ta.write(i, v) for ta, v in zip(tas, vs)]
-        m = dict(zip(body_g.inputs, list(vs) + list(bcaps)))
-        return math_ops.add(i, 1), replay(body_g, m), tas
-
-    tas0 = [TensorArray(t.dtype, size=0, dynamic_size=True, element_shape=ph.shape)
-            for t, ph in zip(init, body_g.inputs)]
-    zero = array_ops.zeros([], _int32())
-    count, _, saved = cf.while_loop(rec_cond, rec_body, (zero, list(init), tas0),
-                                    maximum_iterations=max_iter, relax_shapes=True)
-
-    # 2. Run the iterations backwards from the saved values.
-    gv0 = [ogs[j] if ogs[j] is not None else zeros_like(op.outputs[j]) for j in fvars]
-    gc0 = [zeros_like(bcaps[k]) for k in caps_pos]
-    gw0 = [zeros_like(v) for v in vars_]
-
-    def back_cond(k, gv, gc, gw):
-        return math_ops.greater(k, 0)
-
-    def back_body(k, gv, gc, gw):
-        k = math_ops.subtract(k, 1)
-        vs = [ta.read(k) for ta in saved]
-        caps = [_capture(c) for c in bcaps]
-        outs = replay(body_g, dict(zip(body_g.inputs, vs + caps)))
-        ys = [outs[j] for j in fvars]
-        xs = [vs[j] for j in fvars] + [caps[c] for c in caps_pos] + vars_
-        got = symbolic_gradients(ys, xs, list(gv), outward=False)
-        nf, nk = len(fvars), len(caps_pos)
-        new_gv = [g if g is not None else zeros_like(vs[j]) for g, j in zip(got[:nf], fvars)]
-        new_gc = [acc if g is None else add_n([acc, g]) for acc, g in zip(gc, got[nf:nf + nk])]
-        new_gw = [acc if g is None else add_n([acc, g]) for acc, g in zip(gw, got[nf + nk:])]
-        return k, new_gv, new_gc, new_gw
-
-    _, gv, gc, gw = cf.while_loop(back_cond, back_body, (count, gv0, gc0, gw0),
-                                  relax_shapes=True)
-    grads = [None] * len(ins)
-    for j, g in zip(fvars, gv):
-        if need[j]:
-            grads[j] = g
-    for k, g in zip(caps_pos, gc):
-        grads[n + nc + k] = g
-    return grads, dict(zip(vars_, gw))
-
-
-def _int32():
-    from autograph.runtime import dtypes
-    return dtypes.int32
-
-
-# -- checking -------------------------------------------------------------------------------------
-def check_gradients(f, *xs, delta=1e-6, seed=0, mode="eager"):
-    """Compares the gradient of `f` at `xs` with central finite differences.
-
-    The scalar checked is `sum(f(*xs) * w)` for a fixed random `w`, so every output element
-    counts. Use float64 inputs.
-
-    Args:
-      f: a function of tensors returning a tensor (or a list of them, summed).
-      xs: numpy arrays; floating-point ones are differentiated, others are passed as they are.
-      mode: "eager" (GradientTape), "graph" (`gradients` in a Graph run by a Session) or
-        "graph_dynamic" (the same with placeholders of unknown dimensions).
-    Returns:
-      A list of (analytic, numeric) numpy pairs, one per floating-point input.
-    """
-    import numpy as np
-    from autograph.runtime import dtypes
-    from autograph.runtime.graph import Graph
-    from autograph.runtime.ops import core_ops, math_ops, reduction_ops
-    from autograph.runtime.session import Session
-    from autograph.runtime.tape import GradientTape
-    from autograph.runtime.tensor import EagerTensor
-
-    rng = np.random.default_rng(seed)
-    weights = {}
-
-    def scalar(ins):
-        total = None
-        for i, o in enumerate(nest.flatten(f(*ins))):
-            if o is None or not o.dtype.is_floating:
-                continue
-            w = weights.get(i)
-            if w is None:
-                w = rng.uniform(0.5, 1.5, np.shape(o.numpy())).astype(o.dtype.np_dtype)
-                weights[i] = w
-            term = reduction_ops.reduce_sum(math_ops.multiply(o, w))
-            if term.dtype is not dtypes.float64:
-                term = math_ops.cast(term, dtypes.float64)
-            total = term if total is None else math_ops.add(total, term)
-        return total
-
-    values = [np.asarray(x) for x in xs]
-    floats = [i for i, v in enumerate(values) if v.dtype.kind == "f"]
-
-    def as_inputs(vals):
-        return [EagerTensor(v, dtypes.from_numpy(v.dtype)) if i in floats else v
-                for i, v in enumerate(vals)]
-
-    scalar(as_inputs(values))          # fixes the weights from the eager output shapes
-    if mode == "eager":
-        tensors = as_inputs(values)
-        with GradientTape() as tape:
-            for i in floats:
-                tape.watch(tensors[i])
-            y = scalar(tensors)
-        grads = tape.gradient(y, [tensors[i] for i in floats])
-
-        def evaluate(vals):
-            return float(scalar(as_inputs(vals)).numpy())
-    elif mode in ("graph", "graph_dynamic"):
-        graph = Graph()
-        with graph.as_default():
-            phs = {i: core_ops.placeholder(
-                dtypes.from_numpy(values[i].dtype),
-                values[i].shape if mode == "graph" else [None] * values[i].ndim)
-                for i in floats}
-            ins = [phs[i] if i in floats else v for i, v in enumerate(values)]
-            y = scalar(ins)
-            grads = gradients(y, [phs[i] for i in floats])
-            sess = Session(graph)
-            feed = {phs[i]: values[i] for i in floats}
-            grads = [None if g is None else EagerTensor(sess.run(g, feed), dtypes.float64)
-                     for g in grads]
-
-        def evaluate(vals):
-            return float(sess.run(y, {phs[i]: vals[i] for i in floats}))
-    else:
-        raise ValueError("mode must be 'eager', 'graph' or 'graph_dynamic', got %r" % (mode,))
-    out = []
-    for i, g in zip(floats, grads):
-        v = values[i]
-        num = np.zeros(v.shape, np.float64)
-        for j in range(v.size):
-            up, down = v.copy(), v.copy()
-            up.flat[j] += delta
-            down.flat[j] -= delta
-            hi = evaluate(values[:i] + [up] + values[i + 1:])
-            lo = evaluate(values[:i] + [down] + values[i + 1:])
-            num.flat[j] = (hi - lo) / (2 * delta)
-        ana = np.zeros(v.shape) if g is None else np.asarray(g.numpy(), np.float64)
-        out.append((ana, num))
-    return out

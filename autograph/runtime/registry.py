@@ -3,6 +3,12 @@
 A declaration gives the op's name, a numpy kernel, a dtype rule, a shape rule, a gradient
 rule (or `grad=None` with `differentiable=False`) and whether it is stateful. `apply` runs the
 kernel at once in eager mode, or records an `Operation` in the current graph.
+
+Ops that run subgraphs (`cond`, `while`, `function_call`) declare every rule of theirs in the
+same place: which graphs they run (`subgraphs`), how to run them op by op (`interpret`), how to
+compile them inline (`emit`) and their graph gradient (`graph_grad`). Nothing else in the
+runtime recognises them by name or by attribute: the interpreter, the gradients and the
+executor ask the declaration.
 """
 import numpy as np
 
@@ -22,10 +28,12 @@ class OpDef:
     """One op: the single source of its kernel, dtype/shape rules, gradient and docs."""
 
     __slots__ = ("name", "kernel", "dtype_rule", "shape_rule", "grad", "differentiable",
-                 "stateful", "same_dtype", "emit", "expr", "doc")
+                 "stateful", "same_dtype", "emit", "expr", "doc", "subgraphs", "interpret",
+                 "graph_grad")
 
     def __init__(self, name, kernel, dtype_rule, shape_rule, grad=None, differentiable=True,
-                 stateful=False, same_dtype=(), emit=None, expr=None, doc=None):
+                 stateful=False, same_dtype=(), emit=None, expr=None, doc=None,
+                 subgraphs=None, interpret=None, graph_grad=None):
         self.name = name
         self.kernel = kernel
         self.dtype_rule = dtype_rule
@@ -41,13 +49,20 @@ class OpDef:
         # it instead of calling the kernel (e.g. "t1 + t2").
         self.expr = expr
         self.doc = doc or (kernel.__doc__ if kernel is not None else None)
+        # Subgraph ops only: `subgraphs(op)` -> the Graphs the op runs; `interpret(op, inputs,
+        # run)` runs it op by op, `run(graph, values)` running a subgraph; `graph_grad(op,
+        # output_grads, needed, source_variables)` -> (input grads, {variable: grad}).
+        self.subgraphs = subgraphs
+        self.interpret = interpret
+        self.graph_grad = graph_grad
 
     def __repr__(self):
         return "<op %s>" % self.name
 
 
 def declare(name, kernel=None, *, dtype, shape, grad=None, differentiable=True, stateful=False,
-            same_dtype=(), emit=None, expr=None, doc=None):
+            same_dtype=(), emit=None, expr=None, doc=None, subgraphs=None, interpret=None,
+            graph_grad=None):
     """Declares an op. Usable as a decorator on the kernel.
 
     Args:
@@ -64,12 +79,20 @@ def declare(name, kernel=None, *, dtype, shape, grad=None, differentiable=True, 
         compiles specially (control flow).
       expr: `expr(op, input_names)` -> an inline Python expression equal to the kernel call,
         or None to call the kernel.
+      subgraphs, interpret, graph_grad: the rules of an op that runs subgraphs (see OpDef).
+        With `graph_grad` and no `grad`, the plain rule is `graph_grad` asked for every
+        differentiable input.
     """
+    if grad is None and graph_grad is not None:
+        def grad(op, *output_grads):
+            needed = [t.dtype.is_floating or t.dtype is dtypes.variant for t in op.inputs]
+            return graph_grad(op, list(output_grads), needed, set())[0]
+
     def register(kernel):
         if name in REGISTRY:
             raise ValueError("op %r is declared twice" % name)
         opdef = OpDef(name, kernel, dtype, shape, grad, differentiable, stateful, same_dtype,
-                      emit, expr, doc)
+                      emit, expr, doc, subgraphs, interpret, graph_grad)
         REGISTRY[name] = opdef
         return opdef
     return register if kernel is None and emit is None else register(kernel)

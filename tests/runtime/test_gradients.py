@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import autograph  # noqa: F401  (registers every op)
-from autograph.runtime import control_flow, gradients, layers, nn, registry, tape  # noqa: F401
+from autograph.runtime import control_flow, gradient_check, gradients, layers, nn, registry, tape  # noqa: F401,E501
 from autograph.runtime import tensor_array  # noqa: F401
 from autograph.runtime.ops import array_ops as A
 from autograph.runtime.ops import gradient_ops as G
@@ -161,7 +161,7 @@ def _ids():
 def test_op_gradient_matches_finite_differences(case, mode):
     name, fn, inputs = case[:3]
     opts = case[3] if len(case) > 3 else {}
-    pairs = gradients.check_gradients(fn, *inputs, mode=mode, delta=opts.get("delta", 1e-6))
+    pairs = gradient_check.check_gradients(fn, *inputs, mode=mode, delta=opts.get("delta", 1e-6))
     assert pairs, "no floating-point input to check"
     for i, (analytic, numeric) in enumerate(pairs):
         np.testing.assert_allclose(analytic, numeric, rtol=opts.get("rtol", 1e-5), atol=1e-6,
@@ -214,7 +214,7 @@ def test_second_order_gradient_matches_finite_differences(name, fn, inputs):
                 y = term if y is None else M.add(y, term)
         return [g for g in inner.gradient(y, list(xs)) if g is not None]
 
-    for analytic, numeric in gradients.check_gradients(first, *inputs):
+    for analytic, numeric in gradient_check.check_gradients(first, *inputs):
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import autograph  # noqa: F401  (registers every op)
-from autograph.runtime import dtypes, gradients
+from autograph.runtime import dtypes, gradient_check, gradients
 from autograph.runtime.control_flow import cond, while_loop
 from autograph.runtime.graph import Graph
 from autograph.runtime.ops import array_ops as A
@@ -136,7 +136,7 @@ CASES = [
 @pytest.mark.parametrize("mode", ["eager", "graph", "graph_dynamic"])
 @pytest.mark.parametrize("name,fn,inputs", CASES, ids=[c[0] for c in CASES])
 def test_control_flow_gradient_matches_finite_differences(name, fn, inputs, mode):
-    for analytic, numeric in gradients.check_gradients(fn, *inputs, mode=mode):
+    for analytic, numeric in gradient_check.check_gradients(fn, *inputs, mode=mode):
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
 
 
@@ -251,7 +251,7 @@ def test_tensor_array_gradients_in_a_loop():
 
     inputs = [np.array([0.7, -0.4]), np.array([[0.1, 0.2], [0.5, -0.3], [0.2, 0.9]])]
     for mode in ("eager", "graph"):
-        for analytic, numeric in gradients.check_gradients(rnn, *inputs, mode=mode):
+        for analytic, numeric in gradient_check.check_gradients(rnn, *inputs, mode=mode):
             np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
 
 
@@ -261,7 +261,7 @@ def test_tensor_array_unstack_read_gradients():
         return M.add(M.multiply(ta.read(0), ta.read(2)), M.square(ta.read(0)))
 
     for mode in ("eager", "graph"):
-        for analytic, numeric in gradients.check_gradients(f, np.array([[1.0, 2.0], [3.0, 4.0],
+        for analytic, numeric in gradient_check.check_gradients(f, np.array([[1.0, 2.0], [3.0, 4.0],
                                                                         [5.0, 6.0]]), mode=mode):
             np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import autograph as ag
-from autograph.runtime import gradients
+from autograph.runtime import gradient_check
 
 rng = np.random.default_rng(7)
 
@@ -227,7 +227,7 @@ def test_layer_gradients_match_finite_differences():
     # `model` sets the weights from its arguments, so finite differences can move them:
     # first the input's gradient, then each weight's (a few entries each) through a tape.
     start = [v.numpy().copy() for v in weights]
-    pairs = gradients.check_gradients(lambda xi: model(xi, *start), x)
+    pairs = gradient_check.check_gradients(lambda xi: model(xi, *start), x)
     np.testing.assert_allclose(pairs[0][0], pairs[0][1], rtol=1e-5, atol=1e-7)
     with ag.GradientTape() as tape:
         loss = ag.reduce_sum(model(ag.constant(x), *start))
