@@ -5,6 +5,11 @@
     not a            ->    ag__.not_(a)
     a < b < c        ->    ag__.and_(lambda: a < b, lambda: b < c)
 
+Where only the truth of `a and b` matters (the test of an `if`, `while`, `assert` or ternary,
+a comprehension filter, the operand of `not`, and operands of such an `and`/`or`), the calls
+are `ag__.and_test` / `ag__.or_test`: the same on Python values, but on graph tensors they
+combine truth values instead of choosing between operands of different dtypes.
+
 Operands keep Python's short-circuit semantics (each is a thunk, evaluated at most once). In a
 chained comparison a middle operand that is not a plain name or constant is evaluated once
 and passed to the rest of the chain as a lambda parameter:
@@ -49,14 +54,54 @@ def _call(fn, args):
                      args=args, keywords=[])
 
 
+def _is_if_exp_call(node):
+    f = node.func
+    return (type(f) is gast.Attribute and f.attr == 'if_exp' and type(f.value) is gast.Name
+            and f.value.id == 'ag__' and node.args)
+
+
 class LogicalExpressionTransformer(transformer.Base):
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._truth_only = set()    # ids of BoolOp nodes whose value is only tested for truth
+
+    def _mark_truth_only(self, node):
+        t = type(node)
+        if t is gast.BoolOp:
+            self._truth_only.add(id(node))
+            for v in node.values:
+                self._mark_truth_only(v)
+        elif t is gast.UnaryOp and type(node.op) is gast.Not:
+            self._mark_truth_only(node.operand)
+
+    def visit_If(self, node):
+        self._mark_truth_only(node.test)
+        return self.generic_visit(node)
+
+    visit_While = visit_IfExp = visit_Assert = visit_If
+
+    def visit_comprehension(self, node):
+        for test in node.ifs:
+            self._mark_truth_only(test)
+        return self.generic_visit(node)
+
+    def visit_Call(self, node):
+        if _is_if_exp_call(node):
+            self._mark_truth_only(node.args[0])
+        return self.generic_visit(node)
+
     def visit_BoolOp(self, node):
+        truth_only = id(node) in self._truth_only
         node = self.generic_visit(node)
         fn = 'and_' if type(node.op) is gast.And else 'or_'
+        if truth_only:
+            fn += 'test'
         return _call(fn, [_thunk(v) for v in node.values])
 
     def visit_UnaryOp(self, node):
+        if type(node.op) is gast.Not:
+            self._mark_truth_only(node.operand)
         node = self.generic_visit(node)
         if type(node.op) is not gast.Not:
             return node

@@ -14,14 +14,15 @@ from autograph.operators.control_flow import (for_stmt, if_exp, if_stmt,
 from autograph.operators.data_structures import list_append, list_pop
 from autograph.operators.dispatch import Backend, register_backend
 from autograph.operators.exceptions import assert_stmt
-from autograph.operators.logical import and_, not_, or_
+from autograph.operators.logical import and_, and_test, not_, or_, or_test
 from autograph.operators.py_builtins import (abs_, enumerate_, float_, int_, len_, max_, min_,
                                              range_, zip_)
 from autograph.operators.sequences import StagedEnumerate, StagedRange, StagedZip
 from autograph.operators.variables import Undefined, UndefinedValueError, is_undefined, ld
 
 __all__ = [
-    "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "not_", "converted_call",
+    "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "and_test", "or_test", "not_",
+    "converted_call",
     "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
     "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",

@@ -109,6 +109,17 @@ class Backend:
     def logical_not(self, a):
         raise NotImplementedError
 
+    def truth(self, value):
+        """Python's truth value of a staged value as a bool tensor (non-zero; a non-empty
+        list). Used by `and`/`or` in the test of an `if`/`while`."""
+        raise NotImplementedError
+
+    def check_defined(self, ran, value, message):
+        """`value`, whose use at run time fails with `message` unless `ran` (a bool tensor)
+        is true: a value created by a loop that may run zero times. A backend without it
+        cannot stage such loops (the loop is refused at trace time)."""
+        raise NotImplementedError
+
     def length(self, x):
         """Size of the first dimension: a Python int when static, else a scalar tensor."""
         raise NotImplementedError

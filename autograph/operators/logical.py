@@ -1,20 +1,35 @@
 """`and_`, `or_`, `not_`: lazy boolean operators with Python semantics on Python values.
 
-    and_(lambda: a, lambda: b)  ==  a and b     (returns the deciding operand)
-    or_(lambda: a, lambda: b)   ==  a or b
-    not_(a)                     ==  not a
+    and_(lambda: a, lambda: b)       ==  a and b     (returns the deciding operand)
+    or_(lambda: a, lambda: b)        ==  a or b
+    and_test(lambda: a, lambda: b)   ==  a and b     where only its truth is used (the test
+    or_test(lambda: a, lambda: b)    ==  a or b      of an `if`/`while`/ternary, `not ...`)
+    not_(a)                          ==  not a
 
 An operand that is a graph tensor makes the rest a `cond`, so later operands are still only
-evaluated (at run time) when needed, as in `i < n and x[i] > 0`.
+evaluated (at run time) when needed, as in `i < n and x[i] > 0`. Staged, `a and b` is still one
+of its operands: a `cond` choosing between them, which needs them to be one kind of tensor
+(`x and 7` with an int32 `x` is an int32 tensor). Operands that cannot be one tensor (a bool and
+an int: `x > 0 and 5`) are an error naming the expression, never a silent cast. In a test
+position only the truth value matters: `and_test`/`or_test` stage the truth of each operand.
 """
+
+import linecache
+import sys
+
+import numpy as np
 
 from autograph.operators import dispatch
 
-__all__ = ["and_", "or_", "not_"]
+__all__ = ["and_", "or_", "and_test", "or_test", "not_", "StagedOperandError"]
 
 _TABLE = dispatch._TABLE
 _UNSEEN = dispatch._UNSEEN
 _lookup = dispatch.lookup
+
+
+class StagedOperandError(TypeError):
+    """A staged `and`/`or` whose operands cannot be one tensor (e.g. a bool and an int)."""
 
 
 def and_(first, *rest):
@@ -29,7 +44,7 @@ def and_(first, *rest):
         if entry is not None:
             backend = _lookup(v, entry)
             if backend is not None:
-                return _staged_and(backend, v, rest)
+                return _staged("and", backend, v, rest, False)
         if not v:
             return v
     if len(rest) == 1:
@@ -49,7 +64,7 @@ def or_(first, *rest):
         if entry is not None:
             backend = _lookup(v, entry)
             if backend is not None:
-                return _staged_or(backend, v, rest)
+                return _staged("or", backend, v, rest, False)
         if v:
             return v
     if len(rest) == 1:
@@ -57,23 +72,153 @@ def or_(first, *rest):
     return or_(*rest)
 
 
-def _staged_and(backend, v, rest):
-    return backend.cond(v, lambda: _as_bool(backend, and_(*rest)), lambda: v, ("<and>",))
+def and_test(first, *rest):
+    """`a and b and ...` whose value is only tested for truth (the test of an `if`, `while`,
+    ternary or the operand of `not`). On Python values exactly `and_`; staged, a bool tensor."""
+    v = first()
+    if not rest:
+        return v
+    if v is not True:
+        if v is False:
+            return v
+        entry = _TABLE.get(type(v), _UNSEEN)
+        if entry is not None:
+            backend = _lookup(v, entry)
+            if backend is not None:
+                return _staged("and", backend, v, rest, True)
+        if not v:
+            return v
+    if len(rest) == 1:
+        return rest[0]()
+    return and_test(*rest)
 
 
-def _staged_or(backend, v, rest):
-    return backend.cond(v, lambda: v, lambda: _as_bool(backend, or_(*rest)), ("<or>",))
+def or_test(first, *rest):
+    """`a or b or ...` whose value is only tested for truth (see `and_test`)."""
+    v = first()
+    if not rest:
+        return v
+    if v is not False:
+        if v is True:
+            return v
+        entry = _TABLE.get(type(v), _UNSEEN)
+        if entry is not None:
+            backend = _lookup(v, entry)
+            if backend is not None:
+                return _staged("or", backend, v, rest, True)
+        if v:
+            return v
+    if len(rest) == 1:
+        return rest[0]()
+    return or_test(*rest)
 
 
-def _as_bool(backend, v):
-    # In a staged `and`/`or` every operand becomes a bool tensor (a Python value's truth).
+def _staged(op, backend, v, rest, truth_only):
+    """`v and rest...` / `v or rest...` where `v` is a graph tensor: a `cond` on `v`."""
+    where = _caller_line()
+    if truth_only:
+        nxt = and_test if op == "and" else or_test
+        t = _truth(backend, v)
+
+        def later():
+            return _truth(backend, nxt(*rest))
+
+        if op == "and":
+            return backend.cond(v, later, lambda: t, ("<and>",))
+        return backend.cond(v, lambda: t, later, ("<or>",))
+    nxt = and_ if op == "and" else or_
+
+    def later():
+        w = nxt(*rest)
+        _check_operands(op, backend, v, w, where)
+        return w
+
+    _check_first(op, backend, v, where)
+    if op == "and":
+        return backend.cond(v, later, lambda: v, ("<and>",))
+    return backend.cond(v, lambda: v, later, ("<or>",))
+
+
+def _truth(backend, v):
+    """The truth value of an operand, as a bool tensor or a Python bool."""
     if type(v) is bool:
         return v
     if backend.is_value(v):
-        return v
-    if dispatch.backend_for(v) is not None:
-        return v
+        return backend.truth(v)
+    other = dispatch.backend_for(v)
+    if other is not None:
+        return other.truth(v)
     return bool(v)
+
+
+def _kind(backend, v):
+    """'bool', 'int', 'float', 'complex', or None (cannot be a tensor operand)."""
+    t = type(v)
+    if t is bool:
+        return "bool", None
+    if t is int:
+        return "int", None
+    if t is float:
+        return "float", None
+    if backend.is_value(v) and not backend.is_list(v):
+        d = backend.dtype(v)
+        kind = np.dtype(getattr(d, "np_dtype", d)).kind
+        return {"b": "bool", "i": "int", "u": "int", "f": "float"}.get(kind, str(d)), d
+    return None, None
+
+
+def _check_first(op, backend, v, where):
+    if backend.is_list(v):
+        _operand_error(op, where, "a list built in a tensor loop", None,
+                       "test its length instead (`len(l) > 0`)")
+
+
+def _check_operands(op, backend, v, w, where):
+    """`v` (a tensor) and `w` (the other operand) must be one kind of tensor."""
+    kv, dv = _kind(backend, v)
+    kw, dw = _kind(backend, w)
+    if kw is not None and kv == kw and (dw is None or dv is None or dv == dw):
+        return
+    _operand_error(op, where, _describe(backend, v), _describe(backend, w), None)
+
+
+def _describe(backend, v):
+    if backend.is_value(v) and not backend.is_list(v):
+        return "a %s tensor" % backend.dtype(v).name
+    if backend.is_list(v):
+        return "a list built in a tensor loop"
+    if type(v) in (bool, int, float):
+        return "the Python %s %r" % (type(v).__name__, v)
+    return "a Python %s" % type(v).__name__
+
+
+def _operand_error(op, where, first, other, remedy):
+    at = ""
+    if where is not None:
+        filename, line = where
+        text = linecache.getline(filename, line).strip()
+        at = " at %s:%d" % (filename, line) + (" (`%s`)" % text if text else "")
+    if other is None:
+        what = "its first operand is %s" % first
+    else:
+        what = "its first operand is %s and the other %s" % (first, other)
+    raise StagedOperandError(
+        "the `%s` expression%s depends on a graph tensor, and in Python its value is one of "
+        "its operands; %s, which cannot be one tensor. %s" % (
+            op, at, what, (remedy[0].upper() + remedy[1:] + ".") if remedy else
+            "Make both operands tensors of one dtype (e.g. `ag.cast`), or compare explicitly "
+            "(`(x > 0) and (n != 0)`) to get a bool."))
+
+
+def _caller_line():
+    """(file, line) of the converted code that called and_/or_ (the user's line)."""
+    f = sys._getframe(2)
+    here = __file__
+    while f is not None and f.f_code.co_filename == here:
+        f = f.f_back
+    if f is None:
+        return None
+    return f.f_code.co_filename, f.f_lineno
 
 
 def not_(x):

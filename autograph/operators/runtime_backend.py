@@ -102,10 +102,16 @@ class RuntimeBackend(Backend):
                                   names=names, relax_shapes=True)
 
     def _truth(self, x):
-        # Python's truthiness, as `if n % 2:` means: a non-bool tensor is true when non-zero.
+        # Python's truthiness, as `if n % 2:` means: a non-bool tensor is true when non-zero,
+        # a list lowered to a TensorArray is true when it is not empty.
         if isinstance(x, self.Tensor) and not x.dtype.is_bool:
             return self.math.not_equal(x, 0)
+        if isinstance(x, self.TensorArray):
+            return self.math.greater(x.size(), 0)
         return x
+
+    def truth(self, value):
+        return self._truth(self._read(value))
 
     # --- values ----------------------------------------------------------------------------------
     def is_value(self, value):
@@ -164,6 +170,8 @@ class RuntimeBackend(Backend):
 
     def logical_not(self, a):
         # Python's `not x` is defined for any value: a non-bool tensor is true when non-zero.
+        if isinstance(a, self.TensorArray):
+            return self.math.equal(a.size(), 0)
         if not a.dtype.is_bool:
             return self.math.equal(a, 0)
         return self.math.logical_not(a)
@@ -191,6 +199,12 @@ class RuntimeBackend(Backend):
 
     def assert_(self, cond, message, data):
         return self.logging_ops.assert_(cond, list(data), message)
+
+    def check_defined(self, ran, value, message):
+        from autograph.runtime.ops.check_ops import defined_check
+        flat = self.nest.flatten(value)
+        return self.nest.pack_sequence_as(
+            value, [defined_check(ran, x, message) for x in flat])
 
     # --- lists -------------------------------------------------------------------------------------
     def is_list(self, value):

@@ -228,7 +228,7 @@ def test_conditional_and_logical_expressions():
             return (a if b and c else not a), a < b <= c, a or b or c
     ''', '''
         def f(a, b, c):
-            return ag__.if_exp(ag__.and_(lambda: b, lambda: c), lambda: a, lambda: ag__.not_(a)), ag__.and_(lambda: a < b, lambda: b <= c), ag__.or_(lambda: a, lambda: b, lambda: c)
+            return ag__.if_exp(ag__.and_test(lambda: b, lambda: c), lambda: a, lambda: ag__.not_(a)), ag__.and_(lambda: a < b, lambda: b <= c), ag__.or_(lambda: a, lambda: b, lambda: c)
     ''')
 
 

@@ -10,7 +10,7 @@ def if_and_or(a, b):
         def if_false_1(r):
             r = 3
             return r
-        r = ag__.if_stmt(ag__.or_(lambda: a == b, lambda: a > 6), if_true_1, if_false_1, (r,), ('r',))
+        r = ag__.if_stmt(ag__.or_test(lambda: a == b, lambda: a > 6), if_true_1, if_false_1, (r,), ('r',))
         return r
-    r = ag__.if_stmt(ag__.and_(lambda: a > 0, lambda: b > 0, lambda: a < b), if_true, if_false, (r,), ('r',))
+    r = ag__.if_stmt(ag__.and_test(lambda: a > 0, lambda: b > 0, lambda: a < b), if_true, if_false, (r,), ('r',))
     return r

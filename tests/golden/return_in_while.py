@@ -3,7 +3,7 @@ def return_in_while(n):
     i = 0
     retval_ = ag__.Undefined('retval_')
     def loop_test(retval_, do_return, i):
-        return ag__.and_(lambda: ag__.not_(do_return), lambda: i < n)
+        return ag__.and_test(lambda: ag__.not_(do_return), lambda: i < n)
     def loop_body(retval_, do_return, i):
         def if_true(retval_, do_return, i):
             retval_ = i

@@ -2,7 +2,7 @@ def while_break(n):
     i = 0
     break_ = False
     def loop_test(break_, i):
-        return ag__.and_(lambda: ag__.not_(break_), lambda: i < n)
+        return ag__.and_test(lambda: ag__.not_(break_), lambda: i < n)
     def loop_body(break_, i):
         def if_true(break_, i):
             break_ = True

@@ -3,7 +3,7 @@ def while_else(n):
     found = -1
     break_ = False
     def loop_test(found, break_, i):
-        return ag__.and_(lambda: ag__.not_(break_), lambda: i < n)
+        return ag__.and_test(lambda: ag__.not_(break_), lambda: i < n)
     def loop_body(found, break_, i):
         def if_true(found, break_, i):
             found = i

@@ -257,8 +257,15 @@ def test_and_or_are_lazy_at_run_time(graph, ops):
 def test_and_or_with_python_operands_after_a_tensor(graph):
     x = ag.placeholder(ag.float32, [])
     assert graph.run(ag__.and_(lambda: x > 0, lambda: True), {x: 1.0})
-    assert not graph.run(ag__.and_(lambda: x > 0, lambda: 0), {x: 1.0})
-    assert graph.run(ag__.or_(lambda: x > 0, lambda: [1]), {x: -1.0})
+    # Only the truth value is needed in a test position: any operands.
+    assert not graph.run(ag__.and_test(lambda: x > 0, lambda: 0), {x: 1.0})
+    assert graph.run(ag__.or_test(lambda: x > 0, lambda: [1]), {x: -1.0})
+    # As a value, `and`/`or` is one of its operands: a bool and an int cannot be one tensor.
+    with pytest.raises(TypeError, match=r"`and` expression at .*test_op_graph_if.py:\d+.*"
+                                         r"bool tensor and the other the Python int 0"):
+        ag__.and_(lambda: x > 0, lambda: 0)
+    with pytest.raises(TypeError, match="`or` expression"):
+        ag__.or_(lambda: x > 0, lambda: [1])
     # Python operand first: Python semantics decide, the tensor is the deciding operand.
     t = ag__.and_(lambda: 1, lambda: x > 0)
     assert type(t) is ag.Tensor
