@@ -52,12 +52,16 @@ _EXPORTS = {
         'subtract', 'tanh', 'where')},
     **{name: (_ARRAY, name) for name in (
         'broadcast_to', 'concat', 'expand_dims', 'fill', 'gather', 'ones', 'ones_like', 'range',
-        'rank', 'reshape', 'shape', 'size', 'squeeze', 'stack', 'strided_slice', 'transpose',
+        'rank', 'reshape', 'shape', 'size', 'squeeze', 'strided_slice', 'transpose',
         'unstack', 'zeros', 'zeros_like')},
     **{name: (_REDUCTION, name) for name in (
         'argmax', 'argmin', 'reduce_all', 'reduce_any', 'reduce_max', 'reduce_mean',
         'reduce_min', 'reduce_prod', 'reduce_sum', 'softmax')},
-    'random': ('autograph.runtime.ops.random_ops', None),   # ag.random.uniform / normal / set_seed
+    'pad': ('autograph.runtime.ops.pad_ops', 'pad'),
+    'eye': ('autograph.runtime.ops.pad_ops', 'eye'),
+    'newaxis': ('autograph._api', 'newaxis'),
+    'set_element_type': ('autograph.runtime.list_ops', 'set_element_type'),
+    'stack': ('autograph.runtime.list_ops', 'stack'),
     'Assert': (_LOGGING, 'assert_'), 'no_op': (_LOGGING, 'no_op'),
     'print': (_LOGGING, 'print_'),
     'stop_gradient': ('autograph.runtime.ops.gradient_ops', 'stop_gradient'),
@@ -78,13 +82,16 @@ _EXPORTS = {
     'GraphMismatchError': (_ERRORS, 'GraphMismatchError'),
     'InvalidArgumentError': (_ERRORS, 'InvalidArgumentError'),
     'LoopVarMismatchError': (_ERRORS, 'LoopVarMismatchError'),
-    'nest': ('autograph.runtime.nest', None),
+
+    # namespaces, as TensorFlow users type them (thin modules: dir() shows the public names)
+    **{name: ('autograph._api.' + name, None) for name in (
+        'debugging', 'dtypes', 'layers', 'linalg', 'math', 'nest', 'nn', 'optimizers',
+        'random')},
 
     # autodiff and layers
     'GradientTape': ('autograph.runtime.tape', 'GradientTape'),
     'gradients': ('autograph.runtime.gradients', 'gradients'),
-    'nn': ('autograph.runtime.nn', None),
-    'layers': ('autograph.runtime.layers', None),
+    'Module': ('autograph.runtime.module', 'Module'),
 
     # AutoGraph and function
     'do_not_convert': ('autograph.api', 'do_not_convert'),

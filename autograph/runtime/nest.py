@@ -5,6 +5,7 @@ A composite defines `_ag_flatten() -> list` and `_ag_unflatten(values) -> new in
 
 
 def is_namedtuple(x):
+    """True for instances of namedtuple classes."""
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
@@ -140,6 +141,7 @@ def same_structure(a, b):
 
 
 def assert_same_structure(a, b):
+    """Raises ValueError (showing both structures) unless `a` and `b` nest the same way."""
     if not same_structure(a, b):
         raise ValueError("structures differ: %s vs %s" % (structure_text(a), structure_text(b)))
 
