@@ -14,12 +14,16 @@ from autograph.converters import functions
 from autograph.converters import lists
 from autograph.converters import logical_expressions
 from autograph.converters import return_statements
+from autograph.converters import try_statements
 from autograph.converters import variables
 
 PIPELINE = (
     # First: rejects unsupported code (yield, async, global writes, ...) before anything is
     # rewritten, so errors point at untouched user code.
     ('functions', functions.transform),
+    # Before the jump converters: a `finally:` clause with jumps around it moves out of the
+    # `try`, and its jumps (left in place) are lowered with the others.
+    ('try_statements', try_statements.transform),
     # Before continue: lowering a loop's `else:` clause moves code out of the loop, and a
     # `continue`/`break` in that clause belongs to an enclosing loop.
     ('break_statements', break_statements.transform),

@@ -36,14 +36,7 @@ class _ReturnLowering(jumps.JumpLowering):
         return out
 
     def on_loop(self, loop):
-        still = jumps.not_(ast_util.name(self.flag))
-        if type(loop) is gast.While:
-            loop.test = jumps.and_(still, loop.test)
-            ast_util.fill_locations(loop.test, loop)
-        else:
-            test = jumps.and_(still, anno.getanno(loop, anno.Basic.EXTRA_LOOP_TEST, None))
-            ast_util.fill_locations(test, loop)
-            anno.setanno(loop, anno.Basic.EXTRA_LOOP_TEST, test)
+        jumps.stop_loop(loop, self.flag)
         return [loop]
 
 

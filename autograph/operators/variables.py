@@ -4,7 +4,7 @@ Generated code initialises a variable that a branch or loop may leave unassigned
 `ag__.Undefined('x')`. On the Python path the placeholder simply flows through; any use of it
 raises `UndefinedValueError` (an `UnboundLocalError`, as the original Python would raise).
 Where the user's code reads such a variable and may find it unassigned, the read is
-`ag__.ld(x)`, which raises at once, as Python does, instead of letting the placeholder be
+`ag__.ld(x)`, which raises UnboundLocalError at once, as Python does, instead of letting the placeholder be
 returned, stored or passed on.
 """
 
@@ -71,11 +71,12 @@ def ld(value):
     """Returns `value`: the read of a variable that may be unassigned on the path taken.
 
     Raises:
-      UndefinedValueError: (an `UnboundLocalError`) `value` is an `Undefined` placeholder: the
-        variable has no value here, and the original code raises UnboundLocalError here.
+      UnboundLocalError: `value` is an `Undefined` placeholder: the variable has no value
+        here, and the original code raises exactly this error here (not a subclass, so that
+        `type(e)` and `except` clauses see what they see in Python).
     """
     if type(value) is Undefined:
-        raise UndefinedValueError(
+        raise UnboundLocalError(
             "cannot access local variable '%s' where it is not associated with a value (it is "
             "not assigned on the path the program took, or it was deleted)"
             % (value.symbol_name,))

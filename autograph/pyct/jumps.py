@@ -38,6 +38,32 @@ def and_(*exprs):
 FLAG = 'jump_flag'
 
 
+def _nonempty(stmts, at):
+    """`stmts`, or `pass` when lowering left the block empty (a jump was its only statement)."""
+    if stmts:
+        return stmts
+    node = gast.Pass()
+    ast_util.fill_locations(node, at)
+    return [node]
+
+
+def stop_loop(loop, flag):
+    """Makes `loop` also stop when `flag` is set: `while not flag and test`, or the `for`
+    loop's extra test (annotation `Basic.EXTRA_LOOP_TEST`, passed to `ag__.for_stmt`)."""
+    still = not_(ast_util.name(flag))
+    if type(loop) is gast.While:
+        test = loop.test
+        if type(test) is gast.Constant and test.value is True:
+            loop.test = still
+        else:
+            loop.test = and_(still, test)
+        ast_util.fill_locations(loop.test, loop)
+    else:
+        test = and_(still, anno.getanno(loop, anno.Basic.EXTRA_LOOP_TEST, None))
+        ast_util.fill_locations(test, loop)
+        anno.setanno(loop, anno.Basic.EXTRA_LOOP_TEST, test)
+
+
 def assign(name, value):
     return gast.Assign(targets=[ast_util.name(name, gast.Store())], value=value,
                        type_comment=None)
@@ -103,13 +129,17 @@ class JumpLowering:
         if t is gast.With:
             return self.block_status(s.body)
         if t in _TRY:
-            if self.block_status(s.finalbody) == ALWAYS:
+            final = self.block_status(s.finalbody)
+            if final == ALWAYS:
                 return ALWAYS
             body = self.block_status(s.body)
+            orelse = self.block_status(s.orelse) if body != ALWAYS else NEVER
             handlers = [self.block_status(h.body) for h in s.handlers]
-            if body == ALWAYS and all(h == ALWAYS for h in handlers):
+            # Completing normally means the body jumped or the `else:` clause (which only
+            # runs after a body that did not jump) did; otherwise a handler ran.
+            if ALWAYS in (body, orelse) and all(h == ALWAYS for h in handlers):
                 return ALWAYS
-            if body or any(handlers) or self.block_status(s.orelse):
+            if body or orelse or any(handlers) or final:
                 return MAYBE
             return NEVER
         return NEVER
@@ -150,6 +180,8 @@ class JumpLowering:
             elif t in _TRY:
                 if any(self.needs_flag(b) for b in self._try_blocks(s)):
                     return True
+                if s.orelse and self.block_status(s.body) == MAYBE:
+                    return True     # the `else:` clause runs only if the body did not jump
             if st == ALWAYS or not rest:
                 return False
             return True
@@ -194,14 +226,23 @@ class JumpLowering:
                 s.orelse = self.lower(s.orelse)
                 out.extend(self.on_loop(s) or [s])
             elif t is gast.With:
-                s.body = self.lower(s.body)
+                s.body = _nonempty(self.lower(s.body), s)
                 out.append(s)
             elif t in _TRY:
-                s.body = self.lower(s.body)
-                s.orelse = self.lower(s.orelse)
-                s.finalbody = self.lower(s.finalbody)
+                body = self.block_status(s.body)
+                s.body = _nonempty(self.lower(s.body), s)
+                if body == ALWAYS:
+                    s.orelse = []     # the body always jumps: the `else:` clause never runs
+                elif body == MAYBE and s.orelse:
+                    g = self.guard(self.lower(s.orelse))
+                    ast_util.fill_locations(g, s.orelse[0])
+                    s.orelse = [g]
+                else:
+                    s.orelse = self.lower(s.orelse)
+                if s.finalbody:
+                    s.finalbody = _nonempty(self.lower(s.finalbody), s)
                 for h in s.handlers:
-                    h.body = self.lower(h.body)
+                    h.body = _nonempty(self.lower(h.body), h)
                 out.append(s)
             else:
                 out.append(s)
