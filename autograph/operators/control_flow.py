@@ -21,6 +21,7 @@ The staging logic handles what TensorFlow leaves to the user:
 """
 
 import dis
+import itertools
 import logging
 import os
 import sys
@@ -598,6 +599,39 @@ def _assignment_line(name, fn):
     return None
 
 
+def _user_fn(fn):
+    """The user's function inside the wrappers staging puts around a branch or loop body."""
+    for _ in range(6):
+        fn = getattr(fn, "__wrapped__", fn)
+        code = getattr(fn, "__code__", None)
+        if code is None or not _is_ours(code):
+            return fn
+        inner = [c.cell_contents for c in (fn.__closure__ or ())
+                 if callable(getattr(c, "cell_contents", None))
+                 and hasattr(c.cell_contents, "__code__")
+                 and not _is_ours(c.cell_contents.__code__)]
+        if inner:
+            return inner[-1]
+        nested = [c.cell_contents for c in (fn.__closure__ or ())
+                  if hasattr(getattr(c, "cell_contents", None), "__code__")]
+        if not nested:
+            return fn
+        fn = nested[-1]
+    return fn
+
+
+def _use_line_after(name, helpers):
+    """First line reading `name` after the statement being staged (best effort)."""
+    f = _helper_caller_frame(helpers)
+    if f is None:
+        return None
+    for ins, line in _instr_lines(f.f_code):
+        if ins.offset > f.f_lasti and ins.opname in (
+                "LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME") and ins.argval == name:
+            return line
+    return None
+
+
 def _use_line_after_if(name):
     f = _helper_caller_frame()
     if f is None:
@@ -611,7 +645,7 @@ def _use_line_after_if(name):
 
 # --- while ---------------------------------------------------------------------------------------
 
-def while_stmt(test, body, state, names, in_place=(), untracked=()):
+def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
     """`while test: body` over the state variables `names`.
 
     Args:
@@ -640,7 +674,7 @@ def while_stmt(test, body, state, names, in_place=(), untracked=()):
                     backend = _staged(c)
                     if backend is not None:
                         return _stage_while(backend, test, body, (v,), names, in_place,
-                                            untracked)[0]
+                                            untracked, opts)[0]
                 if not c:
                     return v
             v = body(v)
@@ -653,7 +687,7 @@ def while_stmt(test, body, state, names, in_place=(), untracked=()):
                 if _TABLE.get(type(c), _UNSEEN) is not None:
                     backend = _staged(c)
                     if backend is not None:
-                        _stage_while(backend, test, body, (), names, in_place, untracked)
+                        _stage_while(backend, test, body, (), names, in_place, untracked, opts)
                         return None
                 if not c:
                     return None
@@ -668,27 +702,37 @@ def while_stmt(test, body, state, names, in_place=(), untracked=()):
                 backend = _staged(c)
                 if backend is not None:
                     return _stage_while(backend, test, body, state, names, in_place,
-                                        untracked)
+                                        untracked, opts)
             if not c:
                 return state
         state = body(*state)
 
 
-def _stage_while(backend, test, body, state, names, in_place=(), untracked=()):
+def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), opts=None):
     if in_place or untracked:
         return _stage_in_place("while", backend, state, names, in_place, untracked,
-                               (test, body), lambda s, n, fns: _stage_while(backend, *fns, s, n))
+                               (test, body), lambda s, n, fns: _stage_while(backend, *fns, s, n, opts=opts))
     n = len(state)
 
     def body_fn(*s):
         return _normalize(body(*s), n)
 
-    return _LoopBuilder(backend, state, names).build(test, body_fn)
+    return _LoopBuilder(backend, state, names, body, _loop_options(opts)).build(test, body_fn)
+
+
+def _loop_options(opts):
+    """The backend `while_loop` options from `ag.set_loop_options` (lifted into `opts=` by
+    the loop_options converter): `maximum_iterations`, `shape_invariants` (a dict name ->
+    shape), `parallel_iterations`, `swap_memory`."""
+    if not opts:
+        return {}
+    return {k: v for k, v in dict(opts).items() if v is not None}
 
 
 # --- for -----------------------------------------------------------------------------------------
 
-def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()):
+def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=(),
+             opts=None):
     """`for target in iterable: body` over the state variables `names`.
 
     Args:
@@ -708,7 +752,7 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
         backend = _lookup(iterable, entry)
         if backend is not None:
             return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names,
-                                      in_place, untracked))
+                                      in_place, untracked, opts))
     n = len(state)
     if _unroll_limit > 0:
         t = type(iterable)
@@ -731,23 +775,21 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
         for x in iterable:
             state = body(x, *state)
         return state
-    # With a break: the extra test may turn into a graph tensor midway.
+    # With a break (or return): the extra test runs before each `next()`, so that a loop
+    # that stops never asks its iterator for one more item (Python's `break` leaves the loop
+    # without calling `next()`). It may turn into a graph tensor midway.
     state = tuple(state)
+    c = extra_test(*state)
+    if c is not True:
+        stop = _stop(c)
+        if stop is not None:
+            if stop:
+                return _unpack(state)
+            return _unpack(_switch_to_staged(c, iterable, None, 0, extra_test, body, state,
+                                             names, in_place, untracked, opts))
     it = iter(iterable)
     k = 0
     for x in it:
-        c = extra_test(*state)
-        if c is not True:
-            if c is False:
-                break
-            if _TABLE.get(type(c), _UNSEEN) is not None:
-                backend = _staged(c)
-                if backend is not None:
-                    rest = _remaining(iterable, it, k, x)
-                    return _unpack(_stage_for(backend, rest, extra_test, body, state, names,
-                                              in_place, untracked))
-            if not c:
-                break
         if n == 1:
             state = (body(x, *state),)
         elif n:
@@ -755,24 +797,75 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
         else:
             body(x)
         k += 1
+        c = extra_test(*state)
+        if c is not True:
+            stop = _stop(c)
+            if stop is None:
+                return _unpack(_switch_to_staged(c, iterable, it, k, extra_test, body, state,
+                                                 names, in_place, untracked, opts))
+            if stop:
+                break
     return _unpack(state)
 
 
-def _remaining(iterable, it, k, current):
-    """The items not yet run when a Python for loop switches to a staged loop."""
+def _stop(c):
+    """Whether the loop's extra test `c` (not `True`) stops it: True/False, or None for a
+    graph tensor (the rest of the loop is staged)."""
+    if c is False:
+        return True
+    if _TABLE.get(type(c), _UNSEEN) is not None and _staged(c) is not None:
+        return None
+    return not c
+
+
+def _switch_to_staged(c, iterable, it, k, extra_test, body, state, names, in_place,
+                      untracked, opts=None):
+    backend = _staged(c)
+    rest = _remaining(iterable, it, k)
+    return _stage_for(backend, rest, extra_test, body, state, names, in_place, untracked,
+                      opts)
+
+
+# The most items of a Python iterator that a loop switching to a staged loop midway reads
+# ahead (the staged loop needs them all while it is built); one more is an error.
+MAX_STAGED_REMAINING = 100000
+
+
+def _remaining(iterable, it, k):
+    """The items not yet run when a Python `for` loop switches to a staged loop after `k`
+    iterations (`it` is the Python iterator in use, None before the first `next()`).
+
+    A range, list or tuple is sliced (nothing more is read from it). Any other iterable is
+    read to its end, as the staged loop needs all its items at once; an iterator that yields
+    more than MAX_STAGED_REMAINING further items is refused (it may be endless, like
+    `itertools.count()`).
+    """
     t = type(iterable)
     if t is range or t is list or t is tuple:
         return iterable[k:]
-    rest = [current]
-    rest.extend(it)
+    if it is None:
+        it = iter(iterable)
+    rest = list(itertools.islice(it, MAX_STAGED_REMAINING + 1))
+    if len(rest) > MAX_STAGED_REMAINING:
+        where = _statement_frame_info()
+        raise TypeError(
+            "the `for` loop%s over a Python %s stops (break/return) on a graph tensor "
+            "condition after %d iterations, so the rest of the loop must be a graph "
+            "while_loop, which needs all its remaining items while the graph is built; the "
+            "iterator yielded more than %d further items (is it endless, like "
+            "itertools.count()?). Loop over a tensor or ag.range(n), or write a `while` "
+            "loop with a tensor condition"
+            % (" at %s:%d" % where if where else "", type(iterable).__name__, k,
+               MAX_STAGED_REMAINING))
     return rest
 
 
-def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), untracked=()):
+def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), untracked=(),
+               opts=None):
     if in_place or untracked:
         return _stage_in_place(
             "for", backend, state, names, in_place, untracked, (extra_test, body),
-            lambda s, n, fns: _stage_for(backend, iterable, fns[0], fns[1], s, n))
+            lambda s, n, fns: _stage_for(backend, iterable, fns[0], fns[1], s, n, opts=opts))
     seq = sequences.as_sequence(backend, iterable)
     n = len(state)
     length = seq.length()
@@ -794,7 +887,13 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
         return (i + 1,) + out
 
     names = ("<for index>",) + tuple(names or ("<var %d>" % k for k in range(n)))
-    result = _LoopBuilder(backend, (i0,) + tuple(state), names).build(test_fn, body_fn)
+    options = _loop_options(opts)
+    if type(length) is int:
+        # A static trip count lets a backend build a fixed-length loop (JAX: lax.scan, which
+        # reverse-mode autodiff supports); `exact`: no break, every iteration runs.
+        options["static_trip_count"] = (length, extra_test is None)
+    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options).build(
+        test_fn, body_fn)
     return result[1:]
 
 
@@ -891,11 +990,14 @@ class _LoopBuilder:
     the loop rebuilt (`_Retry`).
     """
 
-    def __init__(self, backend, state, names):
+    def __init__(self, backend, state, names, body=None, options=None):
         self.backend = backend
+        self.options = options or {}  # keyword arguments of the backend's while_loop
         self.state = tuple(state)
         n = len(self.state)
         self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
+        self.body = body          # the user's loop body (for the lines in error messages)
+        self.created = set()      # positions the body alone gives a value (see _created)
         self.kinds = []
         for v in self.state:
             if type(v) is Undefined:
@@ -979,8 +1081,21 @@ class _LoopBuilder:
             return self._check(out, loop_vars, list_lens)
 
         names = tuple(self.names[k] for k in self.var_pos)
+        if self.created:
+            # A variable only the body assigns has no value if the loop runs zero times: an
+            # extra loop variable records whether the body ran (see _created).
+            init.append(b.to_value(False))
+            names += ("<loop ran>",)
+            n_vars = len(self.var_pos)
+            test_fn0, body_fn0 = test_fn, body_fn
+
+            def test_fn(*loop_vars):
+                return test_fn0(*loop_vars[:n_vars])
+
+            def body_fn(*loop_vars):
+                return body_fn0(*loop_vars[:n_vars]) + (b.to_value(True),)
         try:
-            result = b.while_loop(test_fn, body_fn, tuple(init), names)
+            result = b.while_loop(test_fn, body_fn, tuple(init), names, **self.options)
         except b.loop_var_mismatch as e:
             if self._retry_dtype(e, init):
                 raise _Retry(self) from None
@@ -1003,9 +1118,40 @@ class _LoopBuilder:
         for pos, k in enumerate(self.var_pos):
             if k in self.invariant and k not in self.init:
                 final[k] = self.state[k]
+            elif k in self.created:
+                final[k] = self._created(k, result[pos], result[-1])
             else:
                 final[k] = result[pos]
         return tuple(final)
+
+    def _created(self, k, value, ran):
+        """The value of variable k, which only the loop body assigns. Python leaves it
+        unassigned when the loop runs zero times; the graph must not invent a value then: the
+        value fails at run time, when it is used, if the loop did not run."""
+        b, name = self.backend, self.names[k]
+        where = _statement_frame_info()
+        base = name.split("[", 1)[0].split(".", 1)[0]
+        assigned = _assignment_line(name, _user_fn(self.body)) if base == name else None
+        used = _use_line_after(base, (while_stmt.__code__, for_stmt.__code__))
+        at = " at %s:%d" % where if where else ""
+        if base == name:
+            message = (
+                "'%s' is assigned only inside the tensor-dependent loop%s%s, which ran zero "
+                "times, so it has no value where it is used after the loop%s (Python raises "
+                "UnboundLocalError there). Give '%s' a value before the loop." % (
+                    name, at, " (line %d)" % assigned if assigned else "",
+                    " (line %d)" % used if used else "", name))
+        else:
+            message = (
+                "'%s' is set only inside the tensor-dependent loop%s, which ran zero times: "
+                "Python would not have created it, and a graph cannot make a value exist or "
+                "not depending on how often a loop runs. Give '%s' a value before the loop."
+                % (name, at, name))
+        try:
+            return b.check_defined(ran, value, message)
+        except NotImplementedError:
+            raise UndefinedValueError(message.replace(
+                "which ran zero times", "which may run zero times")) from None
 
     def _check(self, out, loop_vars, list_lens):
         b = self.backend
@@ -1045,9 +1191,13 @@ class _LoopBuilder:
                     continue
                 if not _carries(b, v):
                     self._loop_type_error(name, self.state[k], v)
-                # Defined by the body: start it as zeros of the body's dtype and shape.
+                # Defined by the body: start it as zeros of the body's dtype and shape. Unless
+                # it is an early-return value (guarded by the return flag), the zeros must never
+                # be seen: its value after the loop is checked (see _created).
                 self.init[k] = ("zeros", b.spec(_as_values(b, v)))
                 self.kinds[k] = _VAR
+                if not _is_retval(name):
+                    self.created.add(k)
                 raise _Retry(self)
             elif kind is _LIST:
                 orig = self.state[k]
