@@ -167,8 +167,8 @@ class EagerTensor(Tensor):
         return len(self._value)
 
     def __repr__(self):
-        text = np.array2string(np.asarray(self._value), separator=" ").replace("\n", "")
-        return "ag.Tensor(%s, shape=%s, dtype=%s)" % (text, self.shape, self._dtype.name)
+        return "ag.Tensor(%s, shape=%s, dtype=%s)" % (value_text(self._value), self.shape,
+                                                      self._dtype.name)
 
     def __str__(self):
         return self.__repr__()
@@ -177,6 +177,13 @@ class EagerTensor(Tensor):
         if spec:
             return format(self._value, spec)
         return str(self)
+
+
+def value_text(value):
+    """A tensor value as numpy prints it (numpy's print options: `...` past its threshold),
+    one row per line; a value of rank 2 or more starts on a line of its own, as TensorFlow's."""
+    text = np.array2string(np.asarray(value), separator=" ")
+    return "\n" + text if "\n" in text else text
 
 
 def is_symbolic(x):

@@ -7,7 +7,7 @@ from autograph.runtime import context, registry
 from autograph.runtime.executor import MissingFeedError, call_plan, compile_plan
 from autograph.runtime.ops import state_ops
 from autograph.runtime.shapes import TensorShape
-from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
+from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy, value_text
 from autograph.runtime import dtypes as dtypes_lib
 
 _ids = itertools.count()
@@ -103,8 +103,7 @@ class Variable:
 
     def __repr__(self):
         return "<ag.Variable '%s' shape=%s dtype=%s, numpy=%s>" % (
-            self.name, self.shape, self.dtype.name,
-            np.array2string(self._value, separator=" ").replace("\n", ""))
+            self.name, self.shape, self.dtype.name, value_text(self._value))
 
     # -- writing ------------------------------------------------------------------------
     def _convert(self, value):

@@ -15,6 +15,7 @@ from autograph.runtime.ops import array_ops as A
 from autograph.runtime.ops import gradient_ops as G
 from autograph.runtime.ops import math_ops as M
 from autograph.runtime.ops import reduction_ops as R
+from autograph.runtime.ops import numerics_ops, pad_ops
 from autograph.runtime.ops.core_ops import identity
 
 rng = np.random.default_rng(1234)
@@ -90,6 +91,12 @@ CASES = [
     ("reshape", lambda x: A.reshape(x, [3, -1]), [normal(2, 3, 2)]),
     ("transpose", A.transpose, [normal(2, 3)]),
     ("transpose", lambda x: A.transpose(x, [1, 2, 0]), [normal(2, 3, 4)]),
+    ("pad", lambda x: pad_ops.pad(x, [[1, 2], [0, 1]]), [normal(2, 3)]),
+    ("pad", lambda x: pad_ops.pad(x, [[1, 1], [2, 1]], "REFLECT"), [normal(2, 3)]),
+    ("pad", lambda x: pad_ops.pad(x, [[2, 1], [1, 3]], "SYMMETRIC"), [normal(2, 3)]),
+    ("pad_grad", lambda g: pad_ops.pad_grad(g, ((1, 1), (2, 1)), "REFLECT"),
+     [normal(4, 6)]),
+    ("check_numerics", lambda x: numerics_ops.check_numerics(x, "x"), [normal(2, 3)]),
     ("expand_dims", lambda x: A.expand_dims(x, 1), [normal(2, 3)]),
     ("squeeze", lambda x: A.squeeze(x, [1]), [normal(2, 1, 3)]),
     ("broadcast_to", lambda x: A.broadcast_to(x, [2, 3, 3]), [normal(3, 1)]),

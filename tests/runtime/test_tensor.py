@@ -27,7 +27,7 @@ def test_lossy_conversions_are_errors():
 
 def test_eager_tensor_repr_and_conversions():
     z = ag.constant([[4.0, 6.0], [4.0, 6.0]])
-    assert repr(z) == "ag.Tensor([[4. 6.] [4. 6.]], shape=(2, 2), dtype=float32)"
+    assert repr(z) == "ag.Tensor(\n[[4. 6.]\n [4. 6.]], shape=(2, 2), dtype=float32)"
     s = ag.constant(3)
     assert int(s) == 3 and float(s) == 3.0 and bool(s) and [10, 20, 30, 40][s] == 40
     np.testing.assert_array_equal(np.asarray(z), [[4, 6], [4, 6]])

@@ -16,9 +16,21 @@ def _format(value):
     return str(value)
 
 
-def _print(*values, template, sep, end, stream):
+def format_summarized(value, summarize=3):
+    """A tensor value as `tf.print` shows it: one row per line, each dimension cut to its first
+    and last `summarize` entries with `...` between (-1 or None: every entry)."""
+    if not isinstance(value, (np.ndarray, np.generic)) or np.ndim(value) == 0:
+        return str(value.item() if isinstance(value, np.ndarray) else value)
+    if summarize is None or summarize < 0:
+        return np.array2string(np.asarray(value), separator=" ", threshold=sys.maxsize)
+    return np.array2string(np.asarray(value), separator=" ", threshold=0,
+                           edgeitems=max(int(summarize), 1))
+
+
+def _print(*values, template, sep, end, stream, summarize=3):
     it = iter(values)
-    parts = [_format(next(it)) if piece is _SLOT else str(piece) for piece in template]
+    parts = [format_summarized(next(it), summarize) if piece is _SLOT else str(piece)
+             for piece in template]
     out = stream if stream is not None else sys.stdout
     out.write(sep.join(parts) + end)
 
@@ -30,12 +42,26 @@ PRINT = declare("print", _print, dtype=rules.no_outputs, shape=rules.no_output_s
                 doc="Prints its inputs when it runs (eagerly: at once).")
 
 
-def print_(*inputs, output_stream=None, sep=" ", end="\n", name=None):
+def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):
     """Prints tensors' values when the op runs: at once eagerly, on every run in a graph.
 
     Unlike Python's print inside a traced function (which runs once, at trace time, and
-    shows symbolic tensors), this prints the values each time the graph runs.
+    shows symbolic tensors), this prints the values each time the graph runs. As `tf.print`,
+    a tensor prints one row per line, and each dimension longer than 2 * summarize shows its
+    first and last `summarize` entries around `...`.
+
+    Args:
+      *inputs: tensors and Python values (printed with str), separated by `sep`.
+      output_stream: a file object (default sys.stdout, looked up when printing).
+      summarize: entries shown at each end of every dimension (default 3); -1 or None shows
+        every entry.
+      sep: the separator between inputs. end: the text printed last.
+    Raises:
+      TypeError: summarize is not an int or None.
     """
+    if summarize is not None and (type(summarize) is not int):
+        raise TypeError("print: summarize must be an int (-1 for everything), got %r"
+                        % (summarize,))
     tensors = []
     template = []
     for x in inputs:
@@ -45,7 +71,7 @@ def print_(*inputs, output_stream=None, sep=" ", end="\n", name=None):
         else:
             template.append(x)
     return apply(PRINT, tensors, {"template": tuple(template), "sep": sep, "end": end,
-                                  "stream": output_stream}, name=name)
+                                  "stream": output_stream, "summarize": summarize}, name=name)
 
 
 def _assert(cond, *data, message):

@@ -51,7 +51,8 @@ def _source_index(shape, paddings, mode):
     return np.pad(index, paddings, mode=_MODES[mode])
 
 
-def _pad_grad(g, *, input_shape, paddings, mode):
+def _pad_grad(g, *, paddings, mode):
+    input_shape = tuple(n - a - b for n, (a, b) in zip(np.shape(g), paddings))
     source = _source_index(input_shape, paddings, mode).ravel()
     keep = source >= 0
     flat = np.zeros(int(np.prod(input_shape)), dtype=g.dtype)
@@ -60,11 +61,14 @@ def _pad_grad(g, *, input_shape, paddings, mode):
 
 
 def _pad_grad_shape(shapes, attrs):
-    return TensorShape(attrs["input_shape"])
+    s, paddings = shapes[0], attrs["paddings"]
+    if s.rank is None:
+        return TensorShape([None] * len(paddings))
+    return TensorShape([None if d is None else d - a - b for d, (a, b) in zip(s.dims, paddings)])
 
 
 def _pad_gradient(op, g):
-    grads = [pad_grad(g, op.inputs[0].shape, op.attrs["paddings"], op.attrs["mode"])]
+    grads = [pad_grad(g, op.attrs["paddings"], op.attrs["mode"])]
     if len(op.inputs) > 1:
         grads.append(None)       # constant_values: treated as a constant
     return grads
@@ -133,13 +137,9 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     return apply(PAD, inputs, attrs, name=name)
 
 
-def pad_grad(grad, input_shape, paddings, mode, name=None):
-    """The gradient of `pad` with respect to its input (shape `input_shape`, static)."""
-    shape = TensorShape(input_shape)
-    if not shape.is_fully_defined():
-        raise ValueError("the gradient of pad needs the input's static shape, got %s" % shape)
-    return apply(PAD_GRAD, [grad], {"input_shape": tuple(shape.dims),
-                                    "paddings": tuple(tuple(p) for p in paddings),
+def pad_grad(grad, paddings, mode, name=None):
+    """The gradient of `pad` (by `paddings`, in `mode`) with respect to its input."""
+    return apply(PAD_GRAD, [grad], {"paddings": tuple(tuple(p) for p in paddings),
                                     "mode": mode}, name=name)
 
 
