@@ -43,6 +43,9 @@ class Backend:
     # `.index` (flat position), `.expected` and `.actual` dtypes. Used to retry a loop whose
     # Python-number initial value had the wrong dtype.
     loop_var_mismatch = ()
+    # True if `while_loop` accepts the keyword options below (`ag.set_loop_options`, static
+    # trip counts); a backend without them gets plain `while_loop` calls.
+    loop_options = False
 
     def claims(self, cls):
         return False
@@ -54,7 +57,11 @@ class Backend:
     def cond(self, pred, true_fn, false_fn, names):
         raise NotImplementedError
 
-    def while_loop(self, test_fn, body_fn, loop_vars, names):
+    def while_loop(self, test_fn, body_fn, loop_vars, names, **options):
+        """`options` (all optional, a backend ignores what it cannot use):
+        `maximum_iterations` and `shape_invariants` ({name: shape}), `parallel_iterations`,
+        `swap_memory` from `ag.set_loop_options`; `static_trip_count=(n, exact)` when a `for`
+        loop iterates a sequence of static length n (`exact`: no break, all n run)."""
         raise NotImplementedError
 
     def trace_only(self, fn):
@@ -287,6 +294,10 @@ def _install_default():
     from autograph.operators.runtime_backend import RuntimeBackend
 
     _BACKENDS.insert(0, RuntimeBackend())
+    # JAX tracers (the module imports JAX only once a type from JAX is seen).
+    from autograph.operators.jax_backend import JaxBackend
+
+    _BACKENDS.append(JaxBackend())
 
 
 _install_default()

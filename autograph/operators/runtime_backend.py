@@ -33,6 +33,7 @@ class _ListSpec(_Spec):
 
 class RuntimeBackend(Backend):
     name = "autograph.runtime"
+    loop_options = True
 
     def __init__(self):
         self._loaded = False
@@ -97,9 +98,25 @@ class RuntimeBackend(Backend):
     def cond(self, pred, true_fn, false_fn, names):
         return self.cf.cond(self._truth(pred), true_fn, false_fn, names=names)
 
-    def while_loop(self, test_fn, body_fn, loop_vars, names):
+    def while_loop(self, test_fn, body_fn, loop_vars, names, maximum_iterations=None,
+                   shape_invariants=None, **unused):
+        # `ag.set_loop_options`: maximum_iterations caps the loop; shape_invariants
+        # ({variable name: shape}) relaxes those variables' shapes up front. Loops already
+        # relax changing shapes, so the invariants only matter for a shape that must be
+        # general from the first iteration. parallel_iterations / swap_memory are accepted
+        # and ignored (one thread, no GPU memory).
+        invariants = None
+        if shape_invariants:
+            invariants = [shape_invariants.get(name) if name in shape_invariants
+                          else self._shape_of(v) for name, v in zip(names, loop_vars)]
         return self.cf.while_loop(lambda *v: self._truth(test_fn(*v)), body_fn, loop_vars,
-                                  names=names, relax_shapes=True)
+                                  shape_invariants=invariants,
+                                  maximum_iterations=maximum_iterations, names=names,
+                                  relax_shapes=True)
+
+    def _shape_of(self, v):
+        return self.nest.map_structure(lambda t: self.to_value(t).shape
+                                       if not isinstance(t, self.TensorArray) else None, v)
 
     def _truth(self, x):
         # Python's truthiness, as `if n % 2:` means: a non-bool tensor is true when non-zero,

@@ -1,0 +1,700 @@
+"""The JAX entry of the dispatch table: converted code stages `lax` control flow on tracers.
+
+A JAX tracer (inside `jax.jit`, `jax.grad`, `jax.vmap`, ...) cannot be turned into a Python
+bool, so an `if`/`while`/`for` that depends on one is staged:
+
+    if tracer            lax.cond
+    while tracer         lax.while_loop; with a bound (`ag.set_loop_options(
+                         maximum_iterations=N)`): lax.scan of N steps, each a lax.cond that
+                         skips the body once the test is false (reverse-differentiable)
+    for over an array,   lax.scan over the static trip count (reverse-differentiable); with
+    static range         `break`/`continue`/`return` the test becomes a lax.cond in each step
+
+Concrete JAX arrays (outside any transformation) are not staged: like our eager tensors they
+run as Python. Python values stay Python everywhere.
+
+This module never imports JAX by itself: `claims` looks at a type's module name first, and JAX
+is imported only for a type that comes from JAX (so JAX is already loaded).
+"""
+
+import os
+import sys
+
+import numpy as np
+
+from autograph.operators.dispatch import Backend
+
+__all__ = ["JaxBackend", "JaxLoopVarMismatchError", "ReverseModeLoopError", "JaxList"]
+
+
+class JaxLoopVarMismatchError(TypeError):
+    """A staged JAX loop's body changes a loop variable's dtype (`.index`, `.expected`,
+    `.actual` as the Backend contract asks)."""
+
+    def __init__(self, message, index=None, expected=None, actual=None):
+        TypeError.__init__(self, message)
+        self.index, self.expected, self.actual = index, expected, actual
+
+
+class ReverseModeLoopError(ValueError):
+    """`jax.grad` (reverse mode) through a `while` loop with no declared bound."""
+
+
+class JaxList:
+    """A Python list appended to inside a staged JAX loop: a preallocated buffer plus a count.
+
+    `buffer` has `capacity` rows (the loop's trip count or declared bound plus the items from
+    before the loop); `count` is how many are used (a Python int when static, else an int32
+    array). `jnp.stack(lst)` / `jnp.asarray(lst)` in converted code give the used rows.
+    """
+
+    __slots__ = ("buffer", "count", "name")
+
+    def __init__(self, buffer, count, name=None):
+        self.buffer, self.count, self.name = buffer, count, name
+
+    def __repr__(self):
+        return "JaxList(%d rows, count=%r)" % (self.buffer.shape[0], self.count)
+
+
+class _Spec:
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = tuple(shape), dtype
+
+    def __repr__(self):
+        return "_Spec(%s, %s)" % (self.shape, self.dtype)
+
+
+class _ListSpec(_Spec):
+    """A JaxList of rows of this shape and dtype; `items`: Python items from before the loop."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, shape, dtype, items=()):
+        _Spec.__init__(self, shape, dtype)
+        self.items = list(items)
+
+
+class _PendingList:
+    """A list lowered by the generic staging logic before the loop's size is known: becomes a
+    JaxList with the right capacity when the backend's loop sees it."""
+
+    __slots__ = ("spec", "items")
+
+    def __init__(self, spec, items):
+        self.spec, self.items = spec, list(items)
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_PKG = os.path.dirname(_HERE)
+
+
+class JaxBackend(Backend):
+    name = "jax"
+    loop_options = True
+
+    def __init__(self):
+        self.jax = None
+
+    # --- loading -------------------------------------------------------------------------------
+    def _load(self):
+        if self.jax is not None:
+            return True
+        if "jax" not in sys.modules:
+            return False
+        import jax
+        import jax.numpy as jnp
+        from jax import lax
+        from jax._src import core
+        from jax._src.interpreters import ad
+
+        self.jnp, self.lax, self.core, self.ad = jnp, lax, core, ad
+        self.tree = jax.tree_util
+        self.Tracer = core.Tracer
+        self.Array = jax.Array
+        self._int = jnp.asarray(0).dtype
+        self._float = jnp.asarray(0.0).dtype
+        self.jax = jax
+        self.tree.register_pytree_node(
+            JaxList, lambda lst: ((lst.buffer, lst.count), lst.name),
+            lambda name, ch: JaxList(ch[0], ch[1], name))
+        self._jax_paths = tuple(os.path.dirname(m.__file__) for m in
+                                (jax, sys.modules.get("jaxlib")) if m is not None)
+        return True
+
+    @property
+    def loop_var_mismatch(self):
+        return (JaxLoopVarMismatchError,)
+
+    def claims(self, cls):
+        mod = cls.__module__ or ""
+        if not mod.startswith("jax"):
+            return False
+        if not self._load():
+            return False
+        if issubclass(cls, self.Tracer):
+            # A new kind of value: converted_call's overload table gains jnp.stack etc.
+            from autograph.operators import dispatch
+            for callback in dispatch._listeners:
+                callback()
+            return True
+        return False
+
+    def is_staged(self, value):
+        return True
+
+    def building_graph(self):
+        if self.jax is None:
+            return False
+        return not isinstance(self.core.trace_ctx.trace, self.core.EvalTrace)
+
+    def trace_only(self, fn):
+        holder = []
+
+        def probe():
+            out = fn()
+            leaves, tree = self.tree.tree_flatten(out)
+            holder.append((leaves, tree))
+            return [x for x in leaves if self._is_array(x)]
+
+        shapes = self.jax.eval_shape(probe)
+        leaves, tree = holder[-1]
+        it = iter(shapes)
+        flat = [self.jnp.zeros(next(it).shape, x.dtype) if self._is_array(x) else x
+                for x in leaves]
+        return self.tree.tree_unflatten(tree, flat)
+
+    def call_overloads(self):
+        if not self._load():
+            return {}
+        jnp = self.jnp
+        stack, asarray, array = jnp.stack, jnp.asarray, jnp.array
+
+        def stack_overload(arrays, axis=0, out=None, dtype=None):
+            if isinstance(arrays, JaxList):
+                arrays = self.list_stack(arrays)
+                return arrays if axis == 0 else jnp.moveaxis(arrays, 0, axis)
+            return stack(arrays, axis=axis, out=out, dtype=dtype)
+
+        def asarray_overload(a, *args, **kwargs):
+            if isinstance(a, JaxList):
+                a = self.list_stack(a)
+            return asarray(a, *args, **kwargs)
+
+        def array_overload(a, *args, **kwargs):
+            if isinstance(a, JaxList):
+                a = self.list_stack(a)
+            return array(a, *args, **kwargs)
+
+        overloads = {stack: stack_overload, asarray: asarray_overload, array: array_overload}
+        try:
+            from autograph.runtime.ops import logging_ops
+        except ImportError:  # pragma: no cover - the runtime ships with the package
+            return overloads
+        print_ = logging_ops.print_
+
+        def print_overload(*args, **kwargs):
+            # ag.print on JAX values: jax.debug.print, so it prints every time the compiled
+            # function runs (not once while tracing).
+            if not any(self._is_array(a) for a in args):
+                return print_(*args, **kwargs)
+            sep = kwargs.get("sep", " ")
+            parts, values = [], []
+            for a in args:
+                if self._is_array(a):
+                    parts.append("{}")
+                    values.append(a)
+                else:
+                    parts.append(str(a).replace("{", "{{").replace("}", "}}"))
+            self.jax.debug.print(sep.join(parts), *values)
+            return None
+        overloads[print_] = print_overload
+        return overloads
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _is_array(self, x):
+        return isinstance(x, self.Array)
+
+    def _user_where(self):
+        """' at file:line' of the innermost frame of user code (not autograph, not JAX)."""
+        f = sys._getframe(1)
+        skip = (_PKG,) + self._jax_paths
+        while f is not None:
+            fn = f.f_code.co_filename
+            if not fn.startswith(skip) and not fn.startswith("<autograph") \
+                    and "/jax/" not in fn and "/jaxlib/" not in fn and not fn.startswith("<"):
+                return " at %s:%d" % (fn, f.f_lineno)
+            f = f.f_back
+        return ""
+
+    def _labels(self, names, values):
+        labels = []
+        for k, v in enumerate(values):
+            name = names[k] if names and k < len(names) else "<var %d>" % k
+            n = len(self.tree.tree_leaves(v))
+            if n == 1:
+                labels.append("'%s'" % name)
+            else:
+                labels.extend("'%s' (leaf %d)" % (name, j) for j in range(n))
+        return labels
+
+    def _truth(self, x, what):
+        """Python's truth of `x` as a scalar bool array (non-zero is true)."""
+        jnp = self.jnp
+        if not self._is_array(x):
+            x = jnp.asarray(x)
+        if x.ndim != 0:
+            if x.size == 1:
+                x = x.reshape(())
+            else:
+                raise ValueError(
+                    "the condition of a %s%s is an array of shape %s; Python's truth value of "
+                    "an array with more than one element is ambiguous. Use jnp.any(...) or "
+                    "jnp.all(...)" % (what, self._user_where(), tuple(x.shape)))
+        if x.dtype != jnp.bool_:
+            x = x != 0
+        return x
+
+    def _strong(self, x):
+        """`x` as an array without JAX's weak type (a loop carry's type is exact)."""
+        if not self._is_array(x):
+            x = self.jnp.asarray(x)
+        aval = getattr(x, "aval", None)
+        if aval is not None and getattr(aval, "weak_type", False):
+            x = self.lax.convert_element_type(x, x.dtype)
+        return x
+
+    # --- staging -------------------------------------------------------------------------------
+    def cond(self, pred, true_fn, false_fn, names):
+        lax, jnp, tree = self.lax, self.jnp, self.tree
+        pred = self._truth(pred, "tensor-dependent `if`")
+        forced = {}                        # flat position -> dtype for Python numbers
+        for _ in range(3):
+            record = [None, None]
+
+            def wrap(which, fn, record=record):
+                def branch():
+                    out = fn()
+                    leaves, treedef = tree.tree_flatten(out)
+                    pynum = [not self._is_array(x) for x in leaves]
+                    conv = []
+                    for i, x in enumerate(leaves):
+                        if self._is_array(x):
+                            conv.append(x)
+                        elif i in forced:
+                            conv.append(jnp.asarray(x, forced[i]))
+                        else:
+                            conv.append(jnp.asarray(x))
+                    record[which] = (treedef, conv, pynum, out)
+                    return tree.tree_unflatten(treedef, conv)
+                return branch
+
+            try:
+                return lax.cond(pred, wrap(0, true_fn), wrap(1, false_fn))
+            except TypeError:
+                if record[0] is None or record[1] is None:
+                    raise
+                if not self._reconcile_branches(record, forced, names):
+                    raise
+        raise AssertionError("autograph: staging this `if` with JAX did not converge")
+
+    def _reconcile_branches(self, record, forced, names):
+        (t0, c0, p0, out0), (t1, c1, p1, out1) = record
+        where = self._user_where()
+        if t0 != t1:
+            raise TypeError(
+                "the two branches of a tensor-dependent `if`%s give different structures: %s "
+                "in the if-branch, %s in the else-branch; a lax.cond needs the same structure "
+                "from both" % (where, self.structure_text(out0), self.structure_text(out1)))
+        labels = self._labels(names, out0 if isinstance(out0, tuple) and names
+                              and len(names) == len(out0) else (out0,))
+        changed = False
+        for i, (a, b) in enumerate(zip(c0, c1)):
+            label = labels[i] if i < len(labels) else "output %d" % i
+            if a.dtype != b.dtype:
+                if p0[i] and p1[i]:
+                    forced[i] = self.jnp.result_type(a, b)
+                elif p0[i]:
+                    forced[i] = b.dtype
+                elif p1[i]:
+                    forced[i] = a.dtype
+                else:
+                    raise TypeError(
+                        "%s is %s in the if-branch of a tensor-dependent `if`%s but %s in the "
+                        "else-branch; a lax.cond can only select between values of the same "
+                        "dtype (cast one of them)" % (label, a.dtype, where, b.dtype))
+                if forced.get(i) is not None:
+                    changed = True
+            elif a.shape != b.shape:
+                raise TypeError(
+                    "%s has shape %s in the if-branch of a tensor-dependent `if`%s but %s in the "
+                    "else-branch; a lax.cond needs the same shape from both branches"
+                    % (label, tuple(a.shape), where, tuple(b.shape)))
+        return changed
+
+    def while_loop(self, test_fn, body_fn, loop_vars, names, maximum_iterations=None,
+                   static_trip_count=None, **unused):
+        lax, tree = self.lax, self.tree
+        where = self._user_where()
+        loop_vars = tuple(loop_vars)
+        trip_count = None
+        bound = None
+        if static_trip_count is not None:
+            n, exact = static_trip_count
+            if exact:
+                trip_count = n
+            bound = n
+        if maximum_iterations is not None:
+            cap = maximum_iterations
+            if isinstance(cap, self.Tracer):
+                # A traced bound: a while_loop with a counter (forward-only).
+                return self._capped_while(test_fn, body_fn, loop_vars, names, cap)
+            cap = int(cap)
+            if trip_count is not None and cap < trip_count:
+                trip_count = None
+            bound = cap if bound is None else min(bound, cap)
+        loop_vars = self._lower_pending(loop_vars, bound, names, where)
+        leaves, treedef = tree.tree_flatten(loop_vars)
+        init = [self._strong(x) for x in leaves]
+        labels = self._labels(names, loop_vars)
+
+        def unflat(c):
+            return tree.tree_unflatten(treedef, list(c))
+
+        def fix(out):
+            out = tuple(out)
+            o_leaves, o_tree = tree.tree_flatten(out)
+            if o_tree != treedef:
+                raise TypeError(
+                    "a loop variable changes structure in an iteration of a tensor-dependent "
+                    "loop%s: %s before, %s after; a JAX loop needs the same structure every "
+                    "iteration" % (where, self.structure_text(loop_vars),
+                                   self.structure_text(out)))
+            res = []
+            for i, (x, x0) in enumerate(zip(o_leaves, init)):
+                if not self._is_array(x):
+                    y = self.jnp.asarray(x)
+                    if y.dtype != x0.dtype and self.jnp.result_type(x, x0.dtype) == x0.dtype:
+                        y = self.jnp.asarray(x, x0.dtype)
+                    x = y
+                if x.dtype != x0.dtype:
+                    raise JaxLoopVarMismatchError(
+                        "%s is %s before an iteration of a tensor-dependent loop%s but %s after "
+                        "it; keep its dtype the same (e.g. start from a value of dtype %s)"
+                        % (labels[i], x0.dtype, where, x.dtype, x.dtype),
+                        index=i, expected=x0.dtype, actual=x.dtype)
+                if x.shape != x0.shape:
+                    raise TypeError(
+                        "%s has shape %s before an iteration of a tensor-dependent loop%s but "
+                        "%s after it; a JAX loop carries arrays of a fixed shape (pad it to a "
+                        "fixed size, or keep the loop in Python)"
+                        % (labels[i], tuple(x0.shape), where, tuple(x.shape)))
+                res.append(self._strong(x))
+            return res
+
+        def body(c):
+            return fix(body_fn(*unflat(c)))
+
+        def test(c):
+            return self._truth(test_fn(*unflat(c)), "tensor-dependent loop")
+
+        if trip_count is not None:
+            def step(c, _):
+                return body(c), None
+            out, _ = lax.scan(step, init, None, length=trip_count)
+        elif bound is not None:
+            def step(c, _):
+                return lax.cond(test(c), body, lambda c: list(c), c), None
+            out, _ = lax.scan(step, init, None, length=bound)
+        else:
+            out = lax.while_loop(test, body, init)
+            self._check_reverse_mode(out, names, where)
+        return self._finish_lists(unflat(out))
+
+    def _capped_while(self, test_fn, body_fn, loop_vars, names, cap):
+        jnp = self.jnp
+        cap = jnp.asarray(cap)
+        k0 = jnp.zeros((), cap.dtype)
+
+        def test2(k, *v):
+            return jnp.logical_and(self._truth(test_fn(*v), "tensor-dependent loop"), k < cap)
+
+        def body2(k, *v):
+            return (k + 1,) + tuple(body_fn(*v))
+
+        out = self.while_loop(test2, body2, (k0,) + tuple(loop_vars),
+                              ("<iteration>",) + tuple(names or ()))
+        return out[1:]
+
+    def _check_reverse_mode(self, out, names, where):
+        """Reverse mode (`jax.grad`, `jax.vjp`) cannot go through lax.while_loop: say so now,
+        naming the loop, instead of JAX's error when the gradient is computed."""
+        lin = getattr(self.ad, "LinearizeTracer", None)
+        if lin is None:
+            return
+        for x in self.tree.tree_leaves(out):
+            if isinstance(x, lin) and getattr(x._trace, "is_vjp", False) \
+                    and type(x.tangent) is not self.ad.Zero:
+                raise ReverseModeLoopError(
+                    "jax.grad (reverse mode) cannot differentiate the tensor-dependent `while` "
+                    "loop%s%s: it becomes a lax.while_loop, whose number of iterations is only "
+                    "known at run time. Declare a bound with "
+                    "`ag.set_loop_options(maximum_iterations=N)` as the first statement of the "
+                    "loop body (it becomes a lax.scan of N steps), loop `for` over a range "
+                    "with a static bound, or use forward mode (jax.jacfwd / jax.jvp)"
+                    % (where, _vars_text(names)))
+
+    # --- values --------------------------------------------------------------------------------
+    def is_value(self, value):
+        return isinstance(value, (self.Array, JaxList, _PendingList))
+
+    def to_value(self, value, dtype=None):
+        jnp = self.jnp
+        if self._is_array(value):
+            if dtype is not None and value.dtype != dtype:
+                return value.astype(dtype)
+            return value
+        if isinstance(value, (JaxList, _PendingList)):
+            return value
+        if dtype is None:
+            dtype = jnp.asarray(value).dtype
+        return jnp.asarray(value, dtype)
+
+    def dtype(self, value):
+        if isinstance(value, JaxList):
+            return value.buffer.dtype
+        if isinstance(value, _PendingList):
+            return value.spec.dtype
+        return self.to_value(value).dtype
+
+    def spec(self, value):
+        def one(x):
+            if isinstance(x, JaxList):
+                return _ListSpec(x.buffer.shape[1:], x.buffer.dtype)
+            if isinstance(x, _PendingList):
+                return x.spec
+            x = self.to_value(x)
+            return _Spec(x.shape, x.dtype)
+        if isinstance(value, (JaxList, _PendingList)):
+            return one(value)
+        return self.tree.tree_map(one, value,
+                                  is_leaf=lambda x: isinstance(x, (JaxList, _PendingList)))
+
+    def zeros(self, spec):
+        def one(s):
+            if type(s) is _ListSpec:
+                return self.new_list(s, [])
+            return self.jnp.zeros(s.shape, s.dtype)
+        return self.tree.tree_map(one, spec, is_leaf=lambda s: isinstance(s, _Spec))
+
+    def flatten(self, structure):
+        return self.tree.tree_leaves(structure, is_leaf=_is_list_leaf)
+
+    def pack(self, structure, flat):
+        treedef = self.tree.tree_structure(structure, is_leaf=_is_list_leaf)
+        return self.tree.tree_unflatten(treedef, list(flat))
+
+    def same_structure(self, a, b):
+        return (self.tree.tree_structure(a, is_leaf=_is_list_leaf)
+                == self.tree.tree_structure(b, is_leaf=_is_list_leaf))
+
+    def structure_text(self, value):
+        if isinstance(value, (list, tuple)):
+            inner = ", ".join(self.structure_text(v) for v in value)
+            return ("[%s]" if isinstance(value, list) else "(%s)") % inner
+        if isinstance(value, dict):
+            return "{%s}" % ", ".join("%r: %s" % (k, self.structure_text(v))
+                                      for k, v in value.items())
+        if isinstance(value, JaxList):
+            return "a list of %s[%s]" % (value.buffer.dtype,
+                                         ",".join(map(str, value.buffer.shape[1:])))
+        if self.jax is not None and self._is_array(value):
+            return "%s[%s]" % (value.dtype, ",".join(map(str, value.shape)))
+        return type(value).__name__
+
+    # --- ops -----------------------------------------------------------------------------------
+    def logical_and(self, a, b):
+        return self.jnp.logical_and(self._truth(a, "loop"), self._truth(b, "loop"))
+
+    def truth(self, value):
+        if isinstance(value, JaxList):
+            return value.count > 0
+        return self._truth(value, "condition")
+
+    def check_defined(self, ran, value, message):
+        if not isinstance(ran, self.Tracer):
+            if bool(np.all(np.asarray(ran))):
+                return value
+            from autograph.operators.variables import UndefinedValueError
+            raise UndefinedValueError(message)
+
+        def check(r):
+            if not bool(np.all(r)):
+                raise UnboundLocalError(message)
+        self.jax.debug.callback(check, ran)
+        return value
+
+    def logical_not(self, a):
+        if a.dtype != self.jnp.bool_:
+            return a == 0
+        return self.jnp.logical_not(a)
+
+    def length(self, x):
+        x = self.to_value(x)
+        if x.ndim == 0:
+            raise TypeError("cannot iterate over a scalar array (shape ())")
+        return int(x.shape[0])
+
+    def item(self, x, i):
+        return self.lax.dynamic_index_in_dim(x, i, keepdims=False)
+
+    def stack(self, values):
+        return self.jnp.stack(list(values))
+
+    def range_(self, n, dtype=None):
+        if isinstance(n, self.Tracer):
+            raise TypeError("range() with a traced bound cannot be materialised as a JAX array "
+                            "(its length would depend on a traced value)")
+        return self.jnp.arange(int(n), dtype=dtype)
+
+    def assert_(self, cond, message, data):
+        # A debug callback that raises when the condition is false: checked every time the
+        # compiled function runs (under jit, the error surfaces from the call).
+        where = self._user_where()
+        cond = self.jnp.all(self.jnp.asarray(cond))
+        text = message or "assertion failed"
+
+        def check(ok, *values):
+            if not bool(ok):
+                extra = " ".join(str(v) for v in values)
+                raise AssertionError("%s%s%s" % (text, " " + extra if extra else "",
+                                                  " (assert%s)" % where if where else ""))
+        self.jax.debug.callback(check, cond, *data)
+        return None
+
+    # --- lists ---------------------------------------------------------------------------------
+    def is_list(self, value):
+        return isinstance(value, (JaxList, _PendingList))
+
+    def new_list(self, spec, items):
+        shape = tuple(spec.shape)
+        return _PendingList(_ListSpec(shape, spec.dtype), items)
+
+    def list_spec(self, lst):
+        if isinstance(lst, _PendingList):
+            return lst.spec
+        return _ListSpec(lst.buffer.shape[1:], lst.buffer.dtype)
+
+    def _lower_pending(self, loop_vars, bound, names, where):
+        """Pending lists among the loop variables become buffers of `bound` more rows."""
+        if not any(isinstance(x, _PendingList) for x in
+                   self.tree.tree_leaves(loop_vars, is_leaf=_is_list_leaf)):
+            return loop_vars
+        out = []
+        for k, v in enumerate(loop_vars):
+            if isinstance(v, _PendingList):
+                name = names[k] if names and k < len(names) else "<list>"
+                if bound is None:
+                    raise TypeError(
+                        "list '%s' is appended to inside a tensor-dependent loop%s whose number "
+                        "of iterations is not known when it is traced; JAX needs a fixed size. "
+                        "Declare a bound with `ag.set_loop_options(maximum_iterations=N)` at "
+                        "the top of the loop body (the list becomes a buffer of N rows), or "
+                        "loop over a static range or an array" % (name, where))
+                v = self._buffer(v, int(bound), name)
+            out.append(v)
+        return tuple(out)
+
+    def _buffer(self, pending, extra, name):
+        jnp = self.jnp
+        items = [self.to_value(x, pending.spec.dtype) for x in pending.items]
+        n = len(items)
+        buf = jnp.zeros((n + extra,) + tuple(pending.spec.shape), pending.spec.dtype)
+        for i, x in enumerate(items):
+            buf = buf.at[i].set(x)
+        return JaxList(buf, jnp.asarray(n, jnp.int32), name)
+
+    def _finish_lists(self, values):
+        return values
+
+    def list_append(self, lst, value):
+        if isinstance(lst, _PendingList):
+            raise TypeError("internal: a pending list is appended to outside its loop")
+        value = self.to_value(value, lst.buffer.dtype)
+        if value.shape != lst.buffer.shape[1:]:
+            raise TypeError(
+                "list '%s' is appended a value of shape %s inside a tensor-dependent loop, but "
+                "its items have shape %s; a list staged by JAX holds items of one shape"
+                % (lst.name, tuple(value.shape), tuple(lst.buffer.shape[1:])))
+        buf = self.lax.dynamic_update_index_in_dim(lst.buffer, value, lst.count, 0)
+        return JaxList(buf, lst.count + 1, lst.name)
+
+    def list_pop(self, lst):
+        raise NotImplementedError(
+            "pop() from list '%s' inside a tensor-dependent JAX loop is not supported; only "
+            "appending is" % getattr(lst, "name", "?"))
+
+    def list_length(self, lst):
+        if isinstance(lst, _PendingList):
+            return len(lst.items)
+        return lst.count
+
+    def list_item(self, lst, i):
+        return self.lax.dynamic_index_in_dim(lst.buffer, i, keepdims=False)
+
+    def list_stack(self, lst):
+        if isinstance(lst, _PendingList):
+            return self.jnp.stack([self.to_value(x, lst.spec.dtype) for x in lst.items]) \
+                if lst.items else self.jnp.zeros((0,) + lst.spec.shape, lst.spec.dtype)
+        rows = lst.buffer.shape[0]
+        count = lst.count
+        if not isinstance(count, self.Tracer):
+            n = int(count)
+            return lst.buffer if n == rows else lst.buffer[:n]
+        raise TypeError(
+            "list '%s' was appended to a number of times only known at run time (a loop with "
+            "break/continue/return, or a `while` loop with a declared bound); JAX arrays have "
+            "a static shape, so it cannot be stacked exactly. Use its buffer of %d rows and "
+            "its length explicitly, e.g. keep a counter and append in every iteration"
+            % (lst.name, rows))
+
+    # --- builtins ------------------------------------------------------------------------------
+    def abs(self, x):
+        return self.jnp.abs(x)
+
+    def minimum(self, a, b):
+        return self.jnp.minimum(a, b)
+
+    def maximum(self, a, b):
+        return self.jnp.maximum(a, b)
+
+    def reduce_min(self, x):
+        return self.jnp.min(x)
+
+    def reduce_max(self, x):
+        return self.jnp.max(x)
+
+    def cast(self, x, kind):
+        if kind is int:
+            dtype = self._int
+        elif kind is float:
+            dtype = self._float
+        elif kind is bool:
+            return self._truth(x, "bool()") if np.ndim(x) == 0 else x != 0
+        else:
+            dtype = kind
+        x = self.to_value(x) if not self._is_array(x) else x
+        if x.dtype == dtype:
+            return x
+        return x.astype(dtype)
+
+
+def _is_list_leaf(x):
+    return isinstance(x, (JaxList, _PendingList))
+
+
+def _vars_text(names):
+    names = [n for n in (names or ()) if n and not n.startswith("<")]
+    return " (loop variables: %s)" % ", ".join(names) if names else ""

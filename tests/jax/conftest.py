@@ -1,0 +1,3 @@
+import pytest
+
+jax = pytest.importorskip("jax")
