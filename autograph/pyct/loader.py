@@ -25,7 +25,9 @@ import gast
 from autograph.pyct import gast_util
 
 _FACTORY = 'ag__factory'
-_INNER = 'ag__fn'
+# Not an identifier, so it can be neither a name the user's code refers to (which binding it
+# in the factory would capture) nor one of its free variables; compile() accepts it.
+_INNER = 'ag__fn<converted>'
 _counter = itertools.count()
 _lock = threading.Lock()
 
@@ -119,7 +121,7 @@ def mangle_private_names(tree, class_name):
     return tree
 
 
-def compile_function(node, filename, free_vars, class_name=None):
+def compile_function(node, filename, free_vars, class_name=None, helper='ag__'):
     """Compiles a converted gast FunctionDef or Lambda; returns its code object.
 
     Args:
@@ -128,6 +130,8 @@ def compile_function(node, filename, free_vars, class_name=None):
       filename: the user's file name (becomes co_filename).
       free_vars: names of the original function's free variables (closure cells).
       class_name: the class the function was defined in (for private name mangling).
+      helper: the name generated code gives the helper module (`ag__` unless the user's
+        code uses that name, see naming.convert_with_helper_name).
     """
     is_gast = isinstance(node, (gast.FunctionDef, gast.Lambda))
     converted = gast_util.gast_to_ast(node) if is_gast else node
@@ -144,8 +148,8 @@ def compile_function(node, filename, free_vars, class_name=None):
         name = converted.name
         converted.name = _INNER
         body = [converted, ast.Return(value=ast.Name(id=_INNER, ctx=ast.Load()))]
-    free_vars = [v for v in free_vars if v != 'ag__']
-    factory = ast.FunctionDef(name=_FACTORY, args=_params(['ag__'] + free_vars, lineno, col),
+    free_vars = [v for v in free_vars if v != helper]
+    factory = ast.FunctionDef(name=_FACTORY, args=_params([helper] + free_vars, lineno, col),
                               body=body, decorator_list=[], returns=None, type_comment=None)
     if hasattr(ast, 'TypeVar'):  # 3.12+
         factory.type_params = []
@@ -184,13 +188,18 @@ def nested_codes(code):
 
 
 def new_function(code, original, ag_module):
-    """A function running `code` with `original`'s globals, closure, defaults and metadata."""
+    """A function running `code` with `original`'s globals, closure, defaults and metadata.
+
+    Every free variable of `code` is one of `original`'s, except the helper module's name
+    (`ag__`, or `ag___N` when the user's code has its own `ag__`), which gets `ag_module`.
+    """
     cells = {}
     if original.__closure__:
         cells = dict(zip(original.__code__.co_freevars, original.__closure__))
     closure = []
     for name in code.co_freevars:
-        if name == 'ag__':
+        if name == 'ag__' and name not in cells or name.startswith('ag___') \
+                and name not in cells:
             closure.append(types.CellType(ag_module))
         else:
             cell = cells.get(name)

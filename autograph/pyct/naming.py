@@ -18,6 +18,7 @@ class Namer:
     """Hands out names that do not clash with reserved or previously handed-out names."""
 
     def __init__(self, reserved=()):
+        self._user = reserved       # the user's identifiers (see convert_with_helper_name)
         self._used = set(reserved)
         self._used.add('ag__')
         self._next = {}       # base -> next suffix to try (keeps naming linear)
@@ -44,3 +45,84 @@ class Namer:
         self._used.add(name)
         self._generated.add(name)
         return name
+
+
+# --- the name of the helper module in generated code ---------------------------------------------
+#
+# Generated code calls the helpers as `ag__.if_stmt(...)`. When the user's own source uses the
+# identifier `ag__` (a local, parameter, global or closure variable), the helpers get another
+# name instead (`ag___1`, ...): the user's `ag__` is renamed to a fresh placeholder before the
+# converters run, and afterwards the converters' `ag__` becomes the helper name and the
+# placeholder becomes `ag__` again (in names, declarations and the name strings the helpers
+# receive for error messages and in-place state).
+
+HELPER = 'ag__'
+
+
+def helper_name(reserved):
+    """`ag__`, or the first `ag___N` not in `reserved` when the user's source uses `ag__`."""
+    if HELPER not in reserved:
+        return HELPER
+    i = 1
+    while '%s_%d' % (HELPER, i) in reserved:
+        i += 1
+    return '%s_%d' % (HELPER, i)
+
+
+def _rename_bindings(tree, old, new):
+    """Renames the variable `old` to `new` wherever it is bound or referenced (not attribute
+    names or keyword argument names)."""
+    import gast
+    for n in gast.walk(tree):
+        t = type(n)
+        if t is gast.Name:
+            if n.id == old:
+                n.id = new
+        elif t in (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef):
+            if n.name == old:
+                n.name = new
+        elif t is gast.Global or t is gast.Nonlocal:
+            n.names = [new if x == old else x for x in n.names]
+        elif t is gast.alias:
+            if n.asname == old:
+                n.asname = new
+            elif n.asname is None and n.name == old:
+                n.asname = new
+        elif t is gast.ExceptHandler:
+            if n.name == old:       # (gast keeps a Name node there; a str in some versions)
+                n.name = new
+        elif t.__name__ in ('MatchAs', 'MatchStar'):
+            if n.name == old:
+                n.name = new
+        elif t.__name__ == 'MatchMapping':
+            if n.rest == old:
+                n.rest = new
+
+
+def _rename_strings(tree, old, new):
+    """Rewrites the name strings that generated code passes to the helpers (`'x'`,
+    `'x.attr'`, `"x['k']"`) that start with the variable `old`."""
+    import gast
+    for n in gast.walk(tree):
+        if type(n) is gast.Constant and type(n.value) is str and n.value.startswith(old):
+            rest = n.value[len(old):]
+            if not rest or rest[0] in '.[':
+                n.value = new + rest
+
+
+def convert_with_helper_name(node, ctx, convert):
+    """Runs `convert(node)` so that generated code names the helpers `helper_name(...)`.
+
+    Returns (converted node, helper name). `ctx.namer` must reserve the user's identifiers.
+    """
+    helper = helper_name(ctx.namer._user)
+    if helper == HELPER:
+        return convert(node), HELPER
+    ctx.namer.reserve([helper])
+    placeholder = ctx.namer.new_symbol('ag__user')
+    _rename_bindings(node, HELPER, placeholder)
+    node = convert(node)
+    _rename_bindings(node, HELPER, helper)
+    _rename_bindings(node, placeholder, HELPER)
+    _rename_strings(node, placeholder, HELPER)
+    return node, helper
