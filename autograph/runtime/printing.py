@@ -18,15 +18,17 @@ def _attr_text(k, v):
     return "%s=%r" % (k, v)
 
 
+def op_text(op):
+    """One op as a line of the text form: `add_1 = add(x, y)`."""
+    outs = [_ident(op.name) if len(op.outputs) == 1 else "%s_%d" % (_ident(op.name), i)
+            for i, _ in enumerate(op.outputs)]
+    args = [_ident(t.op.name) if len(t.op.outputs) == 1 else "%s_%d" % (_ident(t.op.name),
+                                                                         t.value_index)
+            for t in op.inputs]
+    args += [_attr_text(k, v) for k, v in op.attrs.items() if k != "template"]
+    call = "%s(%s)" % (op.opdef.name, ", ".join(args))
+    return "%s = %s" % (", ".join(outs), call) if outs else call
+
+
 def graph_to_text(graph):
-    lines = []
-    for op in graph.operations:
-        outs = [_ident(op.name) if len(op.outputs) == 1 else "%s_%d" % (_ident(op.name), i)
-                for i, _ in enumerate(op.outputs)]
-        args = [_ident(t.op.name) if len(t.op.outputs) == 1 else "%s_%d" % (_ident(t.op.name),
-                                                                             t.value_index)
-                for t in op.inputs]
-        args += [_attr_text(k, v) for k, v in op.attrs.items() if k != "template"]
-        call = "%s(%s)" % (op.opdef.name, ", ".join(args))
-        lines.append("%s = %s" % (", ".join(outs), call) if outs else call)
-    return "\n".join(lines)
+    return "\n".join(op_text(op) for op in graph.operations)
