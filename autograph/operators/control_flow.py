@@ -1095,7 +1095,10 @@ class _LoopBuilder:
             def body_fn(*loop_vars):
                 return body_fn0(*loop_vars[:n_vars]) + (b.to_value(True),)
         try:
-            result = b.while_loop(test_fn, body_fn, tuple(init), names, **self.options)
+            if self.options and b.loop_options:
+                result = b.while_loop(test_fn, body_fn, tuple(init), names, **self.options)
+            else:
+                result = b.while_loop(test_fn, body_fn, tuple(init), names)
         except b.loop_var_mismatch as e:
             if self._retry_dtype(e, init):
                 raise _Retry(self) from None

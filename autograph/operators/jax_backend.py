@@ -17,7 +17,6 @@ This module never imports JAX by itself: `claims` looks at a type's module name 
 is imported only for a type that comes from JAX (so JAX is already loaded).
 """
 
-import os
 import sys
 
 import numpy as np
@@ -87,10 +86,6 @@ class _PendingList:
         self.spec, self.items = spec, list(items)
 
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_PKG = os.path.dirname(_HERE)
-
-
 class JaxBackend(Backend):
     name = "jax"
     loop_options = True
@@ -120,8 +115,6 @@ class JaxBackend(Backend):
         self.tree.register_pytree_node(
             JaxList, lambda lst: ((lst.buffer, lst.count), lst.name),
             lambda name, ch: JaxList(ch[0], ch[1], name))
-        self._jax_paths = tuple(os.path.dirname(m.__file__) for m in
-                                (jax, sys.modules.get("jaxlib")) if m is not None)
         return True
 
     @property
@@ -218,16 +211,10 @@ class JaxBackend(Backend):
         return isinstance(x, self.Array)
 
     def _user_where(self):
-        """' at file:line' of the innermost frame of user code (not autograph, not JAX)."""
-        f = sys._getframe(1)
-        skip = (_PKG,) + self._jax_paths
-        while f is not None:
-            fn = f.f_code.co_filename
-            if not fn.startswith(skip) and not fn.startswith("<autograph") \
-                    and "/jax/" not in fn and "/jaxlib/" not in fn and not fn.startswith("<"):
-                return " at %s:%d" % (fn, f.f_lineno)
-            f = f.f_back
-        return ""
+        """' at file:line' of the converted statement being staged (the user's line)."""
+        from autograph.operators import control_flow
+        where = control_flow._statement_frame_info()
+        return " at %s:%d" % where if where else ""
 
     def _labels(self, names, values):
         labels = []
