@@ -55,18 +55,18 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __bool__(self):
+        from autograph.runtime.unconverted import advice
         raise TypeError(
             "using the graph tensor %s as a Python bool is not allowed: its value is only known "
-            "when the graph runs. Convert the function with autograph (ag.function or "
-            "ag.to_graph) so `if`/`while` on tensors become graph ops, or use ag.cond / "
-            "ag.while_loop directly." % self.name)
+            "when the graph runs. %s" % (self.name, advice("`if`/`while` on tensors",
+                                                           "ag.cond / ag.while_loop directly")))
 
     def __iter__(self):
+        from autograph.runtime.unconverted import advice
         raise TypeError(
             "iterating over the graph tensor %s is not allowed in plain Python: its length is "
-            "only known when the graph runs. Convert the function with autograph (ag.function "
-            "with autograph=True, or ag.to_graph) so the `for` loop becomes a graph loop, or "
-            "use ag.while_loop." % self.name)
+            "only known when the graph runs. %s" % (self.name, advice(
+                "`for` loops over tensors", "ag.while_loop")))
 
     def __len__(self):
         d = self._shape[0] if self._shape.rank else None
