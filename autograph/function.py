@@ -19,13 +19,21 @@ all of its side effects. While a GradientTape records eagerly, the traced graph 
 so the tape sees every op (variable reads included).
 
 Retracing is explained: each new trace of an existing function logs (logger "autograph", level
-INFO) which argument changed and how, and frequent retracing warns once with the remedy.
+INFO) which argument changed and how, and frequent retracing warns once with the remedy. The
+explanation compares the new arguments with a few traces only (the latest one with the same
+structure and Python values, and the most recent ones) and is built only when it is logged or
+warned about, so a trace costs the same however many came before it.
+
+A function keeps at most `max_traces` traces (DEFAULT_MAX_TRACES unless given): beyond that the
+least recently used trace is dropped (its graph and plan are freed; it is traced again if its
+arguments come back) and a RetracingWarning says so once.
 """
 import collections
 import enum
 import inspect
 import itertools
 import logging
+import operator
 import os
 import sys
 import threading
@@ -56,6 +64,10 @@ _NP_TO_DTYPE = {d.np_dtype: d for d in dtypes.ALL}
 _FAST_CACHE_LIMIT = 1024
 _RETRACE_WINDOW = 10      # calls
 _RETRACE_LIMIT = 5        # traces within the window that trigger the warning
+DEFAULT_MAX_TRACES = 256  # traces kept per function (`max_traces`); least recently used go
+_EXPLAIN_WINDOW = 8       # recent traces a retrace explanation compares with
+_ALIAS_LIMIT = 64         # extra cache keys per trace (exact shapes a general trace serves)
+_last_use = operator.attrgetter("_used")
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
@@ -257,6 +269,16 @@ def _shape_text(dims):
     return str(TensorShape(dims))
 
 
+def _check_max_traces(value):
+    if value is None:
+        return DEFAULT_MAX_TRACES
+    if type(value) is not int:
+        raise TypeError("ag.function: max_traces must be a positive int, got %r" % (value,))
+    if value < 1:
+        raise ValueError("ag.function: max_traces must be at least 1, got %d" % value)
+    return value
+
+
 # -- explaining retraces ----------------------------------------------------------------------
 def _summaries(part, shapes):
     """name -> (text, [(path, leaf)], skeleton); a leaf is ("tensor", dtype, dims),
@@ -436,6 +458,7 @@ class ConcreteFunction:
         self._checked = False
         self._safe = False                    # outputs need converting (a kernel's dtype slips)
         self._fast_build = None
+        self._used = 0                        # the function's call count at its last use (LRU)
 
     @property
     def structured_input_signature(self):
@@ -666,7 +689,7 @@ class Function:
     _ag_is_function = True      # tells autograph's converted_call to call it as it is
 
     def __init__(self, python_function, name=None, input_signature=None, autograph=True,
-                 reduce_retracing=False, _parent=None, _instance=None):
+                 reduce_retracing=False, max_traces=None, _parent=None, _instance=None):
         if not callable(python_function):
             raise TypeError("ag.function expects a callable, got %r" % (python_function,))
         self.python_function = python_function
@@ -675,6 +698,7 @@ class Function:
         self.input_signature = _check_signature(input_signature)
         self._autograph = autograph
         self._reduce_retracing = reduce_retracing
+        self._max_traces = _check_max_traces(max_traces)
         self._parent = _parent
         self._instance_ref = None
         if _instance is not None:
@@ -685,10 +709,16 @@ class Function:
         self._sig = _parent._sig if _parent is not None else _signature(python_function)
         self._converted = None
         self._cache = {}            # (scope, part, shapes) -> ConcreteFunction
-        self._fast = {}             # flat positional key -> (plan, builder)
-        self._concretes = []        # every trace, in order
-        self._dependents = {}       # id of an identity-keyed object -> cache keys using it
+        self._fast = {}             # flat positional key -> (plan, builder, order, concrete)
+        self._fast_keys = {}        # kept trace -> its keys in _fast
+        self._concretes = {}        # kept traces (at most max_traces) -> None, in trace order
+        self._keys = {}             # kept trace -> its keys in _cache
+        self._by_part = {}          # structure part -> kept traces with it, in trace order
+        self._general = {}          # structure part -> kept traces with None dims
+        self._recent = collections.deque(maxlen=_EXPLAIN_WINDOW)   # latest kept traces
+        self._dependents = {}       # id of an identity-keyed object -> set of traces using it
         self._watch = {}
+        self._limit_warned = False
         self._bound = {}            # id(instance) -> Function bound to it (descriptor)
         self._trace_count = 0
         self._tracing = 0           # traces in progress (a recursive function traces inside)
@@ -714,7 +744,13 @@ class Function:
 
     @property
     def concrete_functions(self):
+        """The traces kept (at most `max_traces`), oldest first."""
         return list(self._concretes)
+
+    @property
+    def max_traces(self):
+        """How many traces this function keeps; the least recently used one goes beyond."""
+        return self._max_traces
 
     def get_concrete_function(self, *args, **kwargs):
         """The trace for these arguments (TensorSpecs, tensors or values), tracing if needed.
@@ -776,7 +812,8 @@ class Function:
                     if not kwargs or _fast_kwargs(kwargs, key, vals):
                         entry = self._fast.get(tuple(key))
                         if entry is not None:
-                            plan, build, order = entry
+                            plan, build, order, concrete = entry
+                            concrete._used = self._ncalls
                             if order is not None:
                                 vals = [vals[i] for i in order]
                             try:
@@ -860,7 +897,11 @@ class Function:
             order = None
         if len(self._fast) >= _FAST_CACHE_LIMIT:
             self._fast.clear()
-        self._fast[tuple(key)] = (concrete._plan, concrete._builder(), order)
+            self._fast_keys.clear()
+        if concrete in self._concretes:       # not dropped (max_traces) meanwhile
+            key = tuple(key)
+            self._fast[key] = (concrete._plan, concrete._builder(), order, concrete)
+            self._fast_keys.setdefault(concrete, []).append(key)
 
     def _canonicalize(self, args, kwargs):
         """(entries, rebuild): [(argument name, value)] in parameter order, defaults applied,
@@ -963,24 +1004,31 @@ class Function:
         if c is not None:
             return c
         # A trace for more general shapes (reduce_retracing, get_concrete_function with None
-        # dims, input signatures) also fits.
+        # dims, input signatures) also fits: only those of the same structure part are looked
+        # at, so the cost does not grow with the number of traces.
         best = None
-        for c in self._concretes:
-            if c._part == part and (c._scope is None or c._scope is graph) and \
+        for c in self._general.get(part, ()):
+            if (c._scope is None or c._scope is graph) and \
                     all(map(_dims_compatible, c._shapes, shapes)):
                 if best is None or _specificity(c._shapes) > _specificity(best._shapes):
                     best = c
         if best is not None:
-            cache[(best._scope, part, shapes)] = best
+            keys = self._keys.get(best)
+            if keys is not None and len(keys) < _ALIAS_LIMIT:
+                key = (best._scope, part, shapes)
+                cache[key] = best
+                keys.append(key)
         return best
 
     def _get_or_trace(self, part, shapes, entries, rebuild, graph, counted=True):
         c = self._lookup(part, shapes, graph)
         if c is not None:
+            c._used = self._ncalls
             return c
         with _TRACE_LOCK:
             c = self._lookup(part, shapes, graph)
             if c is not None:
+                c._used = self._ncalls
                 return c
             return self._trace(part, shapes, entries, rebuild, graph, counted)
 
@@ -995,27 +1043,20 @@ class Function:
     def _trace_once(self, part, shapes, entries, rebuild, outer, counted, first):
         exact = shapes
         if self._reduce_retracing:
-            for c in reversed(self._concretes):
-                if c._part == part and (c._scope is None or c._scope is outer):
+            for c in reversed(self._by_part.get(part, ())):
+                if c._scope is None or c._scope is outer:
                     shapes = _relax(c._shapes, shapes)
                     break
-        diffs = None
-        if self._concretes:
-            new = _summaries(part, exact)
-            for c in reversed(self._concretes):
-                d = _differences(_summaries(c._part, c._shapes), new)
-                if diffs is None or len(d) < len(diffs):
-                    diffs = d
-            if not diffs:
-                diffs = ["same arguments, called inside another graph whose tensors the "
-                         "earlier trace captured"]
+        diffs = None        # the explanation is built only when it is logged or needed
+        if self._trace_count and logger.isEnabledFor(logging.INFO):
+            diffs = self._explain(part, exact)
             msg = "ag.function '%s' is tracing again (trace %d): %s" % (
                 self._name, self._trace_count + 1, "; ".join(diffs))
             if shapes != exact:
                 msg += " (reduce_retracing: tracing with shapes %s)" % ", ".join(
                     _shape_text(s) for s in shapes)
             logger.info(msg)
-        else:
+        elif not self._trace_count and logger.isEnabledFor(logging.DEBUG):
             logger.debug("ag.function '%s': tracing for %s", self._name, ", ".join(
                 "%s=%s" % (n, t) for n, (t, _, _) in _summaries(part, shapes).items()))
 
@@ -1055,7 +1096,9 @@ class Function:
                 "its weights on the first call). Create them outside the function, or only "
                 "once (e.g. `if self.v is None: self.v = ag.Variable(...)`)"
                 % (self._name, ", ".join("'%s'" % v.name for v in created),
-                   self._trace_count + 1, "; ".join(diffs or ()) or "a new input signature"))
+                   self._trace_count + 1,
+                   "; ".join(diffs if diffs is not None else self._explain(part, exact))
+                   or "a new input signature"))
         graph.inputs = placeholders + [inner for _, inner in graph.capture_list]
         graph.outputs = tensors
         scope = outer if graph.capture_list else None
@@ -1063,25 +1106,102 @@ class Function:
                                     nest.pack_sequence_as(out, _structure_leaves(out, tensors,
                                                                                  leaf_plan)),
                                     leaf_plan)
-        self._register(concrete, (scope, part, shapes))
-        if shapes != exact:
-            self._cache[(scope, part, exact)] = concrete
         self._trace_count += 1
+        self._register(concrete, (scope, part, shapes), (scope, part, exact))
         if counted and self._tracing == 1:      # not a recursive call traced inside itself
-            self._note_trace(diffs)
+            self._note_trace(diffs, concrete)
         return concrete
 
-    def _register(self, concrete, key):
+    def _explain(self, part, shapes, skip=None):
+        """Differences between these arguments and the closest of a few earlier traces: the
+        latest with the same structure part, and the most recent ones (a bounded number)."""
+        same = self._by_part.get(part, [])
+        candidates = same[-2:][::-1] + list(self._recent)[::-1]     # most recent first
+        new = _summaries(part, shapes)
+        diffs = None
+        for c in candidates:
+            if c is skip:
+                continue
+            d = _differences(_summaries(c._part, c._shapes), new)
+            if diffs is None or len(d) < len(diffs):
+                diffs = d
+        if diffs is None:
+            return ["the earlier traces are no longer kept"]
+        return diffs or ["same arguments, called inside another graph whose tensors the "
+                         "earlier trace captured"]
+
+    def _register(self, concrete, key, exact_key):
+        part = key[1]
+        concrete._used = self._ncalls
+        keys = [key]
         self._cache[key] = concrete
-        self._concretes.append(concrete)
-        for _, enc in key[1]:
+        if exact_key != key:
+            self._cache[exact_key] = concrete
+            keys.append(exact_key)
+        self._keys[concrete] = keys
+        self._concretes[concrete] = None
+        self._by_part.setdefault(part, []).append(concrete)
+        if any(dims is None or None in dims for dims in concrete._shapes):
+            self._general.setdefault(part, []).append(concrete)
+        self._recent.append(concrete)
+        for _, enc in part:
             for idkey in _id_keys(enc):
                 obj = idkey.get()
                 if obj is None:
                     continue
-                self._dependents.setdefault(idkey._id, []).append(key)
+                self._dependents.setdefault(idkey._id, set()).add(concrete)
                 if idkey._ref is not None and idkey._id not in self._watch:
                     self._watch[idkey._id] = weakref.ref(obj, self._forget(idkey._id))
+        if len(self._concretes) > self._max_traces:
+            self._evict(concrete)
+
+    def _evict(self, keep):
+        """Drops the least recently used trace (not `keep`, the one just made)."""
+        victim = min(self._concretes, key=_last_use)    # C-level scan of <= max_traces
+        if victim is keep:
+            victim = next((c for c in self._concretes if c is not keep), None)
+            if victim is None:
+                return
+        self._drop(victim)
+        if self._limit_warned:
+            return
+        self._limit_warned = True
+        warnings.warn(
+            "ag.function '%s' reached its limit of %d traces (max_traces): the least recently "
+            "used trace was dropped, and it is traced again if its arguments come back. Pass "
+            "ag.function(..., max_traces=N) to keep more, or trace less: %s."
+            % (self._name, self._max_traces, "; ".join(_remedies(
+                self._explain(keep._part, keep._shapes, skip=keep)))),
+            RetracingWarning, stacklevel=_user_stacklevel())
+
+    def _drop(self, c):
+        """Forgets a kept trace: its cache keys, fast-path entries and indexes."""
+        if c not in self._concretes:
+            return
+        del self._concretes[c]
+        for key in self._keys.pop(c, ()):
+            if self._cache.get(key) is c:
+                del self._cache[key]
+        for index in (self._by_part, self._general):
+            same = index.get(c._part)
+            if same is not None and c in same:
+                same.remove(c)
+                if not same:
+                    del index[c._part]
+        if c in self._recent:
+            self._recent.remove(c)
+        for key in self._fast_keys.pop(c, ()):
+            entry = self._fast.get(key)
+            if entry is not None and entry[3] is c:
+                del self._fast[key]
+        for _, enc in c._part:
+            for idkey in _id_keys(enc):
+                users = self._dependents.get(idkey._id)
+                if users is not None:
+                    users.discard(c)
+                    if not users:
+                        del self._dependents[idkey._id]
+                        self._watch.pop(idkey._id, None)
 
     def _forget(self, obj_id):
         self_ref = weakref.ref(self)
@@ -1091,22 +1211,19 @@ class Function:
             if fn is None:
                 return
             fn._watch.pop(obj_id, None)
-            for key in fn._dependents.pop(obj_id, ()):
-                c = fn._cache.pop(key, None)
-                if c is not None:
-                    try:
-                        fn._concretes.remove(c)
-                    except ValueError:
-                        pass
+            for c in list(fn._dependents.pop(obj_id, ())):
+                fn._drop(c)
         return on_dead
 
-    def _note_trace(self, diffs):
+    def _note_trace(self, diffs, concrete):
         calls = self._trace_calls
         calls.append(self._ncalls)
         if self._warned or len(calls) < _RETRACE_LIMIT or \
                 self._ncalls - calls[0] >= _RETRACE_WINDOW:
             return
         self._warned = True
+        if diffs is None:
+            diffs = self._explain(concrete._part, concrete._shapes, skip=concrete)
         warnings.warn(
             "ag.function '%s' was traced %d times in its last %d calls; each trace runs the "
             "Python function and builds a new graph, which is slow. The last retrace happened "
@@ -1135,8 +1252,8 @@ class Function:
             if bound is not None and bound._instance_ref() is instance:
                 return bound
             bound = Function(self.python_function, self._name, self.input_signature,
-                             self._autograph, self._reduce_retracing, _parent=self,
-                             _instance=instance)
+                             self._autograph, self._reduce_retracing, self._max_traces,
+                             _parent=self, _instance=instance)
             self_ref = weakref.ref(self)
 
             def forget(_):
@@ -1396,7 +1513,8 @@ def _convert(fn, name):
 
 
 def function(func=None, *, input_signature=None, autograph=True, reduce_retracing=False,
-             name=None):
+             name=None, max_traces=None, jit_compile=None, experimental_compile=None,
+             experimental_relax_shapes=None):
     """Compiles a Python function into cached graphs: `@ag.function` or `ag.function(f, ...)`.
 
     Args:
@@ -1408,14 +1526,33 @@ def function(func=None, *, input_signature=None, autograph=True, reduce_retracin
       reduce_retracing: after a tensor argument's shape changes, trace with unknown (None)
         dimensions instead of once per shape.
       name: a name for the traced graphs and messages.
+      max_traces: how many traces (concrete functions) to keep, default DEFAULT_MAX_TRACES
+        (256). When a new trace would exceed it, the least recently used trace is dropped
+        (freeing its graph; it is traced again if needed) and a RetracingWarning says so once.
+      jit_compile: accepted for TensorFlow code; None, True or False. Every traced graph is
+        already compiled (into a Python plan calling numpy kernels), so it changes nothing.
+      experimental_compile: TensorFlow's old name of `jit_compile`; the same.
+      experimental_relax_shapes: TensorFlow's old name of `reduce_retracing`; True turns it on.
     Returns:
       a `Function` (or a decorator making one, when `func` is omitted).
     Raises:
-      TypeError: `input_signature` is not a list of TensorSpecs.
+      TypeError: `input_signature` is not a list of TensorSpecs, `max_traces` is not an int, or
+        `jit_compile` / `experimental_compile` / `experimental_relax_shapes` is not a bool
+        or None.
+      ValueError: `max_traces` is less than 1.
     """
+    _check_max_traces(max_traces)
+    for flag, value in (("jit_compile", jit_compile), ("experimental_compile",
+                                                       experimental_compile),
+                        ("experimental_relax_shapes", experimental_relax_shapes)):
+        if value is not None and not isinstance(value, bool):
+            raise TypeError("ag.function: %s must be True, False or None, got %r"
+                            % (flag, value))
+    reduce_retracing = bool(reduce_retracing or experimental_relax_shapes)
+
     def decorate(f):
         if isinstance(f, Function):
             f = f.python_function
         return Function(f, name=name, input_signature=input_signature, autograph=autograph,
-                        reduce_retracing=reduce_retracing)
+                        reduce_retracing=reduce_retracing, max_traces=max_traces)
     return decorate if func is None else decorate(func)

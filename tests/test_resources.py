@@ -4,11 +4,15 @@ function are bounded."""
 import gc
 import importlib
 import linecache
+import logging
+import sys
+import warnings
 import weakref
 
 import pytest
 
 import autograph as ag
+from autograph.function import RetracingWarning
 from autograph.runtime.graph import Graph
 
 function_module = importlib.import_module("autograph.function")
@@ -172,3 +176,128 @@ def test_the_conversion_cache_still_returns_the_same_function():
         assert ag.to_graph(wrapper)(3.0) == 6.0
     finally:
         del linecache.cache[filename]
+
+
+# -- the work of a trace does not grow with earlier traces ------------------------------------
+_PKG = function_module.__file__.rsplit("function.py", 1)[0]
+
+
+def _lines_run(call):
+    """Lines executed inside the autograph package while `call()` runs (a deterministic
+    measure of work: any loop over earlier traces adds lines per trace)."""
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if not frame.f_code.co_filename.startswith(_PKG):
+            return None
+
+        def local(frame, event, arg):
+            nonlocal count
+            if event == "line":
+                count += 1
+            return local
+        return local
+    old = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        call()
+    finally:
+        sys.settrace(old)
+    return count
+
+
+@pytest.mark.parametrize("max_traces", [10_000, 16])     # never reached / reached early
+@pytest.mark.parametrize("log_level", [logging.WARNING, logging.INFO])
+def test_the_work_of_a_trace_does_not_grow_with_earlier_traces(log_level, max_traces):
+    logger = logging.getLogger("autograph")
+    old_level = logger.level
+    logger.setLevel(log_level)
+    f = ag.function(lambda x, n: x * n, max_traces=max_traces)
+    x = ag.constant(1.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RetracingWarning)
+            work = {}
+            for n in range(1, 301):
+                if n in (21, 22, 23, 281, 282, 283):
+                    work[n] = _lines_run(lambda n=n: f(x, float(n)))
+                else:
+                    f(x, float(n))
+    finally:
+        logger.setLevel(old_level)
+    assert f.trace_count == 300
+    early = max(work[21], work[22], work[23])
+    late = min(work[281], work[282], work[283])
+    # 260 more earlier traces: a loop over them would add hundreds of lines per trace.
+    assert late <= early + 20, (early, late)
+
+
+def test_retrace_explanations_are_built_only_when_used(monkeypatch):
+    calls = []
+    real = function_module._differences
+    monkeypatch.setattr(function_module, "_differences",
+                        lambda *a: calls.append(1) or real(*a))
+    logger = logging.getLogger("autograph")
+    old_level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        f = ag.function(lambda x, n: x * n)
+        x = ag.constant(1.0)
+        for n in range(1, 4):      # fewer than the frequent-retracing warning needs
+            f(x, float(n))
+    finally:
+        logger.setLevel(old_level)
+    assert f.trace_count == 3
+    assert calls == []
+
+
+# -- the traces kept per function are bounded -------------------------------------------------
+@pytest.mark.filterwarnings("ignore:.*was traced:autograph.function.RetracingWarning")
+def test_traces_beyond_max_traces_drop_the_least_recently_used_and_warn_once():
+    f = ag.function(lambda x, n: x * n, max_traces=3)
+    x = ag.constant(2.0)
+    with pytest.warns(RetracingWarning, match=r"limit of 3 traces \(max_traces\)") as record:
+        for n in (1.0, 2.0, 3.0):
+            f(x, n)
+        refs = {n: _graphs_of(c) for n, c in zip((1.0, 2.0, 3.0), f.concrete_functions)}
+        f(x, 1.0)                    # 1.0 is now the most recently used: 2.0 goes next
+        f(x, 4.0)
+        f(x, 5.0)
+    assert len([w for w in record if "max_traces" in str(w.message)]) == 1
+    kept = [c.structured_input_signature[1][1] for c in f.concrete_functions]
+    assert sorted(kept) == [1.0, 4.0, 5.0]
+    assert f.trace_count == 5
+    assert _alive(refs[2.0]) == 0 and _alive(refs[3.0]) == 0
+    assert _alive(refs[1.0]) > 0
+    assert float(f(x, 1.0)) == 2.0 and f.trace_count == 5       # still cached
+    assert float(f(x, 2.0)) == 4.0 and f.trace_count == 6       # traced again
+    assert len(f.concrete_functions) == 3
+
+
+@pytest.mark.filterwarnings("ignore:.*was traced:autograph.function.RetracingWarning")
+def test_max_traces_bounds_methods_and_general_traces_too():
+    class Model:
+        @ag.function(max_traces=2)
+        def scale(self, x, n):
+            return x * n
+
+    m = Model()
+    with pytest.warns(RetracingWarning, match="max_traces"):
+        for n in range(10):
+            m.scale(ag.constant(1.0), n)
+    assert len(m.scale.concrete_functions) == 2 and m.scale.max_traces == 2
+
+    g = ag.function(lambda x: x + 1.0, reduce_retracing=True, max_traces=2)
+    for n in range(1, 200):             # one general trace serves every length
+        g(ag.constant([1.0] * n))
+    assert g.trace_count == 2 and len(g._cache) <= 2 + 2 * 64
+
+
+def test_the_default_trace_limit_is_documented_and_settable():
+    assert ag.function(lambda x: x).max_traces == function_module.DEFAULT_MAX_TRACES
+    assert "max_traces" in function_module.function.__doc__
+    with pytest.raises(ValueError, match="max_traces must be at least 1"):
+        ag.function(lambda x: x, max_traces=0)
+    with pytest.raises(TypeError, match="max_traces must be a positive int"):
+        ag.function(max_traces=2.5)
