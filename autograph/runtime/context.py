@@ -13,6 +13,7 @@ ctx = _Context()
 
 
 def executing_eagerly():
+    """True when ops run at once (no default graph), False while a graph is being built."""
     return ctx.graph is None
 
 

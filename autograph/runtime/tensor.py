@@ -192,6 +192,7 @@ def is_symbolic(x):
 
 
 def is_tensor(x):
+    """True for graph and eager tensors (not for variables, numpy arrays or Python values)."""
     return isinstance(x, Tensor)
 
 
