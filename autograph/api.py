@@ -149,8 +149,10 @@ def _new_context(entity_lines, filename, source, recursive):
 def _convert_node(fn, recursive, stage=None):
     entity = parser.parse_entity(fn)
     ctx = _new_context(entity.lines, entity.filename, entity.source, recursive)
-    node = pipeline.convert(entity.node, ctx, stage=stage)
-    return entity, node
+    # The helper module is `ag__` in generated code unless the user's code uses that name.
+    node, helper = naming.convert_with_helper_name(
+        entity.node, ctx, lambda node: pipeline.convert(node, ctx, stage=stage))
+    return entity, node, helper
 
 
 def _stack_depth():
@@ -206,13 +208,13 @@ def _conversion(fn, recursive):
         if conv is None:
             with _limit_for(fn):
                 try:
-                    entity, node = _convert_node(fn, recursive)
+                    entity, node, helper = _convert_node(fn, recursive)
                 except errors.ConversionError as e:
                     per_code[key] = e       # do not parse again to fail again
                     raise
                 new_code = loader.compile_function(
                     node, entity.filename, code.co_freevars,
-                    loader.class_of(getattr(fn, '__qualname__', '')))
+                    loader.class_of(getattr(fn, '__qualname__', '')), helper)
             _generated.add(new_code)
             for nested in loader.nested_codes(new_code):
                 _generated.add(nested)
@@ -227,6 +229,11 @@ def _convert_function(fn, recursive):
     if entry is not None and entry[0]() is fn:
         converted = entry[1].get(recursive)
         if converted is not None:
+            if converted.__defaults__ is not fn.__defaults__ \
+                    or converted.__kwdefaults__ is not fn.__kwdefaults__:
+                # `fn`'s defaults were replaced since it was converted: take the new ones.
+                converted.__defaults__ = fn.__defaults__
+                converted.__kwdefaults__ = fn.__kwdefaults__
             return converted
     conv = _conversion(fn, recursive)
     converted = loader.new_function(conv.code, fn, _ag_module())
@@ -375,7 +382,7 @@ def to_code(fn, line_numbers=False, stage=None, recursive=True):
     if conv is not None and conv.source is not None and stage is None and not line_numbers:
         return conv.source
     with _limit_for(fn):
-        entity, node = _convert_node(fn, conv.recursive if conv is not None else recursive,
+        entity, node, _ = _convert_node(fn, conv.recursive if conv is not None else recursive,
                                      stage)
         text = parser.unparse(node)
         if line_numbers:

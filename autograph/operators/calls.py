@@ -29,8 +29,8 @@ _FunctionType = types.FunctionType
 _MethodType = types.MethodType
 _OVERLOADS = dict(py_builtins.BUILTIN_OVERLOADS)   # + the backends' call overloads
 
-# Module-level functions and methods (no closure, not defined inside a function) -> the
-# callable to run. Functions created at run time (closures, nested defs, lambdas in a body)
+# Module-level functions and methods (no closure, not defined inside a function) -> (the
+# callable to run, the function's __defaults__ and __kwdefaults__ it was made for). Functions created at run time (closures, nested defs, lambdas in a body)
 # are not kept here: the api's conversion cache handles them, and they would pile up.
 _cache = {}
 _skip_codes = set()      # code objects that are never converted (decided once)
@@ -60,15 +60,21 @@ def converted_call(f, args, kwargs=None):
     """
     t = type(f)
     if t is _FunctionType:
-        conv = _cache.get(f)
-        if conv is None:
+        entry = _cache.get(f)
+        if entry is None or entry[1] is not f.__defaults__ \
+                or entry[2] is not f.__kwdefaults__:
             conv = _function(f)
+        else:
+            conv = entry[0]
     elif t is _MethodType:
         func = f.__func__
         if type(func) is _FunctionType:
-            conv = _cache.get(func)
-            if conv is None:
+            entry = _cache.get(func)
+            if entry is None or entry[1] is not func.__defaults__ \
+                    or entry[2] is not func.__kwdefaults__:
                 conv = _function(func)
+            else:
+                conv = entry[0]
             if conv is func:
                 conv = f
             else:
@@ -121,7 +127,7 @@ def _function(f):
     """The callable to run for the Python function `f` (converted or `f` itself)."""
     overload = _backend_overload(f)
     if overload is not None:
-        _cache[f] = overload
+        _cache[f] = (overload, f.__defaults__, f.__kwdefaults__)
         return overload
     code = f.__code__
     if code in _skip_codes:
@@ -132,7 +138,10 @@ def _function(f):
     if conv is f:
         _skip_codes.add(code)
     if _cacheable(f) and code not in _failed:   # failed ones must see strict mode later
-        _cache[f] = conv
+        # With the defaults it was made for: a converted function carries `f`'s defaults
+        # of the time it was converted, so a change of `f.__defaults__` converts again
+        # (`api.convert` then gives the cached conversion the new defaults).
+        _cache[f] = (conv, f.__defaults__, f.__kwdefaults__)
     return conv
 
 
@@ -162,7 +171,9 @@ def _strict(api):
             return bool(is_strict())
         except Exception:  # noqa: BLE001 - a broken setting must not break calls
             pass
-    return os.environ.get("AUTOGRAPH_STRICT", "").lower() in ("1", "true", "yes")
+    from autograph import _config
+
+    return _config.strict()
 
 
 def _convert(f):
@@ -224,9 +235,12 @@ def _other(f):
         if call is not None:
             break
     if type(call) is _FunctionType:
-        conv = _cache.get(call)
-        if conv is None:
+        entry = _cache.get(call)
+        if entry is None or entry[1] is not call.__defaults__ \
+                or entry[2] is not call.__kwdefaults__:
             conv = _function(call)
+        else:
+            conv = entry[0]
         if conv is not call:
             return functools.partial(conv, f)
     return f

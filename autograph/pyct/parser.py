@@ -19,6 +19,7 @@ import gast
 
 from autograph.pyct import errors
 from autograph.pyct import gast_util
+from autograph.pyct import loader
 
 # Code objects know their column positions from 3.11 on; used to pick one of several lambdas.
 HAS_POSITIONS = sys.version_info >= (3, 11)
@@ -259,13 +260,74 @@ def _padded_statement_text(lines, first, last):
 
 
 def _parse_function_lines(lines, first, last, name):
+    """The stdlib ast node of function `name` defined on lines first..last, or None."""
     text, wrapped = _padded_statement_text(lines, first, last)
-    module = gast_util.ast_to_gast(ast.parse(text))
+    module = ast.parse(text)
     body = module.body[0].body if wrapped else module.body
     for node in body:
-        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)) and node.name == name:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             return node
     return None
+
+
+def _compiled_like(code, node, qualname):
+    """Whether the function `node` (a stdlib ast FunctionDef from the file as it is now)
+    compiles to code like `code` (the code that runs).
+
+    The function is compiled alone (inside a class of its class's name, so that private
+    names are mangled and `super()` has its `__class__` cell); `_code_signature` ignores what
+    depends on where it was compiled. Positions are ignored too: an edit that only moves
+    lines or changes comments leaves the code as it is.
+    """
+    if _rewritten(code):
+        return True                  # cannot tell (e.g. pytest's assertion rewriting)
+    class_name = loader.class_of(qualname)
+    stmt = node
+    if class_name:
+        stmt = ast.ClassDef(name=class_name, bases=[], keywords=[], body=[node],
+                            decorator_list=[])
+        if hasattr(ast, 'TypeVar'):  # 3.12+
+            stmt.type_params = []
+        ast.copy_location(stmt, node)
+        stmt.end_lineno, stmt.end_col_offset = node.end_lineno, node.end_col_offset
+    try:
+        compiled = compile(ast.Module(body=[stmt], type_ignores=[]), code.co_filename, 'exec',
+                           dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError):
+        return True                  # cannot tell: let the conversion report what it finds
+    todo = [compiled]
+    while todo:
+        c = todo.pop(0)
+        for k in c.co_consts:
+            if isinstance(k, types.CodeType):
+                if k.co_name == code.co_name:
+                    return _code_signature(k) == _code_signature(code)
+                todo.append(k)
+    return False
+
+
+def _rewritten(code):
+    """Whether a tool rewrote `code` at import (its names include non-identifiers, like the
+    `@py_assert1` and `@pytest_ar` of pytest's assertion rewriting)."""
+    todo = [code]
+    while todo:
+        c = todo.pop()
+        for n in c.co_names + c.co_varnames:
+            if not n.isidentifier():
+                return True
+        todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return False
+
+
+def _stale(fn, filename, lineno):
+    name = getattr(fn, '__qualname__', None) or fn.__name__
+    return errors.ConversionError(
+        "cannot convert '%s': its source in %s no longer matches the code that runs (the "
+        "file changed since '%s' was defined), so the converted function would not do what "
+        "'%s' does" % (name, filename, name, name),
+        filename=filename, lineno=lineno, construct='source',
+        hint='reload the module (importlib.reload) or run the definition again, so that the '
+        'running code and the file agree')
 
 
 def parse_entity(fn):
@@ -299,16 +361,17 @@ def parse_entity(fn):
     else:
         first, last = span
     try:
-        if parsed is not None:
-            # The file was parsed just now to index it: its node of the function is the
-            # one parsing the function's lines would give (same text, same positions).
-            node = gast_util.ast_to_gast(parsed)
-        else:
-            node = _parse_function_lines(lines, first, last, code.co_name)
+        if parsed is None:
+            # (else the file was parsed just now to index it: its node of the function is
+            # the one parsing the function's lines would give, same text and positions)
+            parsed = _parse_function_lines(lines, first, last, code.co_name)
     except SyntaxError as e:
         raise _no_source(fn, filename, 'its source does not parse: %s' % e) from None
-    if node is None:
+    if parsed is None:
         raise _no_source(fn, filename, 'the file changed since the function was defined')
+    if not _compiled_like(code, parsed, getattr(fn, '__qualname__', '')):
+        raise _stale(fn, filename, first)
+    node = gast_util.ast_to_gast(parsed)
     node.decorator_list = []
     return Entity(node, filename, lines, ''.join(lines[first - 1:last]), first)
 
@@ -376,6 +439,10 @@ def _code_signature(code):
                 consts.append(repr(k))
         for ins in dis.get_instructions(c):
             name = ins.opname
+            if name == 'LOAD_METHOD':
+                # 3.11 reads a method of an imported module with LOAD_ATTR, which it only
+                # knows where the module's `import` statement is compiled too.
+                name = 'LOAD_ATTR'
             if name in _SKIPPED_OPS:
                 continue
             kind = _NAME_OPS.get(name)
