@@ -17,7 +17,6 @@ import contextlib
 import contextvars
 import functools
 import inspect
-import os
 import sys
 import threading
 import types
@@ -25,9 +24,11 @@ import weakref
 
 import gast
 
+from autograph import _config
 from autograph.converters import pipeline
 from autograph.pyct import errors
 from autograph.pyct import loader
+from autograph.pyct import module_text
 from autograph.pyct import naming
 from autograph.pyct import origin_info
 from autograph.pyct import parser
@@ -97,13 +98,16 @@ def is_strict():
     """Whether a function that cannot be converted is an error (instead of a warning).
 
     On when `to_graph(..., strict=True)` is running, or set with `set_strict(True)`, or the
-    environment variable AUTOGRAPH_STRICT is 1/true/yes.
+    environment variable AUTOGRAPH_STRICT is 1/true/yes/on.
+
+    Raises:
+      ValueError (autograph._config.ConfigError): AUTOGRAPH_STRICT is not a yes/no value.
     """
     value = _strict_context.get()
     if value is None:
         value = _strict_default
     if value is None:
-        value = os.environ.get('AUTOGRAPH_STRICT', '').lower() in ('1', 'true', 'yes')
+        value = _config.strict()
     return bool(value)
 
 
@@ -404,31 +408,22 @@ def generated_source_name(fn):
 
 # --- whole modules (the CLI) --------------------------------------------------------------
 
-def _is_docstring(node):
-    return (type(node) is gast.Expr and type(node.value) is gast.Constant
-            and isinstance(node.value.value, str))
-
-
-def _import_position(body):
-    i = 0
-    if body and _is_docstring(body[0]):
-        i = 1
-    while i < len(body) and type(body[i]) is gast.ImportFrom and body[i].module == '__future__':
-        i += 1
-    return i
-
-
 def convert_module_source(source, filename, line_numbers=False, stage=None):
     """Converts every function and method in a module's source text, without running it.
 
-    Module-level code, imports and decorators are kept; `from autograph import operators as
-    ag__` is added after the docstring and `__future__` imports.
+    The result is `source` with each converted function replaced by its converted text and
+    `from autograph import operators as ag__` added after the module docstring and
+    `__future__` imports (or after a shebang and coding cookie): every other line (comments,
+    blank lines, docstrings, decorators, module-level code) is kept exactly, line endings
+    included. A function the conversion leaves unchanged is kept as written; comments inside
+    a function the conversion changes are not kept.
 
     Args:
       source: the module's source text.
       filename: its file name (used in error messages).
-      line_numbers: end every line that starts a statement with `  # L<line>`, the line of
-        `source` it comes from (the format of `to_code(f, line_numbers=True)`).
+      line_numbers: end every line of a converted function that starts a statement with
+        `  # L<line>`, the line of `source` it comes from (the format of
+        `to_code(f, line_numbers=True)`).
       stage: stop after the named converter of the pipeline (see `STAGES`).
 
     Returns:
@@ -441,20 +436,25 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
     if stage is not None and stage not in STAGES:
         raise ValueError('unknown stage %r; stages are: %s' % (stage, ', '.join(STAGES)))
     module = parser.parse_module_source(source, filename)
-    lines = source.splitlines(True)
+    lines = module_text.source_lines(source)
     reserved = naming.identifiers(source)
+    replaced = []  # (first line, last line, node, text) of each converted function
 
     def convert_body(body):
-        for i, node in enumerate(body):
+        for node in body:
             t = type(node)
             if t is gast.FunctionDef or t is gast.AsyncFunctionDef:
-                decorators = node.decorator_list
+                first, last = node.lineno, node.end_lineno  # decorators stay as written
                 node.decorator_list = []
                 ctx = transformer.Context(filename, lines, naming.Namer(reserved))
                 with _nesting_limit(node.name, filename, node.lineno):
-                    new = pipeline.convert(node, ctx, stage=stage)
-                new.decorator_list = decorators
-                body[i] = new
+                    before = parser.unparse(node)
+                    new, _ = naming.convert_with_helper_name(
+                        node, ctx, lambda n, c=ctx: pipeline.convert(n, c, stage=stage))
+                    new.decorator_list = []  # (the converter may return `node` itself)
+                    text = parser.unparse(new)
+                if text != before:  # else the function stays as written, comments and all
+                    replaced.append((first, last, new, text))
             elif t is gast.ClassDef:
                 convert_body(node.body)
             elif t in (gast.If, gast.Try, gast.With, gast.For, gast.While):
@@ -464,14 +464,14 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
                     convert_body(h.body)
 
     convert_body(module.body)
-    pos = _import_position(module.body)
-    imp = gast.ImportFrom(module='autograph', names=[gast.alias(name='operators', asname='ag__')],
-                          level=0)
-    with _nesting_limit('<module>', filename, 1):
-        head = parser.unparse(module.body[:pos]) if pos else ''
-        tail = parser.unparse(gast.Module(body=module.body[pos:], type_ignores=[]))
-        text = '\n'.join(part for part in (head, parser.unparse(imp), tail) if part)
+    newline = module_text.newline_of(lines)
+    out = list(lines)
+    for first, last, new, text in sorted(replaced, key=lambda r: r[0], reverse=True):
         if line_numbers:
-            mapping = origin_info.line_map(module.body[:pos] + [imp] + module.body[pos:], text)
-            text = origin_info.annotate_lines(text, mapping)
-    return text + '\n'
+            text = origin_info.annotate_lines(text, origin_info.line_map(new, text))
+        indent = module_text.indentation(out[first - 1])
+        out[first - 1:last] = [module_text.indent_block(text, indent, newline)]
+    # `ag__`, unless the module uses that name itself (then what convert_with_helper_name chose).
+    module_text.insert_line(out, module_text.runtime_import_line(module, lines),
+                            module_text.runtime_import(naming.helper_name(reserved)))
+    return ''.join(out)

@@ -10,6 +10,7 @@ import ast
 import io
 import os
 import re
+import stat
 import sys
 import tokenize
 
@@ -44,7 +45,8 @@ exit status:
   2  usage error, or a file that cannot be read or written
   3  internal error in autograph (please report it)
 
-docs: docs/cli.md"""
+`autograph convert --help` lists every option of convert; the guide to the command is
+docs/cli.md in autograph's source repository (it is not installed with the package)."""
 
 CONVERT_EPILOG = """\
 examples:
@@ -85,7 +87,13 @@ def _build_parser():
                          help="convert only NAME (a function, or Class.method); repeat or "
                               "separate with commas; other functions are kept unchanged")
     convert.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard "
-                         "output; OUT is created only if conversion succeeds")
+                         "output (- is standard output); OUT is written only if conversion "
+                         "succeeds, and must be a regular file (a symlink to one is followed)")
+    convert.add_argument("-i", "--in-place", action="store_true",
+                         help="replace FILE with its conversion (-o FILE is refused without it)")
+    convert.add_argument("--force", action="store_true",
+                         help="replace OUT even if it is read-only or belongs to another user "
+                              "(its mode, and its owner where allowed, are kept)")
     convert.add_argument("--line-numbers", action="store_true",
                          help="mark each generated line with the line of FILE it comes from")
     convert.add_argument("--stage", metavar="NAME",
@@ -106,30 +114,43 @@ def main(argv=None):
         return _convert_command(args)
     except CliError as e:
         for line in e.lines:
-            print(line, file=sys.stderr)
+            _report(line)
         return e.code
     except KeyboardInterrupt:
-        print("autograph: interrupted", file=sys.stderr)
+        _report("autograph: interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our output went away (`autograph convert x.py | head`): not an error.
         _silence_stdout()
         return EXIT_OK
     except Exception as e:  # noqa: BLE001 - the user sees one line, not a traceback
-        print(_internal_error_message(e), file=sys.stderr)
+        config = sys.modules.get("autograph._config")
+        if config is not None and isinstance(e, config.ConfigError):
+            _report("autograph: error: %s" % e)  # a bad AUTOGRAPH_* environment variable
+            return EXIT_USAGE
+        _report(_internal_error_message(e))
         return EXIT_INTERNAL
 
 
+def _report(line):
+    """Prints `line` on standard error, if there is one (it may be closed)."""
+    if sys.stderr is None:
+        return
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
 def _convert_command(args):
-    if args.check and args.output:
+    if args.check and (args.output or args.in_place):
         raise CliError(EXIT_USAGE, "autograph convert: error: --check writes nothing; "
-                                   "drop -o/--output")
+                                   "drop %s" % ("-o/--output" if args.output else "--in-place"))
     selected = _split_names(args.functions)
     if args.stage is not None:
         _check_stage(args.stage)
-    if args.output is not None and args.output != "-":
-        _check_output_path(args.output)
-    name, text = read_source(args.file)
+    name, text, encoding = read_source(args.file)
+    target = None if args.check else output_target(args)  # (path, stat) or None: stdout
     tree = parse_source(name, text)
     defs = list_functions(tree)
     if selected is not None:
@@ -144,21 +165,26 @@ def _convert_command(args):
     if not defs and not _has_lambda(tree):
         result, count = text, 0  # nothing to convert: the module is its own conversion
         if not args.check:
-            print("autograph: %s: no functions to convert; the module is copied unchanged"
-                  % name, file=sys.stderr)
-    elif selected is None:
-        result, count = convert_module(name, text, defs, options), len(defs)
+            _report("autograph: %s: no functions to convert; the module is copied unchanged"
+                    % name)
     else:
-        result, count = convert_selected(name, text, tree, defs, options), len(defs)
+        if selected is None:
+            result = convert_module(name, text, defs, options)
+        else:
+            result = convert_selected(name, text, tree, defs, options)
+        count = len(defs)
+        check_compiles(name, result)
     if args.check:
-        print("%s: ok, %d function%s convert%s" % (name, count, "" if count == 1 else "s",
-                                                   "s" if count == 1 else ""))
+        line = "%s: ok, %d function%s convert%s\n" % (name, count, "" if count == 1 else "s",
+                                                     "s" if count == 1 else "")
+        _write_stdout(line, line.encode("utf-8", "backslashreplace"))
         return EXIT_OK
-    result = _add_header(result, name)
-    if args.output is None or args.output == "-":
-        _write_stdout(result)
+    result = _add_header(result, name, encoding)
+    data = _encode(result, encoding)
+    if target is None:
+        _write_stdout(result, data)
     else:
-        write_atomically(args.output, result)
+        write_atomically(target[0], data, target[1])
     return EXIT_OK
 
 
@@ -185,13 +211,21 @@ def _split_names(values):
 
 
 def read_source(path):
-    """Returns (display name, text) of `path` ('-' is standard input), decoded as Python does."""
+    """Returns (display name, text, encoding) of `path` ('-' is standard input).
+
+    The text is decoded as Python does; `encoding` is the one to write the output in, so that
+    the lines the conversion does not change stay byte for byte (a BOM is 'utf-8-sig').
+    Only a regular file is read: a device, FIFO or socket is refused before any read.
+    """
     if path == "-":
-        return STDIN_NAME, decode_source(STDIN_NAME, sys.stdin.buffer.read())
-    if os.path.isdir(path):
-        raise CliError(EXIT_USAGE, "%s: error: is a directory, not a Python file" % path)
+        return (STDIN_NAME,) + _read_stdin()
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO swapped in after the check below must not block.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        _check_readable_kind(path, os.stat(path).st_mode)
+        fd = os.open(path, flags)
+        with open(fd, "rb") as f:
+            _check_readable_kind(path, os.fstat(fd).st_mode)
             data = f.read()
     except FileNotFoundError:
         raise CliError(EXIT_USAGE, "%s: error: no such file" % path) from None
@@ -201,11 +235,44 @@ def read_source(path):
     except OSError as e:
         raise CliError(EXIT_USAGE, "%s: error: cannot read the file: %s"
                        % (path, e.strerror or e)) from None
-    return path, decode_source(path, data)
+    return (path,) + decode_source(path, data)
+
+
+def _read_stdin():
+    stream = sys.stdin
+    if stream is None:
+        raise CliError(EXIT_USAGE, "%s: error: cannot read standard input: it is closed"
+                       % STDIN_NAME)
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a text stream (io.StringIO): already decoded
+            return stream.read(), "utf-8"
+        return decode_source(STDIN_NAME, buffer.read())
+    except (OSError, ValueError) as e:  # ValueError: read of a closed file
+        raise CliError(EXIT_USAGE, "%s: error: cannot read standard input: %s"
+                       % (STDIN_NAME, getattr(e, "strerror", None) or e)) from None
+
+
+def _check_readable_kind(path, mode):
+    if stat.S_ISDIR(mode):
+        raise CliError(EXIT_USAGE, "%s: error: is a directory, not a Python file" % path)
+    if not stat.S_ISREG(mode):
+        raise CliError(EXIT_USAGE, "%s: error: is a %s, not a regular file; autograph reads "
+                       "Python files (use - to read standard input)" % (path, file_kind(mode)))
+
+
+def file_kind(mode):
+    """'FIFO (named pipe)', 'character device', ...: what a non-regular file is."""
+    for test, kind in ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISDIR, "directory")):
+        if test(mode):
+            return kind
+    return "special file"
 
 
 def decode_source(name, data):
-    """Decodes source bytes the way Python does (BOM, PEP 263 coding cookie, else UTF-8)."""
+    """(text, encoding) of source bytes, decoded as Python does (BOM, PEP 263 cookie, UTF-8)."""
     if b"\0" in data:
         line, col = _position(data, data.index(b"\0"))
         raise CliError(EXIT_USAGE, "%s:%d:%d: error: binary data (a NUL byte), not Python source"
@@ -215,7 +282,7 @@ def decode_source(name, data):
     except SyntaxError as e:  # unknown encoding in the cookie, or a BOM that contradicts it
         raise CliError(EXIT_USAGE, "%s: error: %s" % (name, e.msg)) from None
     try:
-        return data.decode(encoding)
+        return data.decode(encoding), encoding
     except UnicodeDecodeError as e:
         line, col = _position(data, e.start)
         shown = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -317,7 +384,9 @@ def isolate(text, defs):
     Enclosing `if`/`try`/`for`... headers become `if True:`; class headers are kept.
     Returns None when the result does not parse (defs inside a `match`, say).
     """
-    lines = text.splitlines(keepends=True)
+    from autograph.pyct.module_text import source_lines
+
+    lines = source_lines(text)
     out = ["\n"] * len(lines)
     for d in defs:
         for i in range(d.first_line, d.node.end_lineno + 1):
@@ -400,11 +469,14 @@ def convert_selected(name, text, tree, defs, options):
     if error is not None:
         raise CliError(EXIT_CONVERSION, *_diagnose(name, text, defs, options, error))
     # Keyed by (name, occurrence): a module may define `h` twice (in an if and its else).
+    from autograph.pyct import module_text
+
     converted = dict(_numbered(list_functions(ast.parse(result))))
-    lines = text.splitlines(keepends=True)
+    lines = module_text.source_lines(text)
+    newline = module_text.newline_of(lines)
     if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += "\n"
-    out_lines = result.splitlines(keepends=True)
+        lines[-1] += newline
+    out_lines = module_text.source_lines(result)
     # Replace from the bottom up so earlier line numbers stay valid.
     for key, d in sorted(_numbered(defs), key=lambda kd: kd[1].first_line, reverse=True):
         new = converted.get(key)
@@ -413,7 +485,8 @@ def convert_selected(name, text, tree, defs, options):
                            % d.qualname)
         chunk = out_lines[new.first_line - 1:new.node.end_lineno]
         indent = re.match(r"[ \t]*", lines[d.node.lineno - 1]).group()
-        chunk = [_reindent(line, new.node.col_offset, indent) for line in chunk]
+        chunk = [_reindent(line.rstrip("\r\n"), new.node.col_offset, indent) + newline
+                 for line in chunk]
         lines[d.first_line - 1:d.node.end_lineno] = chunk
     return _insert_runtime_import("".join(lines), tree)
 
@@ -431,23 +504,16 @@ def _reindent(line, old_width, indent):
     return indent + line[old_width:]
 
 
-_RUNTIME_IMPORT = "from autograph import operators as ag__\n"
-
-
 def _insert_runtime_import(text, tree):
-    """Adds the `ag__` import after the module docstring and `from __future__` imports."""
-    if _RUNTIME_IMPORT in text:
+    """Adds the `ag__` import after the module docstring and `from __future__` imports (or
+    after a shebang and coding cookie), so that all of these keep working."""
+    from autograph.pyct import module_text
+
+    lines = module_text.source_lines(text)
+    if any(line.strip() == module_text.RUNTIME_IMPORT for line in lines):
         return text
-    after = 0
-    for i, node in enumerate(tree.body):
-        docstring = (i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                     and isinstance(node.value.value, str))
-        future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
-        if not (docstring or future):
-            break
-        after = node.end_lineno
-    lines = text.splitlines(keepends=True)
-    lines.insert(after, _RUNTIME_IMPORT)
+    module_text.insert_line(lines, module_text.runtime_import_line(tree, lines),
+                            module_text.RUNTIME_IMPORT)
     return "".join(lines)
 
 
@@ -508,55 +574,153 @@ def _first_attr(obj, names):
 # --- writing -------------------------------------------------------------------------------
 
 
+def check_compiles(name, text):
+    """Compiles the converted module: invalid output is an internal error, never written."""
+    try:
+        compile(text, name, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        line = getattr(e, "lineno", None)
+        raise CliError(EXIT_INTERNAL, "autograph: internal error: the converted code of %s does "
+                       "not compile (%s%s); nothing written; please report it with the file "
+                       "that caused it" % (name, getattr(e, "msg", None) or type(e).__name__,
+                                           ", line %d of the output" % line if line else "")
+                       ) from None
+
+
+def _add_header(text, name, encoding):
+    """Marks the output as generated, on a line after any shebang and coding cookie."""
+    from autograph.pyct import module_text
+
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    shown = name.encode(codec, "backslashreplace").decode(codec)
+    lines = module_text.source_lines(text)
+    module_text.insert_line(
+        lines, module_text.header_line_count(lines),
+        "# Converted by autograph %s from %s. Edit the original, not this file."
+        % (__version__, shown))
+    return "".join(lines)
+
+
 _COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
-def _add_header(text, name):
-    """Marks the output as generated; keeps a shebang first and makes any coding cookie UTF-8."""
-    lines = text.splitlines(keepends=True)
-    for i in range(min(2, len(lines))):
-        m = _COOKIE.match(lines[i])
-        if m and m.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-            lines[i] = lines[i][:m.start(1)] + "utf-8" + lines[i][m.end(1):]
-    at = 0
-    while at < min(2, len(lines)) and (lines[at].startswith("#!") or _COOKIE.match(lines[at])):
-        at += 1
-    header = ("# Converted by autograph %s from %s. Edit the original, not this file.\n"
-              % (__version__, name))
-    lines.insert(at, header)
-    out = "".join(lines)
-    return out if out.endswith("\n") else out + "\n"
+def _encode(text, encoding):
+    """The output in the input's encoding, so unchanged lines stay byte for byte; UTF-8 (with
+    its coding comment changed to say so) if the converted code does not fit that encoding."""
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError:
+        lines = text.splitlines(keepends=True)
+        for i in range(min(3, len(lines))):  # the header line may come first
+            m = _COOKIE.match(lines[i])
+            if m:
+                lines[i] = lines[i][:m.start(1)] + "utf-8" + lines[i][m.end(1):]
+        return "".join(lines).encode("utf-8", "backslashreplace")
 
 
-def _write_stdout(text):
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+def _write_stdout(text, data):
+    """Writes the output to standard output: `data` (bytes) to a binary stream, else `text`."""
+    stream = sys.stdout
+    if stream is None:
+        raise CliError(EXIT_USAGE, "autograph: error: cannot write the output: standard output "
+                       "is closed")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a text stream: io.StringIO, contextlib.redirect_stdout, notebooks
+            stream.write(text)
+            stream.flush()
+        else:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as e:  # ValueError: write to a closed file
+        _silence_stdout()
+        raise CliError(EXIT_USAGE, "autograph: error: cannot write to standard output: %s"
+                       % (getattr(e, "strerror", None) or e)) from None
 
 
 def _silence_stdout():
-    # After a broken pipe, point stdout at devnull so the interpreter's final flush is quiet.
+    # After a failed write, point stdout at devnull so the interpreter's final flush is quiet.
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 
-def _check_output_path(path):
-    """Fails early (before converting) when `path` cannot be a file we write."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
+# What `-o` treats as standard output.
+_STDOUT_PATHS = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def output_target(args):
+    """(path, stat or None) of the regular file to write, or None for standard output.
+
+    Follows a symlink to the file it names. Refuses, before anything is converted: a
+    directory, a missing directory, anything but a regular file (FIFO, device, socket), the
+    input file itself (unless --in-place), a read-only file or one of another user (unless
+    --force).
+    """
+    path = args.output
+    if args.in_place:
+        if args.file == "-":
+            raise CliError(EXIT_USAGE, "autograph convert: error: --in-place needs a FILE, not "
+                                       "standard input")
+        if path is not None and not _same_file(args.file, path):
+            raise CliError(EXIT_USAGE, "autograph convert: error: --in-place writes FILE; "
+                                       "drop -o/--output")
+        path = args.file
+    if path is None or path in _STDOUT_PATHS:
+        return None
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise CliError(EXIT_USAGE, "%s: error: cannot write the output: %s"
+                       % (path, e.strerror or e)) from None
+    if st is None:
+        directory = os.path.dirname(real)
+        if not os.path.isdir(directory):
+            shown = os.path.dirname(path) if real == os.path.abspath(path) else directory
+            raise CliError(EXIT_USAGE, "%s: error: cannot write the output: directory %s does "
+                           "not exist" % (path, shown or directory))
+        return real, None
+    if stat.S_ISDIR(st.st_mode):
         raise CliError(EXIT_USAGE, "%s: error: output is a directory; give a file name" % path)
-    if not os.path.isdir(directory):
-        raise CliError(EXIT_USAGE, "%s: error: cannot write the output: directory %s does not "
-                       "exist" % (path, os.path.dirname(path) or directory))
+    if not stat.S_ISREG(st.st_mode):
+        raise CliError(EXIT_USAGE, "%s: error: is a %s, not a regular file; -o writes regular "
+                       "files only (use -o - for standard output, or the shell: > %s)"
+                       % (path, file_kind(st.st_mode), path))
+    if not args.in_place and args.file != "-" and _same_file(args.file, real):
+        raise CliError(EXIT_USAGE, "%s: error: is the input file; writing it would replace the "
+                       "original: use --in-place to convert the file in place" % path)
+    if not args.force:
+        if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+            raise CliError(EXIT_USAGE, "%s: error: the file is read-only; use --force to "
+                           "replace it (its mode is kept)" % path)
+        euid = os.geteuid() if hasattr(os, "geteuid") else None
+        if euid not in (None, 0, st.st_uid):
+            raise CliError(EXIT_USAGE, "%s: error: the file belongs to another user; replacing "
+                           "it would make it yours: use --force to replace it" % path)
+    return real, st
 
 
-def write_atomically(path, text):
-    """Writes `text` to `path` through a temporary file in the same directory and a rename.
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
-    A reader never sees a half-written file, and a failure leaves nothing behind.
+
+def write_atomically(path, data, st=None):
+    """Writes `data` to `path` through a temporary file in the same directory and a rename.
+
+    A reader never sees a half-written file, and a failure leaves nothing behind. The file
+    keeps the mode (and, where allowed, the owner) of the file it replaces, `st`; a new file
+    gets the mode `open()` would give it.
     """
     import tempfile
 
@@ -569,8 +733,15 @@ def write_atomically(path, text):
                        % (path, e.strerror or e)) from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-        os.chmod(tmp, _new_file_mode(path))
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if st is not None and hasattr(os, "chown"):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # not allowed (only --force gets here with another owner)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode())
         os.replace(tmp, path)
     except OSError as e:
         try:
@@ -587,14 +758,11 @@ def write_atomically(path, text):
         raise
 
 
-def _new_file_mode(path):
-    """The mode a plain `open(path, 'w')` would give: the existing file's, else 0o666 - umask."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _new_file_mode():
+    """The mode a plain `open(path, 'w')` gives a new file: 0o666 minus the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _internal_error_message(e):

@@ -169,7 +169,12 @@ def test_unreadable_file(tmp_path):
                 "    if str(file) == 'secret.py':\n"
                 "        raise PermissionError(13, 'Permission denied', file)\n"
                 "    return real(file, *a, **k)\n"
-                "builtins.open = deny\nsys.exit(main(['convert', 'secret.py']))\n")
+                "builtins.open = deny\nimport os\nreal_os_open = os.open\n"
+                "def deny_os(file, *a, **k):\n"
+                "    if str(file) == 'secret.py':\n"
+                "        raise PermissionError(13, 'Permission denied', file)\n"
+                "    return real_os_open(file, *a, **k)\n"
+                "os.open = deny_os\nsys.exit(main(['convert', 'secret.py']))\n")
         r = run(cwd=tmp_path, prefix=[sys.executable, "-c", code])
     assert_clean_failure(r, 2, "secret.py: error: permission denied")
 
@@ -192,12 +197,18 @@ def test_not_utf8(tmp_path):
     assert not (tmp_path / "out.py").exists()
 
 
-def test_coding_cookie_is_honoured_and_output_is_utf8(tmp_path):
-    write(tmp_path / "latin.py", "# -*- coding: latin-1 -*-\ns = 'caf\xe9'\n".encode("latin-1"))
+def test_coding_cookie_is_honoured_and_the_encoding_kept(tmp_path):
+    source = ("# -*- coding: latin-1 -*-\ns = 'caf\xe9'  # caf\xe9\n\n\ndef f(x):\n"
+              "    if x:\n        return s\n    return ''\n").encode("latin-1")
+    write(tmp_path / "latin.py", source)
     r = run("convert", "latin.py", "-o", "out.py", cwd=tmp_path)
     assert r.code == 0, r
-    text = (tmp_path / "out.py").read_text(encoding="utf-8")
-    assert "coding: utf-8" in text and "s = 'caf\xe9'" in text, text
+    # The output is written in the file's own encoding: the lines it does not convert are
+    # the same bytes, the coding comment included.
+    data = (tmp_path / "out.py").read_bytes()
+    assert data.startswith(source.split(b"\n")[0] + b"\n# Converted by autograph"), data
+    assert b"\ns = 'caf\xe9'  # caf\xe9\n" in data, data
+    assert load_module(tmp_path / "out.py", "latin_ag").f(1) == "caf\xe9"
     assert load_module(tmp_path / "out.py", "latin_out").s == "caf\xe9"
 
 
@@ -585,7 +596,8 @@ def test_convert_module_source_line_numbers_and_stage():
         ''')
     text = api.convert_module_source(source, "m.py", line_numbers=True)
     lines = text.splitlines()
-    assert lines[0].endswith("# L1") and lines[1] == "from autograph import operators as ag__"
+    # Lines outside converted functions are copied exactly, without marks.
+    assert lines[0] == '"""A module."""' and lines[1] == "from autograph import operators as ag__"
     assert any(line.startswith("def f(x):") and line.endswith("# L5") for line in lines)
     assert any("ag__.while_stmt" in line and line.endswith("# L8") for line in lines)
     assert any(line.strip().startswith("x = x - math.pi") and line.endswith("# L9")

@@ -328,11 +328,8 @@ def test_concrete_function_rejects_other_shapes_and_dtypes():
 
 # --- the command line with a replaced sys.stdout -------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="cli.py: `autograph convert` writes to sys.stdout.buffer, "
-                   "so with sys.stdout replaced by a text stream without .buffer (StringIO, "
-                   "contextlib.redirect_stdout, some notebook front ends) cli.main reports an "
-                   "internal AttributeError (exit status 3) instead of printing the code")
 def test_cli_main_with_redirected_stdout(tmp_path):
+    """cli.main writes to whatever text stream sys.stdout is (no `.buffer` needed)."""
     import contextlib
     import io
 
