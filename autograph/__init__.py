@@ -82,6 +82,7 @@ _EXPORTS = {
     'GraphMismatchError': (_ERRORS, 'GraphMismatchError'),
     'InvalidArgumentError': (_ERRORS, 'InvalidArgumentError'),
     'LoopVarMismatchError': (_ERRORS, 'LoopVarMismatchError'),
+    'StagingError': ('autograph.operators.control_flow', 'StagingError'),
 
     # namespaces, as TensorFlow users type them (thin modules: dir() shows the public names)
     **{name: ('autograph._api.' + name, None) for name in (

@@ -50,6 +50,7 @@ from autograph.runtime.interpreter import interpret
 from autograph.runtime.ops import core_ops
 from autograph.runtime.shapes import TensorShape, as_shape
 from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
+from autograph.runtime.tensor_array import stack_lowered
 
 __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "RetracingWarning"]
 
@@ -1076,6 +1077,8 @@ class Function:
             values = [_replace_leaves(v, it) for _, v in entries]
             args, kwargs = rebuild(values)
             out = self._callable()(*args, **kwargs)
+            # A list its loops lowered to a TensorArray leaves the function stacked.
+            out = stack_lowered(out)
             leaf_plan = []
             tensors = []
             for leaf in nest.flatten(out):

@@ -31,7 +31,8 @@ from autograph.operators import in_place as in_place_lib
 from autograph.operators import sequences
 from autograph.operators.variables import Undefined, UndefinedValueError
 
-__all__ = ["if_stmt", "while_stmt", "for_stmt", "if_exp", "set_unroll_warning_threshold"]
+__all__ = ["if_stmt", "while_stmt", "for_stmt", "if_exp", "set_unroll_warning_threshold",
+           "StagingError"]
 
 logger = logging.getLogger("autograph")
 
@@ -169,6 +170,48 @@ def if_stmt(cond, body, orelse, state, names, in_place=(), untracked=()):
     if len(state) == 1:
         return state[0]
     return _unpack(state)
+
+
+class StagingError(Exception):
+    """A Python exception was raised by the user's code while a tensor-dependent branch or
+    loop body was being traced. Tracing runs every branch whatever the tensors' values, so the
+    exception would not mean what it means in Python; it is reported as this error, which a
+    `try/except` for the original exception type in the traced code does not catch (that
+    would change the traced control flow). The original exception is its `__cause__`."""
+
+
+_PACKAGE_DIR = None
+
+
+def _in_package(filename):
+    global _PACKAGE_DIR
+    if _PACKAGE_DIR is None:
+        _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    return filename.startswith(_PACKAGE_DIR)
+
+
+def _user_exception(e, what):
+    """The StagingError replacing `e`, raised by the user's code while `what` was traced; None
+    if `e` comes from autograph itself (a staging or op error: it propagates unchanged)."""
+    if isinstance(e, (StagingError, RecursionError)):
+        return None
+    tb, last = e.__traceback__, None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None or _in_package(last.tb_frame.f_code.co_filename):
+        return None
+    raised_at = (last.tb_frame.f_code.co_filename, last.tb_lineno)
+    where = _statement_frame_info()
+    return StagingError(
+        "%s: %s was raised at %s:%d while tracing %s%s. A graph traces every branch and loop "
+        "body whatever the tensors' values, so this exception is raised at trace time, not "
+        "when (or if) the graph takes that path; an `except %s` in the traced code does not "
+        "catch it here. Check the condition when the graph runs instead, with a runtime "
+        "assertion on tensors (`ag.debugging.Assert(cond, [values])` or `assert cond, msg` "
+        "in converted code), or raise it outside tensor-dependent control flow." % (
+            type(e).__name__, str(e) or "(no message)", raised_at[0], raised_at[1], what,
+            " at %s:%d" % where if where else "", type(e).__name__))
 
 
 class StagingRecursionError(RecursionError):
@@ -368,7 +411,10 @@ class _IfBuilder:
             # a loop further down the branch that sees the list, or a value holding it,
             # change structure): report that, and let an enclosing loop lower the list.
             self._check_lists(which, e)
-            raise
+            err = _user_exception(e, "the %s of a tensor-dependent `if`" % _BRANCH[which])
+            if err is None:
+                raise
+            raise err from e
         self._check_lists(which)
         self.outs[which] = out
         other = self.outs[1 - which]
@@ -997,7 +1043,16 @@ class _LoopBuilder:
         n = len(self.state)
         self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
         self.body = body          # the user's loop body (for the lines in error messages)
-        self.created = set()      # positions the body alone gives a value (see _created)
+        # position -> whether it has a value at entry (False, or a bool tensor): variables the
+        # loop may leave without a value (see _created)
+        self.created = {}
+        state = list(self.state)
+        for k, v in enumerate(state):
+            unchecked = backend.unchecked(v) if backend.is_value(v) else None
+            if unchecked is not None:
+                # A value an earlier loop may not have made: carried with its flag.
+                self.created[k], state[k] = unchecked
+        self.state = tuple(state)
         self.kinds = []
         for v in self.state:
             if type(v) is Undefined:
@@ -1069,31 +1124,55 @@ class _LoopBuilder:
                      if kind is _LIST}
         self.invariant = set()
 
+        # A variable the loop may leave without a value (only the body assigns it) is carried
+        # with a bool loop variable saying whether it has one; the body sees it checked (a use
+        # before assignment fails at run time, as in Python).
+        created = [k for k in self.var_pos if k in self.created]
+        n_vars = len(self.var_pos)
+        flag_of = {k: n_vars + j for j, k in enumerate(created)}
+        message = {k: self._message(k) for k in created}
+
+        def visible(loop_vars):
+            vals = list(loop_vars[:n_vars])
+            for pos, k in enumerate(self.var_pos):
+                if k in flag_of:
+                    vals[pos] = b.check_defined(loop_vars[flag_of[k]], vals[pos], message[k])
+            return vals
+
         def test_fn(*loop_vars):
-            c = test(*self._expand(loop_vars))
+            c = test(*self._expand(visible(loop_vars) if created else loop_vars))
             if type(c) is bool:
                 c = b.to_value(c)
             return c
 
         def body_fn(*loop_vars):
             self.invariant = set()  # per trace: the runtime retraces when shapes relax
-            out = body(*self._expand(loop_vars))
-            return self._check(out, loop_vars, list_lens)
+            seen = visible(loop_vars) if created else loop_vars
+            try:
+                out = body(*self._expand(seen))
+            except Exception as e:
+                err = _user_exception(e, "the body of a tensor-dependent loop")
+                if err is None:
+                    raise
+                raise err from e
+            out = self._check(out, seen, list_lens)
+            if not created:
+                return out
+            out, flags = list(out), []
+            for pos, k in enumerate(self.var_pos):
+                if k in flag_of:
+                    unchecked = b.unchecked(out[pos])
+                    if unchecked is None:
+                        flags.append(b.to_value(True))
+                    else:
+                        flag, out[pos] = unchecked
+                        flags.append(flag)
+            return tuple(out) + tuple(flags)
 
         names = tuple(self.names[k] for k in self.var_pos)
-        if self.created:
-            # A variable only the body assigns has no value if the loop runs zero times: an
-            # extra loop variable records whether the body ran (see _created).
-            init.append(b.to_value(False))
-            names += ("<loop ran>",)
-            n_vars = len(self.var_pos)
-            test_fn0, body_fn0 = test_fn, body_fn
-
-            def test_fn(*loop_vars):
-                return test_fn0(*loop_vars[:n_vars])
-
-            def body_fn(*loop_vars):
-                return body_fn0(*loop_vars[:n_vars]) + (b.to_value(True),)
+        if created:
+            init.extend(b.to_value(self.created[k]) for k in created)
+            names += tuple("<%s has a value>" % self.names[k] for k in created)
         try:
             if self.options and b.loop_options:
                 result = b.while_loop(test_fn, body_fn, tuple(init), names, **self.options)
@@ -1121,17 +1200,21 @@ class _LoopBuilder:
         for pos, k in enumerate(self.var_pos):
             if k in self.invariant and k not in self.init:
                 final[k] = self.state[k]
-            elif k in self.created:
-                final[k] = self._created(k, result[pos], result[-1])
+            elif k in flag_of:
+                try:
+                    final[k] = b.check_defined(result[flag_of[k]], result[pos], message[k])
+                except NotImplementedError:
+                    raise UndefinedValueError(message[k].replace(
+                        "which ran zero times", "which may run zero times")) from None
             else:
                 final[k] = result[pos]
         return tuple(final)
 
-    def _created(self, k, value, ran):
-        """The value of variable k, which only the loop body assigns. Python leaves it
-        unassigned when the loop runs zero times; the graph must not invent a value then: the
-        value fails at run time, when it is used, if the loop did not run."""
-        b, name = self.backend, self.names[k]
+    def _message(self, k):
+        """Variable k may have no value after the loop: only the loop body assigns it, and
+        the loop may run zero times. Python then raises at its use; the graph must not invent
+        a value: the value is checked at run time, when it is used. The error message."""
+        name = self.names[k]
         where = _statement_frame_info()
         base = name.split("[", 1)[0].split(".", 1)[0]
         assigned = _assignment_line(name, _user_fn(self.body)) if base == name else None
@@ -1139,9 +1222,10 @@ class _LoopBuilder:
         at = " at %s:%d" % where if where else ""
         if base == name:
             message = (
-                "'%s' is assigned only inside the tensor-dependent loop%s%s, which ran zero "
-                "times, so it has no value where it is used after the loop%s (Python raises "
-                "UnboundLocalError there). Give '%s' a value before the loop." % (
+                "'%s' is assigned only inside the tensor-dependent loop%s%s and has no value "
+                "where it is used%s: the loop ran zero times (or the use comes before the "
+                "assignment), and Python raises UnboundLocalError there. Give '%s' a value "
+                "before the loop." % (
                     name, at, " (line %d)" % assigned if assigned else "",
                     " (line %d)" % used if used else "", name))
         else:
@@ -1150,11 +1234,7 @@ class _LoopBuilder:
                 "Python would not have created it, and a graph cannot make a value exist or "
                 "not depending on how often a loop runs. Give '%s' a value before the loop."
                 % (name, at, name))
-        try:
-            return b.check_defined(ran, value, message)
-        except NotImplementedError:
-            raise UndefinedValueError(message.replace(
-                "which ran zero times", "which may run zero times")) from None
+        return message
 
     def _check(self, out, loop_vars, list_lens):
         b = self.backend
@@ -1200,7 +1280,7 @@ class _LoopBuilder:
                 self.init[k] = ("zeros", b.spec(_as_values(b, v)))
                 self.kinds[k] = _VAR
                 if not _is_retval(name):
-                    self.created.add(k)
+                    self.created[k] = False
                 raise _Retry(self)
             elif kind is _LIST:
                 orig = self.state[k]

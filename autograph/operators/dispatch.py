@@ -127,6 +127,11 @@ class Backend:
         cannot stage such loops (the loop is refused at trace time)."""
         raise NotImplementedError
 
+    def unchecked(self, value):
+        """`(ran, value)` if `value` came from `check_defined` (for every checked leaf of a
+        structure), else None."""
+        return None
+
     def length(self, x):
         """Size of the first dimension: a Python int when static, else a scalar tensor."""
         raise NotImplementedError

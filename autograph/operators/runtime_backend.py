@@ -223,12 +223,27 @@ class RuntimeBackend(Backend):
         return self.nest.pack_sequence_as(
             value, [defined_check(ran, x, message) for x in flat])
 
+    def unchecked(self, value):
+        from autograph.runtime.ops.check_ops import DEFINED_CHECK
+        flat = self.nest.flatten(value)
+        ran, raw = None, []
+        for x in flat:
+            op = getattr(x, "op", None) if isinstance(x, self.Tensor) else None
+            if op is not None and op.opdef is DEFINED_CHECK:
+                ran = op.inputs[0]
+                x = op.inputs[1]
+            raw.append(x)
+        if ran is None:
+            return None
+        return ran, self.nest.pack_sequence_as(value, raw)
+
     # --- lists -------------------------------------------------------------------------------------
     def is_list(self, value):
         return self._load() and isinstance(value, self.TensorArray)
 
     def new_list(self, spec, items):
         ta = self.TensorArray(spec.dtype, size=0, dynamic_size=True, element_shape=spec.shape)
+        ta.lowered = True   # a Python list stands behind it (see runtime/tensor_array.py)
         for i, x in enumerate(items):
             ta = ta.write(i, x)
         return ta

@@ -112,6 +112,11 @@ class Graph:
 
     def _convert_inputs(self, opdef, inputs):
         from autograph.runtime.registry import common_dtype, _positions
+        for x in inputs:
+            if hasattr(type(x), "_ag_as_tensor"):   # a TensorArray standing for a list
+                inputs = [y._ag_as_tensor() if hasattr(type(y), "_ag_as_tensor") else y
+                          for y in inputs]
+                break
         target = None
         if opdef.same_dtype:
             target = common_dtype(opdef, inputs, _positions(opdef, len(inputs)))

@@ -2,6 +2,11 @@
 
 At run time its value is a Python list (dtype `variant` in graphs); writes fill it in place and
 return it, so a loop that appends n elements costs O(n).
+
+A Python list appended to in a tensor loop is lowered to a TensorArray marked `lowered`. After
+the loop it stands for the list: converted code tests its truth (non-empty), takes `len`,
+indexes, slices and iterates it; ops take it as the stacked tensor; and an `ag.function`
+returns it stacked (`stack_lowered`), never as a TensorArray object.
 """
 import numpy as np
 
@@ -194,6 +199,8 @@ class TensorArray:
       element_shape: optional static shape of each element.
     """
 
+    lowered = False   # True for a Python list lowered by a tensor loop (see module doc)
+
     def __init__(self, dtype, size=0, dynamic_size=False, element_shape=None, flow=None):
         self.dtype = dtypes.as_dtype(dtype)
         self.dynamic_size = dynamic_size
@@ -203,9 +210,11 @@ class TensorArray:
         self.flow = flow
 
     def _with(self, flow, element_shape=None):
-        return TensorArray(self.dtype, dynamic_size=self.dynamic_size,
-                           element_shape=self.element_shape if element_shape is None
-                           else element_shape, flow=flow)
+        ta = TensorArray(self.dtype, dynamic_size=self.dynamic_size,
+                         element_shape=self.element_shape if element_shape is None
+                         else element_shape, flow=flow)
+        ta.lowered = self.lowered
+        return ta
 
     # composite protocol (nest, while_loop)
     def _ag_flatten(self):
@@ -245,8 +254,40 @@ class TensorArray:
         return self._with(flow, shape[1:] if shape.rank else UNKNOWN)
 
     def __getitem__(self, index):
-        """`ta[i]` is `ta.read(i)` (lists lowered to TensorArrays stay indexable)."""
+        """`ta[i]` is `ta.read(i)`; `ta[a:b]` slices the stacked elements (lists lowered to
+        TensorArrays stay indexable)."""
+        if isinstance(index, slice):
+            return self.stack()[index]
         return self.read(index)
+
+    def __iter__(self):
+        from autograph.runtime.tensor import is_symbolic
+        if is_symbolic(self.flow):
+            raise TypeError(
+                "a TensorArray in a graph cannot be iterated by Python (its length is only "
+                "known when the graph runs); iterate it with a `for` loop in converted code "
+                "(ag.function / ag.to_graph), or use .stack()")
+        return iter([self.read(i) for i in range(int(self.size().numpy()))])
+
+    def __bool__(self):
+        from autograph.runtime.tensor import is_symbolic
+        if is_symbolic(self.flow):
+            raise TypeError(
+                "the truth value of a TensorArray in a graph is only known when the graph "
+                "runs; test it in converted code (`if lst:`), or test `len(lst) > 0`")
+        return bool(int(self.size().numpy()))
+
+    def __len__(self):
+        from autograph.runtime.tensor import is_symbolic
+        if is_symbolic(self.flow):
+            raise TypeError(
+                "the length of a TensorArray in a graph is a tensor: use len() in converted "
+                "code (ag.function / ag.to_graph), or .size()")
+        return int(self.size().numpy())
+
+    def _ag_as_tensor(self):
+        """What ops see: the stacked elements."""
+        return self.stack()
 
     def size(self):
         """The number of elements (an int32 tensor)."""
@@ -258,6 +299,30 @@ class TensorArray:
     def __repr__(self):
         return "<ag.TensorArray dtype=%s element_shape=%s>" % (self.dtype.name,
                                                                 self.element_shape)
+
+
+def stack_lowered(structure):
+    """`structure` with every lowered list (see the module doc) replaced by its stacked
+    elements: what an `ag.function` returns for a list its loops lowered."""
+    if isinstance(structure, TensorArray):
+        return structure.stack() if structure.lowered else structure
+    t = type(structure)
+    if t is tuple or t is list:
+        items = [stack_lowered(v) for v in structure]
+        if all(a is b for a, b in zip(items, structure)):
+            return structure
+        return t(items)
+    if t is dict:
+        items = {k: stack_lowered(v) for k, v in structure.items()}
+        if all(items[k] is structure[k] for k in structure):
+            return structure
+        return items
+    if isinstance(structure, tuple) and hasattr(structure, "_fields"):
+        items = [stack_lowered(v) for v in structure]
+        if all(a is b for a, b in zip(items, structure)):
+            return structure
+        return t(*items)
+    return structure
 
 
 

@@ -813,6 +813,7 @@ def _compare(out, mode, expected, got, args):
             return False
         return True
     want, have = normalize(expected), normalize(got)
+    have = _as_lists_like(want, have)
     if want != have:
         kind = 'wrong value'
         if _values_only(want) == _values_only(have):
@@ -821,6 +822,19 @@ def _compare(out, mode, expected, got, args):
                              % (_args_text(args), want, have)))
         return False
     return True
+
+
+def _as_lists_like(want, have):
+    """A list a graph loop lowered leaves `ag.function` stacked (docs/limitations.md): a
+    1-D array result where the oracle has a list compares as that list."""
+    if type(want) is not tuple or type(have) is not tuple:
+        return have
+    if len(want) == 2 and want[0] == 'list' and len(have) == 3 and have[0] == 'array':
+        kind = {'i': 'int', 'u': 'int', 'f': 'float', 'b': 'bool'}.get(have[1], have[1])
+        return ('list', tuple((kind, x) for x in have[2]))
+    if len(want) == len(have):
+        return tuple(_as_lists_like(w, h) for w, h in zip(want, have))
+    return have
 
 
 def _args_text(args):

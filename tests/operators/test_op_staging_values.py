@@ -110,3 +110,275 @@ def test_and_or_operands_that_cannot_be_one_tensor_are_an_error(and_or, name, ex
 def test_int_or_python_float_is_an_error_not_a_cast(and_or):
     with pytest.raises(TypeError, match="int32 tensor and the other the Python float 2.5"):
         ag.function(and_or["or_float"])(ag.constant(0))
+
+
+# --- a loop that runs zero times never invents a value -----------------------------------------
+
+LOOPS = '''
+import autograph as ag
+
+def grow(b):
+    y = {"b": b}
+    while y["b"] <= 10:
+        y["a"] = y["b"] + 1
+        y["b"] *= 2
+    return y
+
+def last_item(items):
+    for i in items:
+        pass
+    return i
+
+def while_only(x):
+    while x < 5:
+        j = x
+        x = x + 1
+    return j
+
+def nested(n):
+    for i in ag.range(n):
+        for k in ag.range(i):
+            j = k
+    return j
+
+def two_loops(n, m):
+    for i in ag.range(n):
+        j = i
+    for i in ag.range(m):
+        j = i * 10
+    return j
+
+def unused(n):
+    t = 0
+    for i in ag.range(n):
+        tmp = i * 2
+        t += tmp
+    return t
+
+class Box:
+    pass
+
+def attribute(n):
+    box = Box()
+    for i in ag.range(n):
+        box.last = i
+    return box.last
+'''
+
+
+@pytest.fixture(scope="module")
+def loops():
+    return {name: make_function(LOOPS, name) for name in (
+        "grow", "last_item", "while_only", "nested", "two_loops", "unused", "attribute")}
+
+
+def _eager_or_error(f, args):
+    try:
+        return _value(f(*args)), None
+    except (UnboundLocalError, AttributeError, KeyError) as e:
+        return None, e
+
+
+@pytest.mark.parametrize("name,args", [
+    ("last_item", ([1.0, 2.0],)), ("last_item", (np.zeros(0, np.float32),)),
+    ("while_only", (1,)), ("while_only", (7,)),
+    ("nested", (1,)), ("nested", (3,)),
+    ("two_loops", (0, 2)), ("two_loops", (2, 0)), ("two_loops", (0, 0)),
+    ("unused", (0,)), ("unused", (3,)),
+    ("attribute", (2,)), ("attribute", (0,)),
+])
+def test_zero_trip_loops_give_the_eager_value_or_fail_at_run_time(loops, name, args):
+    f = loops[name]
+    tensors = [ag.constant(a) for a in args]
+    eager, error = _eager_or_error(f, tensors)
+    if error is None:
+        assert _value(ag.function(f)(*tensors)) == eager
+    else:
+        with pytest.raises(ag.InvalidArgumentError) as info:
+            ag.function(f)(*tensors)
+        msg = str(info.value)
+        assert "is assigned only inside the tensor-dependent loop" in msg \
+            or "is set only inside the tensor-dependent loop" in msg
+        assert "a value before the loop" in msg
+
+
+def test_zero_trip_error_names_the_variable_and_lines(loops):
+    with pytest.raises(ag.InvalidArgumentError) as info:
+        ag.function(loops["while_only"])(ag.constant(7))
+    msg = str(info.value)
+    src = LOOPS.splitlines()
+    assign = next(i for i, t in enumerate(src, 1) if t.strip() == "j = x")
+    use = next(i for i, t in enumerate(src, 1) if t.strip() == "return j" and i > assign)
+    assert "'j'" in msg and "(line %d)" % assign in msg and "(line %d)" % use in msg
+    assert "Give 'j' a value before the loop" in msg
+
+
+def test_a_dict_key_created_only_by_a_loop_is_never_a_made_up_zero(loops):
+    f = ag.function(loops["grow"])
+    out = f(ag.constant(1))
+    assert _value(out) == _value(loops["grow"](ag.constant(1)))   # {'b': 16, 'a': 9}
+    with pytest.raises(ag.InvalidArgumentError, match=r"'y\['a'\]' is set only inside"):
+        f(ag.constant(11))      # eager: {'b': 11}; the graph cannot return a dict without 'a'
+
+
+def test_gradients_flow_through_a_value_created_in_a_loop():
+    g = make_function('''
+import autograph as ag
+
+def square_in_loop(x, n):
+    for i in ag.range(n):
+        y = x * x
+    return y
+
+def grad(x, n):
+    with ag.GradientTape() as tape:
+        tape.watch(x)
+        y = square_in_loop(x, n)
+    return tape.gradient(y, x)
+''', "grad")
+    assert ag.function(g)(ag.constant(3.0), ag.constant(2)).numpy() == 6.0
+
+
+# --- a list lowered by a tensor loop behaves like the list after it -----------------------------
+
+LISTS = '''
+import autograph as ag
+
+def uses(n):
+    out = []
+    for i in ag.range(n):
+        out.append(i * 2)
+    a = 1 if out else 0
+    b = 0
+    if out:
+        b = 5
+    c = len(out)
+    d = ag.reduce_sum(out)
+    e = 0
+    s = 0
+    for v in out:
+        s += v
+    f = out[0] if len(out) > 0 else -1
+    g = not out
+    h = out[1:]
+    return a, b, c, d, e, s, f, g, h
+
+def returned(n):
+    out = []
+    for i in ag.range(n):
+        out.append(i * 3)
+    return out, {"items": out}
+
+def stacked(n):
+    out = []
+    for i in ag.range(n):
+        out.append(i * 3)
+    return ag.stack(out) * 2
+'''
+
+
+@pytest.fixture(scope="module")
+def lists():
+    return {name: make_function(LISTS, name) for name in ("uses", "returned", "stacked")}
+
+
+def _as_list(x):
+    return [_value(v) for v in x] if isinstance(x, list) else _value(x)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_a_lowered_list_is_a_list_after_the_loop(lists, n):
+    f = lists["uses"]
+    eager = f(ag.constant(n))
+    graph = ag.function(f)(ag.constant(n))
+    assert [_as_list(v) for v in graph] == [_as_list(v) for v in eager]
+    if n:
+        assert_same_as_eager(lists["stacked"], n)
+
+
+@pytest.mark.parametrize("n", [0, 2])
+def test_a_lowered_list_leaves_the_function_stacked(lists, n):
+    graph = ag.function(lists["returned"])(ag.constant(n))
+    eager = lists["returned"](ag.constant(n))
+    assert not any(isinstance(v, ag.TensorArray) for v in (graph[0], graph[1]["items"]))
+    assert isinstance(graph[0], ag.Tensor) and graph[0].dtype == ag.int32
+    assert _value(graph[0]) == _as_list(eager[0]) == _value(graph[1]["items"])
+
+
+def test_a_user_tensor_array_is_returned_as_it_is():
+    f = make_function('''
+import autograph as ag
+
+def mine(n):
+    ta = ag.TensorArray(ag.int32, size=0, dynamic_size=True)
+    for i in ag.range(n):
+        ta = ta.write(i, i)
+    return ta
+''', "mine")
+    assert isinstance(ag.function(f)(ag.constant(2)), ag.TensorArray)
+
+
+# --- a Python exception raised while tracing a staged branch is not absorbed -------------------
+
+EXCEPTIONS = '''
+def absorbed(x):
+    y = 0
+    if x > 0:
+        try:
+            if x > 1:
+                raise ValueError("too big")
+            y = 1
+        except ValueError:
+            y = 2
+    return y
+
+def in_loop(n):
+    s = 0
+    for i in range(n):
+        try:
+            if i > 2:
+                raise KeyError("k")
+            s += 1
+        except KeyError:
+            s += 100
+    return s
+
+def python_values_unchanged(x):
+    try:
+        if x > 1:
+            raise ValueError("too big")
+        return 1
+    except ValueError:
+        return 2
+'''
+
+
+@pytest.fixture(scope="module")
+def exceptions():
+    return {name: make_function(EXCEPTIONS, name)
+            for name in ("absorbed", "in_loop", "python_values_unchanged")}
+
+
+@pytest.mark.parametrize("name,kind,line", [
+    ("absorbed", "ValueError", 'raise ValueError("too big")'),
+    ("in_loop", "KeyError", 'raise KeyError("k")'),
+])
+def test_exception_in_a_staged_branch_is_a_staging_error(exceptions, name, kind, line):
+    with pytest.raises(ag.StagingError) as info:
+        ag.function(exceptions[name])(ag.constant(1))
+    msg = str(info.value)
+    src = EXCEPTIONS.splitlines()
+    raised = [i for i, t in enumerate(src, 1) if t.strip() == line][0]
+    assert msg.startswith(kind) and ":%d while tracing" % raised in msg
+    assert "ag.debugging.Assert" in msg
+    assert not isinstance(info.value, (ValueError, KeyError))
+    assert isinstance(info.value.__cause__, (ValueError, KeyError))
+
+
+def test_exceptions_on_python_values_and_outside_staging_are_python(exceptions):
+    # Python values: the user's except catches it, as in Python.
+    assert ag.to_graph(exceptions["absorbed"])(2) == 2
+    assert ag.to_graph(exceptions["in_loop"])(5) == 203
+    # A Python-valued condition inside ag.function: plain Python, the except catches it.
+    f = ag.function(exceptions["python_values_unchanged"])
+    assert f(2) == 2 and f(0) == 1

@@ -145,6 +145,7 @@ ELSEWHERE = {
     "tensor_array_read": "test_gradients_control_flow.py",
     "tensor_array_stack": "test_gradients_control_flow.py",
     "tensor_array_unstack": "test_gradients_control_flow.py",
+    "defined_check": "tests/operators/test_op_staging_values.py",
     # Ops on TensorArray gradients: their rule is a clear error (no second order).
     "tensor_array_grad_add": "test_gradients_control_flow.py",
     "tensor_array_grad_of_read": "test_gradients_control_flow.py",

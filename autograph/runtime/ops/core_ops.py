@@ -104,6 +104,9 @@ def convert_to_tensor(value, dtype=None, name=None):
             raise TypeError("expected a %s tensor, got a %s variable" % (dtype.name,
                                                                           t.dtype.name))
         return t
+    as_tensor = getattr(type(value), "_ag_as_tensor", None)
+    if as_tensor is not None:      # e.g. a TensorArray standing for a list: its stacked items
+        return convert_to_tensor(as_tensor(value), dtype, name)
     if isinstance(value, (list, tuple)) and _has_tensor(value):
         from autograph.runtime.ops.array_ops import stack
         return stack([convert_to_tensor(v, dtype) for v in value])
