@@ -39,6 +39,8 @@ class VariablesTransformer(transformer.StatementTransformer):
         super().__init__(ctx)
         self.tops = []
         self.placeholders = set()    # the names given an ag__.Undefined placeholder
+        self.deletes = {}            # `del x` node -> the `x = ag__.Undefined('x')` it became
+        self.captured = []           # per user function: its variables nested functions read
 
     def _undefined(self, name):
         self.placeholders.add(name)
@@ -49,7 +51,10 @@ class VariablesTransformer(transformer.StatementTransformer):
         if anno.hasanno(node, anno.Basic.GENERATED):
             return self.generic_visit(node)
         self.tops.append({})
+        scope = anno.getanno(node, anno.Static.SCOPE, None)
+        self.captured.append(scope.captured if scope is not None else {})
         node = self.generic_visit(node)
+        self.captured.pop()
         top = self.tops.pop()
         if top:
             body = node.body
@@ -85,8 +90,13 @@ class VariablesTransformer(transformer.StatementTransformer):
         return out
 
     def visit_Delete(self, node):
-        if all(type(t) is gast.Name for t in node.targets):
-            return [self._undefined(t.id) for t in node.targets]
+        # A variable that a nested function reads lives in a cell: that function must see it
+        # deleted (NameError there, as in Python), so its `del` stays.
+        captured = self.captured[-1] if self.captured else {}
+        if all(type(t) is gast.Name and t.id not in captured for t in node.targets):
+            assigns = [self._undefined(t.id) for t in node.targets]
+            self.deletes[node] = assigns
+            return assigns
         return node
 
 
@@ -199,9 +209,11 @@ def _flag_guards(graph, namer):
     return out
 
 
-def _maybe_unassigned_reads(fn, placeholders, namer):
+def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
     """The Name loads in `fn`'s own code (analysed before conversion) of placeholder names
-    that some path reaches unassigned, in plain Python terms."""
+    that some path reaches unassigned, in plain Python terms. A `del x` (of `deletes`) that
+    may find `x` unassigned adds its replacement `x = ag__.Undefined('x')` to `checks`."""
+    deletes = deletes or {}
     graph = anno.getanno(fn, anno.Static.CFG, None)
     fscope = anno.getanno(fn, anno.Static.SCOPE, None)
     if graph is None or fscope is None:
@@ -223,8 +235,9 @@ def _maybe_unassigned_reads(fn, placeholders, namer):
         return out
 
     ins, _ = reaching_definitions.solve(graph, fscope.params, fscope.locals, node_defs=False)
-    reads = maybe(ins, {node.index: names.intersection(node.names.reads)
-                        for node in graph.nodes})
+    reads = maybe(ins, {node.index: names.intersection(node.names.reads).union(
+        names.intersection(node.names.dels) if node.ast_node in deletes else ())
+        for node in graph.nodes})
     if reads:
         # The lowering of break/continue/return guards code with flags (`if not break_:`);
         # paths that no flag value allows do not count (each split is exact for its flag).
@@ -237,6 +250,9 @@ def _maybe_unassigned_reads(fn, placeholders, namer):
     for index, wanted in reads.items():
         node = graph.nodes[index]
         _loads(_parts(node.kind, node.ast_node), wanted, found)
+        for assign in deletes.get(node.ast_node, ()):
+            if assign.targets[0].id in wanted and checks is not None:
+                checks.add(assign)
     return found
 
 
@@ -288,16 +304,89 @@ def _wrap(node, reads):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    if not ctx.info.get('staged', True) and not ctx.has_nodes(gast.Delete):
-        return node         # nothing staged, nothing deleted
+    if not (ctx.info.get('staged', True) or ctx.has_nodes(gast.Delete, gast.BoolOp,
+                                                          gast.IfExp)):
+        return node         # nothing staged, deleted or turned into a thunk
     if not anno.hasanno(node, anno.Static.CFG):
         analysis.analyze(node)      # nothing staged: reads after `del` need the analyses
     variables = VariablesTransformer(ctx)
     node = variables.visit(node)
-    if variables.placeholders:
-        reads = set()
-        for fn in _analysed_functions(node):
-            reads |= _maybe_unassigned_reads(fn, variables.placeholders, ctx.namer)
-        if reads:
-            _wrap(node, reads)
+    reads, checks = set(), set()
+    for fn in _analysed_functions(node):
+        moved = _reads_in_generated_scopes(fn, ctx.namer)
+        names = variables.placeholders | moved
+        if not names:
+            continue
+        found = _maybe_unassigned_reads(fn, names, ctx.namer, variables.deletes, checks)
+        _add_placeholders(fn, {n.id for n in found} - variables.placeholders, variables)
+        reads |= found
+    if reads:
+        _wrap(node, reads)
+    if checks:
+        _check_before(node, checks)
     return node
+
+
+def _reads_in_generated_scopes(fn, namer):
+    """The user's variables of `fn` that its own code reads inside a function or lambda that
+    a converter made (a branch or loop body, an and/or/ternary thunk). Unassigned, such a read
+    raises NameError (a free variable), where the original raises UnboundLocalError."""
+    scope = anno.getanno(fn, anno.Static.SCOPE, None)
+    if scope is None:
+        return set()
+    own = {n for n in scope.locals
+           if n not in scope.params and n not in scope.captured and not namer.is_generated(n)}
+    out = set()
+    stack = [(c, False) for c in gast.iter_child_nodes(fn)]
+    while stack:
+        node, inside = stack.pop()
+        t = type(node)
+        if t is gast.Name:
+            if inside and type(node.ctx) is gast.Load and node.id in own:
+                out.add(node.id)
+            continue
+        if t is gast.FunctionDef or t is gast.Lambda or t is gast.ClassDef:
+            if not anno.hasanno(node, anno.Basic.GENERATED):
+                continue        # the user's own: analysed as functions of their own
+            inside = True
+        stack.extend((c, inside) for c in gast.iter_child_nodes(node))
+    return out
+
+
+def _add_placeholders(fn, names, variables):
+    """`x = ag__.Undefined('x')` at the top of `fn` for `names`, so that a generated scope
+    finds the placeholder (and `ag__.ld` raises UnboundLocalError) instead of no variable."""
+    if not names:
+        return
+    body = fn.body
+    doc = 1 if (body and type(body[0]) is gast.Expr and type(body[0].value) is gast.Constant
+                and isinstance(body[0].value.value, str)) else 0
+    inits = []
+    for name in sorted(names):
+        init = variables._undefined(name)
+        ast_util.fill_locations(init, body[doc] if len(body) > doc else fn)
+        inits.append(init)
+    fn.body = body[:doc] + inits + body[doc:]
+
+
+def _check_before(node, assigns):
+    """Puts `ag__.ld(x)` before each `x = ag__.Undefined('x')` of `assigns` (a `del x` that may
+    find `x` unassigned raises there, as the original `del` does)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        for f in ('body', 'orelse', 'finalbody', 'handlers'):
+            stmts = getattr(n, f, None)
+            if not stmts:
+                continue
+            i = 0
+            while i < len(stmts):
+                s = stmts[i]
+                if s in assigns:
+                    check = gast.Expr(value=_ld(ast_util.name(s.targets[0].id)))
+                    ast_util.fill_locations(check, s)
+                    stmts.insert(i, check)
+                    i += 1
+                else:
+                    stack.append(s)
+                i += 1

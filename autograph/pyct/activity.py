@@ -144,6 +144,7 @@ def scan(node, out):
         if c is _LOAD:
             out.reads[node.id] = None
         elif c is _DEL:
+            out.reads[node.id] = None       # `del x` fails when x is unassigned: a use of x
             out.writes[node.id] = None
             out.dels[node.id] = None
         else:

@@ -112,7 +112,7 @@ EXPECTED = {
     'composite': {
         'cfg': 'entry -> 3:assign\nexit -> \n3:assign -> 4:assign\n4:assign -> 5:delete\n5:delete -> 6:return\n6:return -> exit',
         'activity': '2 FunctionDef.body: read={self, a, a.b, self.y, self.x} modified={a, self.x, a.b[0]} created={}',
-        'liveness': '3:assign: in={a, self} out={a, self}\n4:assign: in={a, self} out={self}\n5:delete: in={self} out={self}\n6:return: in={self} out={}',
+        'liveness': '3:assign: in={a, self} out={a, self}\n4:assign: in={a, self} out={a, self}\n5:delete: in={a, self} out={self}\n6:return: in={self} out={}',
         'reaching_definitions': '3:assign: a@arg self@arg\n4:assign: a@arg self@arg\n5:delete: a@arg self@arg\n6:return: a@? self@arg',
     },
 }
