@@ -13,6 +13,7 @@ tensor ops when a graph tensor is involved:
 """
 
 import builtins
+from operator import index as _index
 
 from autograph.operators import dispatch, sequences
 
@@ -44,12 +45,44 @@ def _any_staged(args):
     return None
 
 
+def _integer_dtype(dtype):
+    """Whether a backend dtype is an integer type (True when it cannot tell)."""
+    flag = getattr(dtype, "is_integer", None)
+    if type(flag) is bool:
+        return flag
+    kind = getattr(dtype, "kind", None)      # numpy dtypes (JAX)
+    return kind in ("i", "u") if type(kind) is str else True
+
+
+def _check_index(backend, value, what):
+    """Raises TypeError where Python's `operator.index(value)` would: `value` is a float
+    (or other non-integer) Python value or tensor."""
+    if type(value) is int:
+        return
+    if _staged(value) is not None:
+        dtype = backend.dtype(value)
+        if not _integer_dtype(dtype):
+            raise TypeError(
+                "%s is a %s tensor, but it must be an integer, as in Python (where a float "
+                "raises \"TypeError: 'float' object cannot be interpreted as an integer\"); "
+                "use an integer tensor, or cast it with ag.cast(x, ag.int32) if truncating "
+                "is what you mean" % (what, getattr(dtype, "name", dtype)))
+        return
+    _index(value)   # Python's own error for a float, str, ...
+
+
 def range_(*args):
-    """`range(...)`; with a graph tensor argument, a lazy `StagedRange`."""
+    """`range(...)`; with a graph tensor argument, a lazy `StagedRange`.
+
+    Raises:
+      TypeError: as Python does; also for a graph tensor argument that is not an integer.
+    """
     backend = _any_staged(args)
     if backend is None:
         return _range(*args)
     n = _len(args)
+    for k, a in _enumerate(args):
+        _check_index(backend, a, "range() argument %d" % (k + 1))
     if n == 1:
         start, stop, step = 0, args[0], 1
     elif n == 2:
@@ -84,6 +117,7 @@ def enumerate_(iterable, start=0):
     backend = _staged(iterable)
     if backend is None:
         return _enumerate(iterable, start)
+    _check_index(backend, start, "the start of enumerate()")
     return sequences.StagedEnumerate(backend, sequences.as_sequence(backend, iterable), start)
 
 
@@ -98,6 +132,16 @@ def zip_(*iterables, **kwargs):
         return _zip(*iterables, **kwargs)
     if kwargs:
         raise NotImplementedError("zip(..., strict=) over graph tensors is not supported")
+    for k, it in _enumerate(iterables):
+        if hasattr(type(it), "__next__") and _staged(it) is None:
+            # A graph loop needs all its items while it is built; reading a Python iterator
+            # to its end would consume more of it than Python's zip does.
+            raise TypeError(
+                "zip() argument %d is a Python %s (an iterator), zipped with a graph tensor: a "
+                "graph loop needs all its items while it is built, and reading an iterator to "
+                "its end would consume more of it than Python's zip does. Pass list(...) of it "
+                "if it is finite"
+                % (k + 1, type(it).__name__))
     return sequences.StagedZip(backend, [sequences.as_sequence(backend, it)
                                          for it in iterables])
 
