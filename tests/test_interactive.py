@@ -72,7 +72,7 @@ PROGRAM = textwrap.dedent('''
 @pytest.mark.parametrize("how, origin", [
     ("-c", "it was defined by `python -c` or by exec() of a string"),
     ("exec", "it was defined by `python -c` or by exec() of a string"),
-    ("repl", "it was typed at the plain Python prompt"),
+    ("repl", "it was read from standard input, at the plain Python prompt"),
 ])
 def test_no_source_says_why_and_the_way_out(how, origin):
     if how == "-c":

@@ -25,8 +25,17 @@ from autograph.pyct import loader
 HAS_POSITIONS = sys.version_info >= (3, 11)
 
 _NO_SOURCE_HINT = (
-    'define the function in a file, or register the source text of code run with exec in '
-    'linecache: linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)')
+    'define the function in a .py file or in a Jupyter/IPython cell (their source is kept); '
+    'for code run with exec(), register its source text in linecache first: '
+    'linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)')
+
+# Where Python keeps no source text, by the file name it gives the code.
+_SOURCELESS = {
+    '<string>': 'it was defined by `python -c` or by exec() of a string, which keep no source',
+    '<stdin>': 'it was read from standard input, at the plain Python prompt or by `python -`, '
+               'which keep no source',
+    '<console>': 'it was typed at an interactive console, which keeps no source',
+}
 
 
 class Entity:
@@ -230,6 +239,7 @@ def _file_index(filename, lines):
 def _no_source(fn, filename, why=None):
     name = getattr(fn, '__qualname__', None) or getattr(fn, '__name__', repr(fn))
     msg = "cannot convert '%s': its source code is not available" % name
+    why = why or _SOURCELESS.get(filename)
     if why:
         msg += ' (%s)' % why
     code = getattr(fn, '__code__', None)

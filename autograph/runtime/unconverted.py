@@ -63,8 +63,8 @@ def advice(what, alternative, depth=1):
         outer = outer.f_back
     if not _source_readable(code.co_filename):
         return ("The code using it (%s) was not converted: its source cannot be read (it "
-                "was defined with `python -c`, exec() of a string or at the plain Python "
-                "prompt), and autograph converts source text. Define it in a .py file or a "
+                "was defined with `python -c`, exec() of a string, at the plain Python prompt "
+                "or in a script read from standard input), and autograph converts source text. Define it in a .py file or a "
                 "Jupyter/IPython cell, or use %s." % (where, alternative))
     if outer is not None:
         return ("The function using it (%s) is called from converted code but was not "
