@@ -180,6 +180,22 @@ class Graph:
         from autograph.runtime.printing import graph_to_text
         return graph_to_text(self)
 
+    def to_dot(self):
+        """The graph as Graphviz DOT text: one box per op, labelled as in `as_text()`, with
+        the subgraphs of `cond` and `while` ops as nested clusters."""
+        from autograph.runtime.graph_dot import graph_to_dot
+        return graph_to_dot(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # Jupyter: an SVG picture when the graphviz package and its `dot` program are
+        # installed, else the text form.
+        from autograph.runtime.graph_dot import graph_to_svg
+        bundle = {"text/plain": self.as_text()}
+        svg = graph_to_svg(self)
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
+
     def __str__(self):
         return self.as_text()
 
