@@ -98,6 +98,8 @@ _EXPORTS = {
     'do_not_convert': ('autograph.api', 'do_not_convert'),
     'to_code': ('autograph.api', 'to_code'),
     'to_graph': ('autograph.api', 'to_graph'),
+    'set_loop_options': ('autograph.operators.loop_options', 'set_loop_options'),
+    'experimental': ('autograph._api.experimental', None),
     'function': (_FUNCTION, 'function'),
     'Function': (_FUNCTION, 'Function'),
     'ConcreteFunction': (_FUNCTION, 'ConcreteFunction'),

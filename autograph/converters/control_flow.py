@@ -405,6 +405,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         body_fn = self._function(body_name, state, node.body, state, in_place.body)
         call = self._call('ag__.while_stmt(test, body, state, names)', state, in_place,
                           test=test_name, body=body_name)
+        _add_loop_options(call, node)
         self._mark_undefined(node, test_fn, state, in_place.variables)
         return [test_fn, body_fn, call]
 
@@ -437,8 +438,17 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         out.append(self._function(body_name, [iterate] + state, body, state, in_place.body))
         out.append(self._call('ag__.for_stmt(iterable, extra_test, body, state, names)', state,
                               in_place, iterable=node.iter, extra_test=extra, body=body_name))
+        _add_loop_options(out[-1], node)
         self._mark_undefined(node, out[0], state, in_place.variables)
         return out
+
+
+def _add_loop_options(stmt, loop):
+    # `ag.set_loop_options(...)` lifted from the loop body (converters/loop_options.py).
+    opts = anno.getanno(loop, 'loop_options', None)
+    if opts is not None:
+        call = stmt.value if type(stmt) is gast.Assign or type(stmt) is gast.Expr else stmt
+        call.keywords.append(gast.keyword(arg='opts', value=opts))
 
 
 def transform(node, ctx):

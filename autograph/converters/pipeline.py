@@ -13,6 +13,7 @@ from autograph.converters import control_flow
 from autograph.converters import functions
 from autograph.converters import lists
 from autograph.converters import logical_expressions
+from autograph.converters import loop_options
 from autograph.converters import return_statements
 from autograph.converters import try_statements
 from autograph.converters import variables
@@ -21,6 +22,10 @@ PIPELINE = (
     # First: rejects unsupported code (yield, async, global writes, ...) before anything is
     # rewritten, so errors point at untouched user code.
     ('functions', functions.transform),
+    # Before the jump converters: `ag.set_loop_options(...)` must still be the first statement
+    # of the loop body; it is lifted into an annotation of the loop that control_flow turns
+    # into the helper's `opts=`.
+    ('loop_options', loop_options.transform),
     # Before the jump converters: a `finally:` clause with jumps around it moves out of the
     # `try`, and its jumps (left in place) are lowered with the others.
     ('try_statements', try_statements.transform),

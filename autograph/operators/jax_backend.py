@@ -47,10 +47,24 @@ class JaxList:
     array). `jnp.stack(lst)` / `jnp.asarray(lst)` in converted code give the used rows.
     """
 
-    __slots__ = ("buffer", "count", "name")
+    __slots__ = ("buffer", "count", "name", "appended", "exact")
 
-    def __init__(self, buffer, count, name=None):
+    def __init__(self, buffer, count, name=None, appended=None, exact=True):
         self.buffer, self.count, self.name = buffer, count, name
+        # While a loop body is traced: the most items appended since the iteration started
+        # (None outside a body), and whether exactly that many were (no append inside a
+        # tensor-dependent `if` that the other branch lacks). Sizes the buffer; an exact count
+        # in a loop with a static trip count gives a static length after the loop.
+        self.appended, self.exact = appended, exact
+
+    def __getitem__(self, i):
+        if isinstance(i, int) and isinstance(self.count, int) and not -self.count <= i < \
+                self.count:
+            raise IndexError("list index out of range")
+        if isinstance(i, int) and i < 0:
+            i = self.count + i
+        import jax.lax as lax
+        return lax.dynamic_index_in_dim(self.buffer, i, keepdims=False)
 
     def __repr__(self):
         return "JaxList(%d rows, count=%r)" % (self.buffer.shape[0], self.count)
@@ -113,7 +127,7 @@ class JaxBackend(Backend):
         self._float = jnp.asarray(0.0).dtype
         self.jax = jax
         self.tree.register_pytree_node(
-            JaxList, lambda lst: ((lst.buffer, lst.count), lst.name),
+            JaxList, lambda lst: ((lst.buffer, _count_array(jnp, lst.count)), lst.name),
             lambda name, ch: JaxList(ch[0], ch[1], name))
         return True
 
@@ -122,6 +136,8 @@ class JaxBackend(Backend):
         return (JaxLoopVarMismatchError,)
 
     def claims(self, cls):
+        if cls is JaxList or cls is _PendingList:
+            return True
         mod = cls.__module__ or ""
         if not mod.startswith("jax"):
             return False
@@ -279,13 +295,27 @@ class JaxBackend(Backend):
                 return branch
 
             try:
-                return lax.cond(pred, wrap(0, true_fn), wrap(1, false_fn))
+                result = lax.cond(pred, wrap(0, true_fn), wrap(1, false_fn))
+                self._join_lists(result, record[0][3], record[1][3])
+                return result
             except TypeError:
                 if record[0] is None or record[1] is None:
                     raise
                 if not self._reconcile_branches(record, forced, names):
                     raise
         raise AssertionError("autograph: staging this `if` with JAX did not converge")
+
+    def _join_lists(self, result, out0, out1):
+        """The lists a `cond` returns: at most as many appends as the larger branch made."""
+        flat = self.tree.tree_leaves(result, is_leaf=_is_list_leaf)
+        if not any(isinstance(x, JaxList) for x in flat):
+            return
+        for x, a, b in zip(flat, self.tree.tree_leaves(out0, is_leaf=_is_list_leaf),
+                           self.tree.tree_leaves(out1, is_leaf=_is_list_leaf)):
+            if isinstance(x, JaxList) and isinstance(a, JaxList) and isinstance(b, JaxList):
+                if a.appended is not None and b.appended is not None:
+                    x.appended = max(a.appended, b.appended)
+                    x.exact = a.exact and b.exact and a.appended == b.appended
 
     def _reconcile_branches(self, record, forced, names):
         (t0, c0, p0, out0), (t1, c1, p1, out1) = record
@@ -322,7 +352,7 @@ class JaxBackend(Backend):
         return changed
 
     def while_loop(self, test_fn, body_fn, loop_vars, names, maximum_iterations=None,
-                   static_trip_count=None, **unused):
+                   static_trip_count=None, _rows=None, **unused):
         lax, tree = self.lax, self.tree
         where = self._user_where()
         loop_vars = tuple(loop_vars)
@@ -342,13 +372,15 @@ class JaxBackend(Backend):
             if trip_count is not None and cap < trip_count:
                 trip_count = None
             bound = cap if bound is None else min(bound, cap)
-        loop_vars = self._lower_pending(loop_vars, bound, names, where)
+        pending = loop_vars
+        rows = _rows or {}   # position -> rows per iteration of a list's buffer
+        loop_vars = self._lower_pending(loop_vars, bound, names, where, rows)
         leaves, treedef = tree.tree_flatten(loop_vars)
         init = [self._strong(x) for x in leaves]
         labels = self._labels(names, loop_vars)
 
         def unflat(c):
-            return tree.tree_unflatten(treedef, list(c))
+            return list(tree.tree_unflatten(treedef, list(c)))
 
         def fix(out):
             out = tuple(out)
@@ -381,8 +413,18 @@ class JaxBackend(Backend):
                 res.append(self._strong(x))
             return res
 
+        list_pos = [k for k, v in enumerate(loop_vars) if isinstance(v, JaxList)]
+        appended = {}
+
         def body(c):
-            return fix(body_fn(*unflat(c)))
+            args = unflat(c)
+            for k in list_pos:
+                args[k].appended, args[k].exact = 0, True
+            out = tuple(body_fn(*args))
+            for k in list_pos:
+                v = out[k] if k < len(out) else None
+                appended[k] = (v.appended, v.exact) if isinstance(v, JaxList) else (None, False)
+            return fix(out)
 
         def test(c):
             return self._truth(test_fn(*unflat(c)), "tensor-dependent loop")
@@ -398,7 +440,32 @@ class JaxBackend(Backend):
         else:
             out = lax.while_loop(test, body, init)
             self._check_reverse_mode(out, names, where)
-        return self._finish_lists(unflat(out))
+        grow = {k: a for k, (a, _) in appended.items()
+                 if isinstance(loop_vars[k], JaxList) and a is not None
+                 and a > rows.get(k, 1) and isinstance(pending[k], _PendingList)}
+        if grow:
+            # A body appends several items per iteration: trace again with a larger buffer.
+            rows = {**rows, **grow}
+            return self.while_loop(test_fn, body_fn, pending, names, maximum_iterations,
+                                   static_trip_count, _rows=rows)
+        unknown = [k for k, (a, _) in appended.items() if a is None]
+        if unknown:
+            raise TypeError(
+                "list '%s' is appended to inside a tensor-dependent loop%s in a way whose "
+                "number of items per iteration cannot be bounded while tracing (e.g. inside a "
+                "nested loop); append in the loop body itself or inside its `if`s"
+                % (loop_vars[unknown[0]].name, where))
+        result = unflat(out)
+        if trip_count is not None and list_pos:
+            # Every iteration appended the same static number of items: the count is static.
+            result = list(result)
+            for k in list_pos:
+                n0, (d, exact) = loop_vars[k].count, appended.get(k)
+                if isinstance(n0, int) and isinstance(d, int) and exact:
+                    lst = result[k]
+                    result[k] = JaxList(lst.buffer, n0 + d * trip_count, lst.name)
+            result = tuple(result)
+        return tuple(result)
 
     def _capped_while(self, test_fn, body_fn, loop_vars, names, cap):
         jnp = self.jnp
@@ -574,7 +641,7 @@ class JaxBackend(Backend):
             return lst.spec
         return _ListSpec(lst.buffer.shape[1:], lst.buffer.dtype)
 
-    def _lower_pending(self, loop_vars, bound, names, where):
+    def _lower_pending(self, loop_vars, bound, names, where, rows):
         """Pending lists among the loop variables become buffers of `bound` more rows."""
         if not any(isinstance(x, _PendingList) for x in
                    self.tree.tree_leaves(loop_vars, is_leaf=_is_list_leaf)):
@@ -590,7 +657,7 @@ class JaxBackend(Backend):
                         "Declare a bound with `ag.set_loop_options(maximum_iterations=N)` at "
                         "the top of the loop body (the list becomes a buffer of N rows), or "
                         "loop over a static range or an array" % (name, where))
-                v = self._buffer(v, int(bound), name)
+                v = self._buffer(v, int(bound) * rows.get(k, 1), name)
             out.append(v)
         return tuple(out)
 
@@ -601,10 +668,7 @@ class JaxBackend(Backend):
         buf = jnp.zeros((n + extra,) + tuple(pending.spec.shape), pending.spec.dtype)
         for i, x in enumerate(items):
             buf = buf.at[i].set(x)
-        return JaxList(buf, jnp.asarray(n, jnp.int32), name)
-
-    def _finish_lists(self, values):
-        return values
+        return JaxList(buf, n, name)
 
     def list_append(self, lst, value):
         if isinstance(lst, _PendingList):
@@ -616,7 +680,8 @@ class JaxBackend(Backend):
                 "its items have shape %s; a list staged by JAX holds items of one shape"
                 % (lst.name, tuple(value.shape), tuple(lst.buffer.shape[1:])))
         buf = self.lax.dynamic_update_index_in_dim(lst.buffer, value, lst.count, 0)
-        return JaxList(buf, lst.count + 1, lst.name)
+        appended = lst.appended + 1 if lst.appended is not None else None
+        return JaxList(buf, lst.count + 1, lst.name, appended, lst.exact)
 
     def list_pop(self, lst):
         raise NotImplementedError(
@@ -676,6 +741,12 @@ class JaxBackend(Backend):
         if x.dtype == dtype:
             return x
         return x.astype(dtype)
+
+
+def _count_array(jnp, count):
+    # A static count is carried as an int32 array (pytree leaves of a loop are arrays);
+    # JAX may also unflatten avals into a JaxList: those pass through.
+    return jnp.asarray(count, jnp.int32) if type(count) is int else count
 
 
 def _is_list_leaf(x):
