@@ -9,7 +9,7 @@ Importing this module does not import the runtime (it is loaded on first use).
 """
 
 from autograph.operators.calls import converted_call
-from autograph.operators.control_flow import (for_stmt, if_exp, if_stmt,
+from autograph.operators.control_flow import (UnrollWarning, for_stmt, if_exp, if_stmt,
                                               set_unroll_warning_threshold, while_stmt)
 from autograph.operators.data_structures import list_append, list_pop
 from autograph.operators.dispatch import Backend, register_backend
@@ -26,5 +26,5 @@ __all__ = [
     "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
     "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",
-    "set_unroll_warning_threshold",
+    "set_unroll_warning_threshold", "UnrollWarning",
 ]

@@ -25,14 +25,17 @@ import itertools
 import logging
 import os
 import sys
+import warnings
 
+from autograph import _config
 from autograph.operators import dispatch
 from autograph.operators import in_place as in_place_lib
 from autograph.operators import sequences
 from autograph.operators.variables import Undefined, UndefinedValueError
 
 __all__ = ["if_stmt", "while_stmt", "for_stmt", "if_exp", "set_unroll_warning_threshold",
-           "StagingError"]
+           "StagingError",
+           "UnrollWarning"]
 
 logger = logging.getLogger("autograph")
 
@@ -40,10 +43,20 @@ _TABLE = dispatch._TABLE
 _UNSEEN = dispatch._UNSEEN
 _lookup = dispatch.lookup
 
-# A Python loop unrolled over more iterations than this while a graph is being built logs a
-# warning suggesting a tensor loop. Configure with AUTOGRAPH_UNROLL_WARNING_ITERATIONS or
-# `set_unroll_warning_threshold`.
-_unroll_limit = int(os.environ.get("AUTOGRAPH_UNROLL_WARNING_ITERATIONS", "3000"))
+# A Python loop unrolled over more iterations than this while a graph is being built warns
+# (UnrollWarning) and suggests a tensor loop. Configure with
+# AUTOGRAPH_UNROLL_WARNING_ITERATIONS (read and checked in autograph/_config.py, with the other
+# variables) or `set_unroll_warning_threshold`.
+_config.validate()
+_unroll_limit = _config.unroll_warning_iterations()
+
+
+class UnrollWarning(UserWarning):
+    """A Python loop was unrolled over many iterations while a graph was being built.
+
+    Every iteration adds ops to the graph. Filter it like any warning, e.g.
+    `warnings.filterwarnings("error", category=ag.UnrollWarning)` to make it an error.
+    """
 
 
 def set_unroll_warning_threshold(iterations):
@@ -110,11 +123,21 @@ def _counting(body, what, names):
 
 
 def _warn_unrolled(what, names, count):
-    logger.warning(
+    warnings.warn(
         "a Python %s loop%s has been unrolled over %d iterations while building a graph; "
         "every iteration adds ops to the graph. If its condition or iterable should be a "
         "tensor, make it one (e.g. ag.range / a tensor bound) so it becomes a single graph "
-        "while_loop.", what, _loop_vars_text(names), count)
+        "while_loop." % (what, _loop_vars_text(names), count),
+        UnrollWarning, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel():
+    """The `stacklevel` of the first caller outside this package: the converted code."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1  # the function that calls warnings.warn
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == here:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _loop_vars_text(names):

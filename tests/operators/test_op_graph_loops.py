@@ -1,6 +1,4 @@
 """while_stmt / for_stmt with graph tensors: they build `while_loop` ops."""
-import logging
-
 import numpy as np
 import pytest
 
@@ -471,19 +469,23 @@ def test_list_pop_in_a_graph_loop_is_a_clear_error(graph):
 
 # --- unrolled-loop warning ----------------------------------------------------------------------------
 
-def test_long_python_loop_while_building_a_graph_warns(graph, caplog):
+def test_long_python_loop_while_building_a_graph_warns(graph):
+    import warnings
+
     x = ag.placeholder(ag.float32, [])
     previous = ag__.set_unroll_warning_threshold(10)
     try:
-        with caplog.at_level(logging.WARNING, logger="autograph"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ag__.UnrollWarning)
             ag__.for_stmt(range(5), None, lambda i, s: s + x, (0.0,), ("s",))
-            assert not caplog.records
+            assert not caught
             ag__.for_stmt(range(20), None, lambda i, s: s + x, (0.0,), ("s",))
             ag__.for_stmt((i for i in range(20)), None, lambda i, s: s + x, (0.0,), ("s",))
             ag__.while_stmt(lambda i: i < 20, lambda i: i + 1, (0,), ("i",))
     finally:
         ag__.set_unroll_warning_threshold(previous)
-    messages = [r.getMessage() for r in caplog.records]
+    assert all(w.category is ag__.UnrollWarning for w in caught)
+    messages = [str(w.message) for w in caught]
     assert len(messages) == 3
     assert all("unrolled" in m and "tensor" in m for m in messages)
     assert "loop variables: s" in messages[0] and "while loop" in messages[2]

@@ -219,14 +219,19 @@ def test_for_stmt_eager_tensor_like_iteration_is_python():
 # --- unrolled-loop warning ----------------------------------------------------------------------
 
 def test_no_unroll_warning_without_a_graph(caplog):
+    import warnings
+
     previous = ag__.set_unroll_warning_threshold(5)
     try:
-        with caplog.at_level(logging.WARNING, logger="autograph"):
+        with caplog.at_level(logging.WARNING, logger="autograph"), \
+                warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             ag__.for_stmt(range(50), None, lambda i, s: s + i, (0,), ("s",))
             ag__.while_stmt(lambda i: i < 50, lambda i: i + 1, (0,), ("i",))
     finally:
         ag__.set_unroll_warning_threshold(previous)
     assert not caplog.records
+    assert not [w for w in caught if issubclass(w.category, ag__.UnrollWarning)]
 
 
 def test_set_unroll_warning_threshold_returns_previous():
