@@ -378,16 +378,18 @@ def _has_lambda(tree):
 
 
 def isolate(text, defs):
-    """The source with every line blanked except `defs` and the headers enclosing them.
+    """The source with every line made a comment except `defs` and the headers enclosing them.
 
     Line numbers are unchanged, so errors the converter reports still point at the file.
-    Enclosing `if`/`try`/`for`... headers become `if True:`; class headers are kept.
+    Enclosing `if`/`try`/`for`... headers become `if True:`; class headers are kept. The other
+    lines stay as comments so that the converter still sees every name of the module and
+    does not give its own helpers (`if_true`, `ag__`) a name the module already uses.
     Returns None when the result does not parse (defs inside a `match`, say).
     """
     from autograph.pyct.module_text import source_lines
 
     lines = source_lines(text)
-    out = ["\n"] * len(lines)
+    out = ["#" + line.rstrip("\r\n") + "\n" for line in lines]
     for d in defs:
         for i in range(d.first_line, d.node.end_lineno + 1):
             out[i - 1] = lines[i - 1]
@@ -398,7 +400,8 @@ def isolate(text, defs):
             elif not (k + 1 < len(d.ancestors)
                       and isinstance(d.ancestors[k + 1], ast.ExceptHandler)):
                 # (A def in an `except:` block gets its `if True:` from the handler instead.)
-                out[anc.lineno - 1] = " " * anc.col_offset + "if True:\n"
+                out[anc.lineno - 1] = (" " * anc.col_offset + "if True:  #"
+                                       + lines[anc.lineno - 1].rstrip("\r\n") + "\n")
     source = "".join(out)
     try:
         ast.parse(source)
@@ -488,7 +491,8 @@ def convert_selected(name, text, tree, defs, options):
         chunk = [_reindent(line.rstrip("\r\n"), new.node.col_offset, indent) + newline
                  for line in chunk]
         lines[d.first_line - 1:d.node.end_lineno] = chunk
-    return _insert_runtime_import("".join(lines), tree)
+    helper = re.search(r"^from autograph import operators as (\w+)", result, re.M)
+    return _insert_runtime_import("".join(lines), tree, helper.group(1) if helper else "ag__")
 
 
 def _numbered(defs):
@@ -504,16 +508,17 @@ def _reindent(line, old_width, indent):
     return indent + line[old_width:]
 
 
-def _insert_runtime_import(text, tree):
-    """Adds the `ag__` import after the module docstring and `from __future__` imports (or
+def _insert_runtime_import(text, tree, helper):
+    """Adds the import of the helper module (`ag__`, or the name the converter chose because
+    the module uses `ag__`) after the module docstring and `from __future__` imports (or
     after a shebang and coding cookie), so that all of these keep working."""
     from autograph.pyct import module_text
 
     lines = module_text.source_lines(text)
-    if any(line.strip() == module_text.RUNTIME_IMPORT for line in lines):
+    line = module_text.runtime_import(helper)
+    if any(existing.strip() == line for existing in lines):
         return text
-    module_text.insert_line(lines, module_text.runtime_import_line(tree, lines),
-                            module_text.RUNTIME_IMPORT)
+    module_text.insert_line(lines, module_text.runtime_import_line(tree, lines), line)
     return "".join(lines)
 
 

@@ -396,3 +396,27 @@ def test_convert_module_source_is_lossless():
     assert head == ('"""Doc."""\nfrom autograph import operators as ag__\n# comment\n'
                     'X = 1   # odd   spacing\n\n\n')
     assert "while_stmt" in tail
+
+
+@needs_converter
+def test_selected_function_does_not_capture_module_names(tmp_path):
+    # With -f the converter sees the rest of the module too: its helpers (`if_true`, the
+    # `ag__` module) must not take a name the module uses.
+    write(tmp_path / "m.py", """\
+        ag__ = "mine"
+
+
+        def if_true():
+            return 10
+
+
+        def f(x):
+            if x > 0:
+                return if_true() + len(ag__)
+            return 0
+        """)
+    for args in (["-f", "f"], []):
+        r = run("convert", "m.py", *args, "-o", "out.py", cwd=tmp_path)
+        assert r.code == 0, r
+        module = load_module(tmp_path / "out.py", "names_ag%d" % len(args))
+        assert (module.f(1), module.f(0), module.ag__) == (14, 0, "mine")
