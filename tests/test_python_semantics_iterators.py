@@ -321,3 +321,20 @@ def test_break_flag_already_a_tensor_before_the_first_item():
 
     g = ag.function(f)
     assert int(g(ag.constant(0)).numpy()) == f(0)
+
+
+@pytest.mark.parametrize("items", [[8], (8,), "generator"])
+def test_return_on_tensor_in_the_last_iteration(items):
+    # The stop flag becomes a tensor after the last item: nothing is left to stage.
+    def f(a, xs):
+        v = a
+        for e in xs:
+            if v > 3:
+                return v * 2
+            v += e
+        return v
+
+    make = (lambda: (x for x in [8])) if items == "generator" else (lambda: items)
+    g = ag.function(lambda a: f(a, make()))
+    for a in (1, 5):
+        assert int(g(ag.constant(a)).numpy()) == f(a, make())

@@ -8,7 +8,12 @@ Rejects, with the user's file:line and what to do:
   - assignment expressions (`:=`) where conversion would move them into a function of their
     own (loop tests, `and`/`or` operands, conditional expressions, chained comparisons,
     assert messages);
-  - `match` statements.
+  - `match` statements;
+  - calls that read the calling frame: `eval(s)` / `exec(s)` without a globals argument,
+    `locals()`, `vars()` and `dir()` without arguments (unless the function binds that name
+    itself). Conversion changes the frame they would read: statement bodies become functions
+    of their own, which see only the variables they use, plus generated names. Calls with
+    explicit namespaces (`eval(s, globals(), {'x': x})`) are fine.
 """
 import gast
 
@@ -19,14 +24,19 @@ _THUNKED = 'thunked'
 _ASYNC = (gast.AsyncFunctionDef, gast.AsyncFor, gast.AsyncWith, gast.Await)
 
 
+# Builtins that read their caller's frame, and how many positional arguments make them not.
+_FRAME_READERS = {'eval': 2, 'exec': 2, 'locals': 1, 'vars': 1, 'dir': 1}
+
+
 class _Frame:
-    __slots__ = ('node', 'generator', 'globals', 'stores')
+    __slots__ = ('node', 'generator', 'globals', 'stores', 'frame_reads')
 
     def __init__(self, node):
         self.node = node
         self.generator = None
         self.globals = {}
         self.stores = {}
+        self.frame_reads = []
 
 
 class FunctionTransformer(transformer.Base):
@@ -51,6 +61,8 @@ class FunctionTransformer(transformer.Base):
             for s in node.body:
                 self.check(s, 0)
         self.frames.pop()
+        if frame.generator is None and frame.frame_reads:
+            self._refuse_frame_reads(node, frame)
         if frame.generator is not None:
             if top:
                 raise self.ctx.error(
@@ -69,9 +81,34 @@ class FunctionTransformer(transformer.Base):
                     "(e.g. an ag.Variable or a dict), or decorate '%s' with @ag.do_not_convert"
                     % self._name(node))
 
+    def _refuse_frame_reads(self, node, frame):
+        args = node.args
+        bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+        bound.update(a.id for a in (args.vararg, args.kwarg) if a is not None)
+        for call in frame.frame_reads:
+            name = call.func.id
+            if name in frame.stores or name in bound:
+                continue     # the function's own `eval`/`locals`/...
+            what = ('%s() without a globals argument' % name if _FRAME_READERS[name] == 2
+                    else '%s() without arguments' % name)
+            raise self.ctx.error(
+                call, "cannot convert '%s': it calls %s, which reads the calling function's "
+                'variables; in converted code the bodies of if/while/for become functions of '
+                'their own, so it would see generated names and miss variables'
+                % (self._name(node), what), construct=name,
+                hint="pass the namespaces explicitly (eval(s, globals(), {'x': x})), or "
+                "decorate '%s' with @ag.do_not_convert" % self._name(node))
+
     def check(self, node, thunked):
         t = type(node)
         self.types.add(t)
+        if t is gast.Call:
+            func = node.func
+            if type(func) is gast.Name and func.id in _FRAME_READERS \
+                    and len(node.args) < _FRAME_READERS[func.id] \
+                    and not any(type(a) is gast.Starred for a in node.args) \
+                    and not any(k.arg in ('globals', None) for k in node.keywords):
+                self.frames[-1].frame_reads.append(node)
         if t is gast.Yield or t is gast.YieldFrom:
             if self.frames[-1].generator is None:
                 self.frames[-1].generator = node

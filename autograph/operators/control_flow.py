@@ -891,6 +891,8 @@ def _switch_to_staged(c, iterable, it, k, extra_test, body, state, names, in_pla
                       untracked, opts=None):
     backend = _staged(c)
     rest = _remaining(iterable, it, k)
+    if not rest:
+        return state       # the last item has run: nothing is left to stage
     return _stage_for(backend, rest, extra_test, body, state, names, in_place, untracked,
                       opts)
 
