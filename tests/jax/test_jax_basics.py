@@ -189,3 +189,18 @@ def test_assert_on_traced_value_is_checked_at_run_time():
     with pytest.raises(Exception, match="x must be positive"):
         g(jnp.float32(-2.0)).block_until_ready()
         jax.effects_barrier()
+
+
+def test_autograph_jax_jit():
+    import autograph.jax as agj
+
+    assert int(agj.jit(w.collatz_steps)(jnp.int32(27))) == 111
+
+    @agj.jit(static_argnums=1)
+    def power(x, n):
+        y = 1.0
+        for _ in range(n):
+            y = y * x
+        return y
+    assert float(power(jnp.float32(2.0), 5)) == 32.0
+    assert ag.jax.jit is agj.jit
