@@ -16,6 +16,7 @@ converting is on the hot path of every call `converted_call` makes, reading the 
 import contextlib
 import contextvars
 import functools
+import gc
 import inspect
 import sys
 import threading
@@ -408,6 +409,27 @@ def generated_source_name(fn):
 
 # --- whole modules (the CLI) --------------------------------------------------------------
 
+def _collector_paused(convert):
+    """Runs `convert` with Python's cyclic garbage collector off (its state restored after).
+
+    Converting a whole module keeps its syntax tree and every converted function alive until
+    the end and makes almost no cyclic garbage, yet allocates enough for the collector to
+    rescan that growing heap again and again: a third of the time for a file of 4,000
+    functions, and the reason the time per function grew with the file's size.
+    """
+    @functools.wraps(convert)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return convert(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return wrapper
+
+
+@_collector_paused
 def convert_module_source(source, filename, line_numbers=False, stage=None):
     """Converts every function and method in a module's source text, without running it.
 

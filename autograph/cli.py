@@ -23,6 +23,11 @@ EXIT_USAGE = 2       # bad arguments, unreadable input, unwritable output
 EXIT_INTERNAL = 3    # a bug in autograph
 EXIT_INTERRUPTED = 130
 
+# Larger inputs are refused (status 2) before they are read: converting takes memory and time
+# in proportion to the code (about 0.8 GB and 20 s per MiB of small functions, see
+# docs/performance.md), so a larger file would end in a MemoryError instead of an answer.
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+
 DESCRIPTION = """\
 Turn Python functions into graph-ready code.
 
@@ -225,8 +230,11 @@ def read_source(path):
         _check_readable_kind(path, os.stat(path).st_mode)
         fd = os.open(path, flags)
         with open(fd, "rb") as f:
-            _check_readable_kind(path, os.fstat(fd).st_mode)
-            data = f.read()
+            st = os.fstat(fd)
+            _check_readable_kind(path, st.st_mode)
+            _check_size(path, st.st_size)
+            data = f.read(MAX_INPUT_BYTES + 1)     # the file may have grown meanwhile
+            _check_size(path, len(data))
     except FileNotFoundError:
         raise CliError(EXIT_USAGE, "%s: error: no such file" % path) from None
     except PermissionError:
@@ -246,11 +254,23 @@ def _read_stdin():
     try:
         buffer = getattr(stream, "buffer", None)
         if buffer is None:  # a text stream (io.StringIO): already decoded
-            return stream.read(), "utf-8"
-        return decode_source(STDIN_NAME, buffer.read())
+            text = stream.read(MAX_INPUT_BYTES + 1)
+            _check_size(STDIN_NAME, len(text.encode("utf-8", "surrogatepass")))
+            return text, "utf-8"
+        data = buffer.read(MAX_INPUT_BYTES + 1)
+        _check_size(STDIN_NAME, len(data))
+        return decode_source(STDIN_NAME, data)
     except (OSError, ValueError) as e:  # ValueError: read of a closed file
         raise CliError(EXIT_USAGE, "%s: error: cannot read standard input: %s"
                        % (STDIN_NAME, getattr(e, "strerror", None) or e)) from None
+
+
+def _check_size(name, size):
+    if size > MAX_INPUT_BYTES:
+        raise CliError(EXIT_USAGE, "%s: error: the input is larger than %d MiB (the most "
+                       "autograph converts at once, see MAX_INPUT_BYTES in docs/cli.md); "
+                       "split the file, or convert the functions you need at run time "
+                       "with ag.to_graph / ag.function" % (name, MAX_INPUT_BYTES >> 20))
 
 
 def _check_readable_kind(path, mode):

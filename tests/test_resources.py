@@ -5,6 +5,7 @@ import gc
 import importlib
 import linecache
 import logging
+import subprocess
 import sys
 import warnings
 import weakref
@@ -301,3 +302,62 @@ def test_the_default_trace_limit_is_documented_and_settable():
         ag.function(lambda x: x, max_traces=0)
     with pytest.raises(TypeError, match="max_traces must be a positive int"):
         ag.function(max_traces=2.5)
+
+
+# -- converting large files ---------------------------------------------------------------------
+def _module_source(n):
+    return "\n".join("def f%d(x, n):\n    if x > %d:\n        x = x - 1\n    while n > 0:\n"
+                     "        n -= 1\n    return x + n\n" % (i, i) for i in range(n))
+
+
+def test_converting_a_module_runs_no_collection_and_restores_the_collector():
+    from autograph import api
+    collections_run = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections_run.append(info["generation"])
+    source = _module_source(150)
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        out = api.convert_module_source(source, "many.py")
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            api.convert_module_source(source, "many.py")
+            assert not gc.isenabled()          # the caller's choice is kept
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(count)
+    assert out.count("ag__.if_stmt(") == 150
+    # The whole-module conversion keeps everything it allocates until the end: a collection
+    # would only rescan the growing heap (the time per function grew with the file's size).
+    assert collections_run == []
+
+
+def _cli(args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "autograph"] + args, input=stdin,
+                          capture_output=True, timeout=300)
+
+
+def test_the_cli_refuses_an_input_above_the_size_limit_before_reading_it(tmp_path):
+    from autograph import cli
+    limit = cli.MAX_INPUT_BYTES
+    line = b"# " + b"x" * 77 + b"\n"
+    big = tmp_path / "big.py"
+    big.write_bytes(line * (limit // len(line)) + b"#" * (limit % len(line)) + b"\n")
+    assert big.stat().st_size == limit + 1
+    for args, stdin, name in ((["convert", str(big)], None, str(big)),
+                              (["convert", "-"], big.read_bytes(), "<stdin>")):
+        proc = _cli(args, stdin)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stdout == b""
+        err = proc.stderr.decode()
+        assert err.startswith(name + ": error: the input is larger than %d MiB" % (limit >> 20))
+        assert "split the file" in err and len(err.splitlines()) == 1
+    at_limit = tmp_path / "at_limit.py"
+    at_limit.write_bytes(big.read_bytes()[:limit - 1] + b"\n")
+    proc = _cli(["convert", str(at_limit), "--check"])
+    assert proc.returncode == 0, proc.stderr
