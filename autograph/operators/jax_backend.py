@@ -433,6 +433,13 @@ class JaxBackend(Backend):
             def step(c, _):
                 return body(c), None
             out, _ = lax.scan(step, init, None, length=trip_count)
+        elif bound is not None and not any(self.jnp.issubdtype(x.dtype, self.jnp.inexact)
+                                           for x in init):
+            # Only integers and booleans are carried: no gradient can flow through the loop,
+            # so a while_loop capped by a counter (it stops early; a scan would run every step).
+            k0 = self.jnp.zeros((), self.jnp.int32)
+            out = lax.while_loop(lambda kc: self.jnp.logical_and(kc[0] < bound, test(kc[1])),
+                                 lambda kc: (kc[0] + 1, body(kc[1])), (k0, init))[1]
         elif bound is not None:
             def step(c, _):
                 return lax.cond(test(c), body, lambda c: list(c), c), None

@@ -16,7 +16,7 @@ def collatz_steps(n):
     return steps
 
 
-def collatz_lax(n):
+def collatz_steps_lax(n):
     def body(c):
         n, steps = c
         n = lax.cond(n % 2 == 0, lambda n: n // 2, lambda n: 3 * n + 1, n)

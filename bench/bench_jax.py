@@ -1,0 +1,131 @@
+"""JAX backend: converted code vs hand-written `lax`, on the six workloads of issue #15.
+
+    python bench/bench_jax.py              # full run (about a minute)
+    python bench/bench_jax.py --quick      # smoke run (fewer rounds)
+    python bench/bench_jax.py --write-docs # also put the report in docs/performance.md
+
+Per workload: the steady-state call of `jax.jit(ag.to_graph(f))` vs `jax.jit(lax_f)` (target
+≤ 1.1x: the same XLA program), the first call (convert + trace + compile, on a new code object
+each round so no cache helps) vs the hand-written version's trace + compile (target ≤ 1.5x),
+and for the differentiable workloads the steady `jax.jit(jax.grad(...))` call. Not part of
+run_all.py: compiling dominates, so even a quick run takes tens of seconds.
+"""
+import inspect
+import linecache
+import os
+import re
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "jax"))
+
+import harness  # noqa: E402
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+import workloads  # noqa: E402
+
+import autograph as ag  # noqa: E402
+
+DOCS = os.path.join(os.path.dirname(HERE), "docs", "performance.md")
+BEGIN = "<!-- bench-jax:begin (written by bench/bench_jax.py --write-docs) -->"
+END = "<!-- bench-jax:end -->"
+
+X = jnp.asarray(np.round(np.random.default_rng(0).uniform(0, 10, 64)).astype(np.float32) + 0.25)
+
+# name, arguments, differentiable argument (None: integer-valued or while-loop workload)
+WORKLOADS = [
+    ("collatz_steps", (jnp.int32(27),), None),
+    ("sum_even", (X,), 0),
+    ("first_index", (X, jnp.float32(9.0)), None),
+    ("piecewise", (jnp.float32(0.5),), 0),
+    ("static_range", (jnp.float32(0.3),), 0),
+    ("while_return", (jnp.float32(3.0),), None),
+]
+
+_fresh_ids = iter(range(10 ** 9))
+
+
+def fresh(fn):
+    """A new function with `fn`'s source: a new code object, so no conversion or jit cache
+    applies (a first call as a user sees it)."""
+    src = inspect.getsource(fn)
+    filename = "<bench-jax %d>" % next(_fresh_ids)
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    namespace = dict(vars(workloads))
+    exec(compile(src, filename, "exec"), namespace)
+    return namespace[fn.__name__]
+
+
+def block(x):
+    return jax.block_until_ready(x)
+
+
+def first_call(make, args, rounds):
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        block(make()(*args))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run(quick):
+    harness.configure(quick)
+    steady = harness.Table("JAX: steady call, jax.jit(ag.to_graph(f)) vs jax.jit(hand-written lax)")
+    first = harness.Table("JAX: first call (convert + trace + compile) vs hand-written lax "
+                          "(trace + compile)")
+    grads = harness.Table("JAX: steady jax.jit(jax.grad(...)) call, converted vs hand-written")
+    rounds = 2 if quick else 5
+    for name, args, diff in WORKLOADS:
+        f, ref = getattr(workloads, name), getattr(workloads, name + "_lax")
+        conv, hand = jax.jit(ag.to_graph(f)), jax.jit(ref)
+        np.testing.assert_allclose(block(conv(*args)), block(hand(*args)), rtol=1e-5)
+        t_conv, t_hand = harness.compare(lambda: block(conv(*args)), lambda: block(hand(*args)))
+        steady.add(name, t_conv, t_hand, target=1.1)
+        # Interleave the two first-call measurements round by round (same machine load).
+        fc, fh = float("inf"), float("inf")
+        for _ in range(rounds):
+            fc = min(fc, first_call(lambda: jax.jit(ag.to_graph(fresh(f))), args, 1))
+            fh = min(fh, first_call(lambda: jax.jit(fresh(ref)), args, 1))
+        first.add(name, fc, fh, target=1.5, unit="ms")
+        if diff is not None:
+            gc, gh = jax.jit(jax.grad(ag.to_graph(f))), jax.jit(jax.grad(ref))
+            np.testing.assert_allclose(block(gc(*args)), block(gh(*args)), rtol=1e-4)
+            t_gc, t_gh = harness.compare(lambda: block(gc(*args)), lambda: block(gh(*args)))
+            grads.add(name, t_gc, t_gh)
+    # while_return: eager jax.grad runs the Python loop (concrete conditions); the bounded form
+    # (set_loop_options) is a lax.scan that jax.jit(jax.grad) compiles.
+    return [steady, first, grads]
+
+
+def write_docs(text, path=DOCS):
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    block_text = BEGIN + "\n" + text.strip() + "\n" + END
+    if BEGIN in doc:
+        doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: block_text, doc,
+                     flags=re.S)
+    else:
+        doc = doc.rstrip() + "\n\n## JAX backend\n\n" + block_text + "\n"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc)
+
+
+def main():
+    write = "--write-docs" in sys.argv
+    quick = "--quick" in sys.argv
+    tables = run(quick)
+    out = [harness.header(sys.argv), "", "jax %s; CPU." % jax.__version__, ""]
+    for t in tables:
+        out += [t.render(), ""]
+    text = "\n".join(out)
+    print(text)
+    if write:
+        write_docs(text)
+
+
+if __name__ == "__main__":
+    main()
