@@ -88,3 +88,44 @@ def test_zip_of_tensor_and_python_iterator_is_a_clear_error():
     assert ag.to_graph(zip_with_generator)([1, 2, 3]) == zip_with_generator([1, 2, 3]) == 8
     with pytest.raises(TypeError, match=r"zip\(\) argument 2 is a Python generator"):
         ag.function(zip_with_generator)(ag.constant([1, 2, 3]))
+
+
+def test_asserts_are_stripped_under_python_O(tmp_path):
+    # `python -O` removes assert statements, test and all: converted code must do the same.
+    import subprocess
+    import sys
+    import textwrap
+    script = tmp_path / "opt.py"
+    script.write_text(textwrap.dedent("""
+        import autograph as ag
+        log = []
+        def f(x):
+            assert log.append('test') or x > 100, log.append('message')
+            if x > 0:
+                x = x + 1
+            return x
+        print(ag.to_graph(f)(1), f(1), log)
+    """))
+    out = subprocess.run([sys.executable, "-O", str(script)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["2", "2", "[]"]
+
+
+@pytest.mark.parametrize("name,args,kwargs", [
+    ("int", (), {"x": "5"}), ("float", (), {"x": 1}), ("abs", (), {"x": -1}),
+    ("len", (), {"obj": [1]}), ("len", ([1], [2]), {}), ("abs", (), {}), ("float", (1, 2), {}),
+    ("int", ("7", 8), {}), ("int", (), {}), ("float", (), {}), ("int", ("z",), {"base": 36}),
+])
+def test_overloads_fail_and_succeed_like_the_builtins(name, args, kwargs):
+    import builtins
+    builtin = getattr(builtins, name)
+    overload = getattr(py_builtins, name + "_")
+    try:
+        expected = ("ok", builtin(*args, **kwargs))
+    except TypeError as e:
+        expected = ("TypeError", str(e))
+    try:
+        got = ("ok", overload(*args, **kwargs))
+    except TypeError as e:
+        got = ("TypeError", str(e))
+    assert got == expected

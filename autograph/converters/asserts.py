@@ -4,6 +4,9 @@
     assert x > 0                         ->   ag__.assert_stmt(x > 0, None)
 
 The message is a thunk: as in Python, it is only evaluated when the assertion fails.
+
+Under `python -O` asserts are left as they are, so the compiler strips them (test and message
+are never evaluated), as it does in the original.
 """
 import gast
 
@@ -24,7 +27,7 @@ class AssertTransformer(transformer.StatementTransformer):
 
 
 def transform(node, ctx):
-    if type(node) is gast.Lambda or not ctx.has_nodes(gast.Assert):
+    if type(node) is gast.Lambda or not ctx.has_nodes(gast.Assert) or not __debug__:
         return node
     return AssertTransformer(ctx).visit(node)
 

@@ -94,8 +94,11 @@ def range_(*args):
     return sequences.StagedRange(backend, start, stop, step)
 
 
-def len_(x):
+def len_(*args, **kwargs):
     """`len(x)`; the first dimension of a graph tensor (an int when static)."""
+    if _len(args) != 1 or kwargs:
+        return _len(*args, **kwargs)      # Python's own error
+    x = args[0]
     entry = _TABLE.get(type(x), _UNSEEN)
     if entry is None:
         return _len(x)
@@ -146,8 +149,11 @@ def zip_(*iterables, **kwargs):
                                          for it in iterables])
 
 
-def abs_(x):
+def abs_(*args, **kwargs):
     """`abs(x)`; an abs op on a graph tensor."""
+    if _len(args) != 1 or kwargs:
+        return _abs(*args, **kwargs)      # Python's own error
+    x = args[0]
     backend = _staged(x)
     if backend is None:
         return _abs(x)
@@ -181,18 +187,22 @@ def max_(*args, **kwargs):
                    args, kwargs)
 
 
-def int_(x=0, *args, **kwargs):
+def int_(*args, **kwargs):
     """`int(x)`; a cast to int32 for a graph tensor."""
-    if args or kwargs:
-        return _int(x, *args, **kwargs)
+    if _len(args) != 1 or kwargs:
+        return _int(*args, **kwargs)
+    x = args[0]
     backend = _staged(x)
     if backend is None:
         return _int(x)
     return backend.cast(x, int)
 
 
-def float_(x=0.0):
+def float_(*args, **kwargs):
     """`float(x)`; a cast to float32 for a graph tensor."""
+    if _len(args) != 1 or kwargs:
+        return _float(*args, **kwargs)
+    x = args[0]
     backend = _staged(x)
     if backend is None:
         return _float(x)
