@@ -272,6 +272,7 @@ def convert(fn, recursive=True):
       ConversionError: the source is unavailable (builtins, C functions, code without source)
         or uses a construct that cannot be converted; the message names the file and line.
     """
+    fn = _python_callable(fn)
     if is_marked_do_not_convert(fn):
         return fn
     t = type(fn)
@@ -303,6 +304,18 @@ def convert(fn, recursive=True):
         return fn if converted is call else types.MethodType(converted, fn)
     raise errors.ConversionError(
         'cannot convert %r: its __call__ is not a Python function' % (fn,), construct='source')
+
+
+def _python_callable(fn):
+    """The Python callable an `ag.function` wraps (a bound method for an ag.function method
+    reached through its instance); any other `fn` as it is. `to_graph`, `to_code` and
+    `convert` see the user's function, not the library's `__call__`."""
+    while getattr(type(fn), '_ag_is_function', False):
+        owner = getattr(fn, '__self__', None)
+        fn = fn.python_function
+        if owner is not None:
+            fn = types.MethodType(fn, owner)
+    return fn
 
 
 def _call_method(obj):
@@ -347,18 +360,26 @@ def to_graph(fn, recursive=True, strict=None):
 
 
 def _function_of(fn):
-    if getattr(fn, '__wrapped__', None) is not None and getattr(fn, _CONVERTED, None) is None:
-        inner = inspect.unwrap(fn)
-        if getattr(inner, _CONVERTED, None) is not None:
-            fn = inner
-    if isinstance(fn, (types.MethodType, staticmethod, classmethod)):
-        fn = fn.__func__
-    if type(fn) is functools.partial:
-        fn = fn.func
-    if type(fn) is not types.FunctionType and callable(fn) and not isinstance(fn, type):
-        call = _call_method(fn)
-        if type(call) is types.FunctionType:
-            fn = call
+    """The Python function whose code `fn` runs: through ag.functions, methods, partials and
+    callable objects, in any nesting (a partial of an ag.function method, ...)."""
+    for _ in range(16):
+        before = fn
+        fn = _python_callable(fn)
+        if getattr(fn, '__wrapped__', None) is not None and getattr(fn, _CONVERTED, None) is None:
+            inner = inspect.unwrap(fn)
+            if getattr(inner, _CONVERTED, None) is not None:
+                fn = inner
+        if isinstance(fn, (types.MethodType, staticmethod, classmethod)):
+            fn = fn.__func__
+        if type(fn) is functools.partial:
+            fn = fn.func
+        if type(fn) is not types.FunctionType and callable(fn) and not isinstance(fn, type) \
+                and not getattr(type(fn), '_ag_is_function', False):
+            call = _call_method(fn)
+            if type(call) is types.FunctionType:
+                fn = call
+        if fn is before:
+            break
     return fn
 
 

@@ -35,6 +35,7 @@ import itertools
 import logging
 import operator
 import os
+import struct
 import sys
 import threading
 import types
@@ -182,6 +183,36 @@ class _IdKey:
         return obj is not None and obj is other.get()
 
 
+class _FloatKey:
+    """A Python float (or complex) in a cache key, compared by its bit pattern: `0.0` and
+    `-0.0` are different keys (copysign tells them apart) and a NaN equals itself, so it hits
+    the cache instead of retracing on every call."""
+
+    __slots__ = ("value", "_bits")
+
+    def __init__(self, value):
+        self.value = value
+        if type(value) is complex:
+            self._bits = struct.pack("<dd", value.real, value.imag)
+        else:
+            self._bits = struct.pack("<d", value)
+
+    def __hash__(self):
+        return hash(self._bits)
+
+    def __eq__(self, other):
+        return type(other) is _FloatKey and other._bits == self._bits
+
+    def __repr__(self):
+        return repr(self.value)
+
+
+def _fast_float(a):
+    """A float's part of a fast-path key: itself, or its bit pattern for zeros and NaNs
+    (which `==` cannot tell apart or match)."""
+    return a if a and a == a else ("bits", struct.pack("<d", a))
+
+
 def _tensor_dtype(x):
     """The DType if `x` is a tensor leaf of a cache key (tensor, spec, numpy value), else None."""
     t = type(x)
@@ -210,6 +241,8 @@ def _encode(x, shapes, leaves):
         leaves.append(x)
         return (_T, d)
     t = type(x)
+    if t is float or t is complex:
+        return (_V, t, _FloatKey(x))
     if t in _VALUE_TYPES or isinstance(x, enum.Enum):
         return (_V, t, x)
     if t is list or t is tuple or nest.is_namedtuple(x):
@@ -733,6 +766,7 @@ class Function:
                 pass
         self.__name__ = self._name
         self.__wrapped__ = python_function
+        self._method = _no_method     # the live BoundMethod of a per-instance Function
 
     # -- public ---------------------------------------------------------------------------
     @property
@@ -776,9 +810,13 @@ class Function:
         if instance is None:
             return self
         bound = self._bound.get(id(instance))
-        if bound is not None and bound._instance_ref() is instance:
-            return bound
-        return self._bind(instance)
+        if bound is None or bound._instance_ref() is not instance:
+            bound = self._bind(instance)
+        method = bound._method()
+        if method is None:
+            method = BoundMethod(bound, instance)
+            bound._method = weakref.ref(method)
+        return method
 
     def __repr__(self):
         return "<ag.function %s (%d trace%s)>" % (self._name, self._trace_count,
@@ -798,7 +836,10 @@ class Function:
                         key.append(v.shape)
                         key.append(a._dtype)
                         vals.append(v)
-                    elif t is float or t is int or t is bool or t is str or a is None:
+                    elif t is float:
+                        key.append(t)
+                        key.append(_fast_float(a))
+                    elif t is int or t is bool or t is str or a is None:
                         key.append(t)
                         key.append(a)
                     elif t is np.ndarray:
@@ -1271,6 +1312,42 @@ class Function:
             return bound
 
 
+def _no_method():
+    return None
+
+
+class BoundMethod:
+    # `instance.method` for an ag.function defined in a class. Like a Python bound method it
+    # keeps its instance alive, so `M(3).f(x)` and `bound = M(4).f; bound(x)` work. The traces
+    # live in the per-instance Function it calls, which refers to the instance only weakly:
+    # the class attribute never keeps instances alive, and the traces go with the instance.
+    # Other attributes (trace_count, get_concrete_function, python_function, ...) are the
+    # per-instance Function's.
+
+    __slots__ = ("_function", "__self__", "__weakref__")
+    _ag_is_function = True
+
+    def __init__(self, function, instance):
+        self._function = function
+        self.__self__ = instance
+
+    def __call__(self, *args, **kwargs):
+        return self._function(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._function, name)
+
+    def __repr__(self):
+        return "<bound %r of %s>" % (self._function, _object_text(self.__self__))
+
+
+def _object_text(obj):
+    try:
+        return "<%s object>" % type(obj).__name__
+    except Exception:  # noqa: BLE001 - repr must not fail
+        return "an object"
+
+
 _NOT_FAST = object()
 
 
@@ -1294,7 +1371,10 @@ def _fast_leaf(a, key, vals):
         key.append(v.shape)         # a numpy array or scalar, as in Function.__call__
         key.append(a._dtype)
         vals.append(v)
-    elif t is float or t is int or t is bool or t is str or a is None:
+    elif t is float:
+        key.append(t)
+        key.append(_fast_float(a))
+    elif t is int or t is bool or t is str or a is None:
         key.append(t)
         key.append(a)
     elif t is np.ndarray:
@@ -1363,7 +1443,7 @@ def _decode(enc, shapes, path):
     if tag == _T:
         return TensorSpec(next(shapes), enc[1], path)
     if tag == _V:
-        return enc[2]
+        return enc[2].value if type(enc[2]) is _FloatKey else enc[2]
     if tag == _O:
         return enc[1].get()
     if issubclass(tag, dict):
@@ -1554,7 +1634,9 @@ def function(func=None, *, input_signature=None, autograph=True, reduce_retracin
     reduce_retracing = bool(reduce_retracing or experimental_relax_shapes)
 
     def decorate(f):
-        if isinstance(f, Function):
+        if isinstance(f, BoundMethod):
+            f = types.MethodType(f.python_function, f.__self__)
+        elif isinstance(f, Function):
             f = f.python_function
         return Function(f, name=name, input_signature=input_signature, autograph=autograph,
                         reduce_retracing=reduce_retracing, max_traces=max_traces)

@@ -152,6 +152,10 @@ def cond(pred, true_fn, false_fn, name=None, names=None):
             continue
         a2 = _to_branch_tensor(then_g, a, b)
         b2 = _to_branch_tensor(else_g, b, a2)
+        if type(b) is float and a2.dtype.is_integer and b2.dtype is dtypes.float32:
+            a2 = _to_float(then_g, a2)      # a Python float never becomes an integer
+        elif type(a) is float and b2.dtype.is_integer and a2.dtype is dtypes.float32:
+            b2 = _to_float(else_g, b2)
         if a2.dtype is not b2.dtype:
             raise BranchMismatchError(
                 "cond%s: %s is %s in the true branch but %s in the false branch"
@@ -200,8 +204,16 @@ def _labels(names, structure):
     return ["output%s" % p if p else "the output" for p in paths]
 
 
+def _to_float(g, t):
+    """The integer tensor `t` of branch graph `g` as float32 (the dtype a Python float in the
+    other branch promotes it to, as `int_tensor * 2.0` does)."""
+    with context.graph_scope(g):
+        return math_ops.cast(t, dtypes.float32)
+
+
 def _to_branch_tensor(g, x, other):
-    """`x` as a tensor of branch graph `g`; Python numbers take `other`'s dtype if a tensor."""
+    """`x` as a tensor of branch graph `g`; Python numbers take `other`'s dtype if a tensor,
+    except that a Python float facing an integer tensor stays float32 (never an integer)."""
     if hasattr(x, "_ag_read") and not isinstance(x, Tensor):
         with context.graph_scope(g):
             return x._ag_read()
@@ -211,7 +223,8 @@ def _to_branch_tensor(g, x, other):
         return g.constant(x)
     want = other.dtype if isinstance(other, Tensor) and isinstance(x, (int, float, bool)) \
         and not isinstance(other, EagerTensor) else None
-    if want is not None and want.is_bool and not isinstance(x, bool):
+    if want is not None and (want.is_bool and not isinstance(x, bool)
+                             or want.is_integer and type(x) is float):
         want = None
     if x is None:
         raise BranchMismatchError("cond: one branch returns None where the other returns %r"
@@ -236,7 +249,8 @@ def _emit_while(em, op, ins, outs, indent):
     cond_g, body_g = a["cond_graph"], a["body_graph"]
     loop = [em.local() for _ in range(n)]
     init, ccaps, bcaps = ins[:n], ins[n:n + nc], ins[n + nc:n + nc + a["n_body"]]
-    em.add("%s= %s" % (em.names_for(loop), em.names_for(init)), op, indent)
+    if loop:        # a loop may carry no variables (its body only assigns ag.Variables)
+        em.add("%s= %s" % (em.names_for(loop), em.names_for(init)), op, indent)
     counter = None
     if a["max_iter"] is not None:
         counter = em.local()
@@ -252,7 +266,8 @@ def _emit_while(em, op, ins, outs, indent):
     em.add("if not %s:" % test, op, indent + 1)
     em.add("break", op, indent + 2)
     res = emit_graph(em, body_g, body_g.inputs, loop + bcaps, body_g.outputs, True, indent + 1)
-    em.add("%s= %s" % (em.names_for(loop), em.names_for(res)), op, indent + 1)
+    if loop:
+        em.add("%s= %s" % (em.names_for(loop), em.names_for(res)), op, indent + 1)
     if outs:
         em.add("%s= %s" % (em.names_for(outs), em.names_for(loop)), op, indent)
 
@@ -383,8 +398,6 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
                 break
     if graph is None:
         return _eager_while(cond, body, loop_vars, maximum_iterations)
-    if not flat:
-        raise ValueError("while_loop needs at least one loop variable")
     with context.graph_scope(graph):
         init = [_loop_tensor(x) for x in flat]
     labels = _labels(names, loop_vars)
@@ -414,7 +427,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
         "cond_graph": cond_g, "body_graph": body_g, "n_vars": len(init),
         "n_cond": len(cond_g.capture_list), "n_body": len(body_g.capture_list),
         "max_iter": max_iter}, name=name)
-    return nest.pack_sequence_as(loop_vars, list(result))
+    return nest.pack_sequence_as(loop_vars, list(result) if init else [])
 
 
 def _as_shape(s):
@@ -428,6 +441,8 @@ def _eager_while(cond, body, loop_vars, maximum_iterations):
     i = 0
     while (maximum_iterations is None or i < int(maximum_iterations)) and cond(*v):
         out = body(*v)
+        if out is None and not loop_vars:
+            out = ()
         if single and not isinstance(out, (list, tuple)):
             out = (out,)
         v = type(loop_vars)(out) if not nest.is_namedtuple(loop_vars) else out
@@ -464,6 +479,8 @@ def _trace_loop(graph, cond, body, loop_vars, init, shapes, labels, relax, uid):
         out = body(*nest.pack_sequence_as(loop_vars, body_g.inputs))
     if len(loop_vars) == 1 and not isinstance(out, (list, tuple)):
         out = type(loop_vars)([out]) if not nest.is_namedtuple(loop_vars) else out
+    elif out is None and not init:
+        out = type(loop_vars)()       # a body of side effects only
     if not nest.same_structure(loop_vars, out):
         raise LoopVarMismatchError(
             "while_loop%s: the body returns %s but the loop variables are %s"

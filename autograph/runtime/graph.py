@@ -111,14 +111,19 @@ class Graph:
         return result
 
     def _convert_inputs(self, opdef, inputs):
-        from autograph.runtime.registry import common_dtype, _positions
+        from autograph.runtime.registry import (REGISTRY, _positions, common_dtype, pack_lists,
+                                                promote_weak)
         for x in inputs:
             if hasattr(type(x), "_ag_as_tensor"):   # a TensorArray standing for a list
                 inputs = [y._ag_as_tensor() if hasattr(type(y), "_ag_as_tensor") else y
                           for y in inputs]
                 break
+        inputs = pack_lists(inputs, lambda items: self.create_op(REGISTRY["stack"], items,
+                                                                  {"axis": 0}))
         target = None
         if opdef.same_dtype:
+            inputs = promote_weak(opdef, inputs, lambda x, d: self.create_op(
+                REGISTRY["cast"], [x], {"dtype": d}))
             target = common_dtype(opdef, inputs, _positions(opdef, len(inputs)))
         same = opdef.same_dtype
         out = []
@@ -150,11 +155,28 @@ class Graph:
         inner = self.captures.get(tensor)
         if inner is not None:
             return inner
+        if self.outer is None and tensor.op.graph.outer is not None:
+            from autograph.runtime.errors import where
+            raise GraphMismatchError(
+                "tensor %s was computed%s inside a tensor-dependent branch or loop body (graph "
+                "%r) and is used outside it: a value made there exists only inside it. It "
+                "escaped through Python state the statement does not carry, e.g. an attribute "
+                "or list written by a method or function called there. Assign the new value to "
+                "a variable or attribute of the converted function itself (those are carried), "
+                "or keep the state in an ag.Variable and update it with assign"
+                % (tensor.name, where(tensor.op.source), tensor.op.graph.name))
         if self.outer is None:
             raise GraphMismatchError(
                 "tensor %s belongs to another graph than the one being built; tensors cannot "
                 "be shared between graphs (build both in one graph, or pass values through an "
                 "ag.function argument)" % tensor.name)
+        if tensor.op.opdef.name == "defined_check":
+            # A value that fails when it is used (ops/check_ops.py) is checked where it is
+            # used: in this subgraph, so a branch not taken or a loop body not run never fails.
+            inner = self.create_op(tensor.op.opdef, list(tensor.op.inputs),
+                                   dict(tensor.op.attrs), source=tensor.op.source)
+            self.captures[tensor] = inner
+            return inner
         src = tensor if tensor.op.graph is self.outer else self.outer.capture(tensor)
         from autograph.runtime.registry import REGISTRY
         inner = self.create_op(REGISTRY["placeholder"], [],

@@ -153,6 +153,104 @@ def _positions(opdef, n):
     return range(n) if sd == "all" else sd
 
 
+def holds_tensor(seq):
+    """Whether a (nested) list/tuple holds a tensor or variable."""
+    for v in seq:
+        if isinstance(v, Tensor) or hasattr(v, "_ag_read"):
+            return True
+        if (type(v) is list or type(v) is tuple) and holds_tensor(v):
+            return True
+    return False
+
+
+def pack_lists(inputs, stack):
+    """`inputs` with every list/tuple that holds tensors packed into one tensor, as
+    `convert_to_tensor` does (`[x, 1.0]` -> `stack([x, 1.0])`), so an op given
+    `([x], [x])` sees tensors in eager and graph mode alike. `stack(items)` stacks on axis 0.
+    """
+    out = None
+    for i, x in enumerate(inputs):
+        if (type(x) is list or type(x) is tuple) and x and holds_tensor(x):
+            if out is None:
+                out = list(inputs)
+            out[i] = _pack(x, stack)
+    return inputs if out is None else out
+
+
+def _pack(seq, stack):
+    return stack([_pack(v, stack) if (type(v) is list or type(v) is tuple) and v
+                  and holds_tensor(v) else v for v in seq])
+
+
+def _is_weak_float(x):
+    """A Python float, or a (nested) list/tuple of Python numbers holding one."""
+    t = type(x)
+    if t is float:
+        return True
+    if t is not list and t is not tuple:
+        return False
+    found = False
+    for v in x:
+        tv = type(v)
+        if tv is float:
+            found = True
+        elif tv is list or tv is tuple:
+            if not _is_weak_float(v):
+                if not all(type(w) in (int, bool) for w in _leaves(v)):
+                    return False
+            else:
+                found = True
+        elif tv is not int and tv is not bool:
+            return False
+    return found
+
+
+def _leaves(seq):
+    for v in seq:
+        if type(v) is list or type(v) is tuple:
+            yield from _leaves(v)
+        else:
+            yield v
+
+
+def promote_weak(opdef, inputs, cast):
+    """Python floats are weakly typed (as in JAX): next to an integer tensor they make the
+    op floating point instead of becoming integers. Returns `inputs` with the integer tensors
+    (and variables) at the op's same-dtype positions replaced by `cast(x, float32)`, or
+    `inputs` itself when no Python float meets an integer tensor.
+
+    `int32_tensor * 2.0` is float32, `int32_tensor + 2` stays int32, `float16_tensor * 2.0`
+    stays float16: a Python number never widens a floating tensor and a float never turns
+    into an integer.
+    """
+    positions = _positions(opdef, len(inputs))
+    weak = False
+    ints = False
+    for i in positions:
+        x = inputs[i]
+        if isinstance(x, Tensor):
+            d = x._dtype
+        elif hasattr(x, "_ag_read"):
+            d = x.dtype
+        elif isinstance(x, (np.ndarray, np.generic)):
+            d = dtypes.from_numpy(x.dtype)
+        else:
+            weak = weak or _is_weak_float(x)
+            continue
+        if d.is_integer:
+            ints = True
+        else:
+            return inputs      # a float (or bool) tensor decides, as before
+    if not (weak and ints):
+        return inputs
+    out = list(inputs)
+    for i in positions:
+        x = out[i]
+        if isinstance(x, (Tensor, np.ndarray, np.generic)) or hasattr(x, "_ag_read"):
+            out[i] = cast(x, dtypes.float32)
+    return out
+
+
 # (opdef, input dtypes) -> output dtype(s) for ops run without attrs: a dtype rule is a pure
 # function of its inputs' dtypes and the attrs, so eager ops skip it after the first call.
 _OUT_DTYPES = {}
@@ -210,6 +308,9 @@ def _scalar(value, t, dtype):
 
 
 def _eager_general(opdef, inputs, attrs):
+    inputs = pack_lists(inputs, _eager_stack)
+    if opdef.same_dtype:
+        inputs = promote_weak(opdef, inputs, _eager_cast)
     n = len(inputs)
     target = common_dtype(opdef, inputs, _positions(opdef, n)) if opdef.same_dtype else None
     same = opdef.same_dtype
@@ -230,6 +331,14 @@ def _eager_general(opdef, inputs, attrs):
         values[i], in_dtypes[i] = to_numpy(x, want)
     return _run(opdef, values, (opdef,) + tuple(in_dtypes) if not attrs else None, inputs,
                 attrs, in_dtypes)
+
+
+def _eager_cast(x, dtype):
+    return _eager(REGISTRY["cast"], [x], {"dtype": dtype})
+
+
+def _eager_stack(items):
+    return _eager(REGISTRY["stack"], items, {"axis": 0})
 
 
 def _run(opdef, values, key, inputs, attrs, in_dtypes=None):
