@@ -218,11 +218,27 @@ def _user_exception(e, what):
     if `e` comes from autograph itself (a staging or op error: it propagates unchanged)."""
     if isinstance(e, (StagingError, RecursionError)):
         return None
-    tb, last = e.__traceback__, None
+    tb, last, user = e.__traceback__, None, None
     while tb is not None:
         last = tb
+        if not _in_package(tb.tb_frame.f_code.co_filename):
+            user = tb
         tb = tb.tb_next
-    if last is None or _in_package(last.tb_frame.f_code.co_filename):
+    if last is None:
+        return None
+    if type(e) is UnboundLocalError and last.tb_frame.f_code.co_name == "ld" and user:
+        # `ag__.ld(x)` of a variable with no value while tracing a branch or body that the
+        # running program may never take: Python raises only if it does.
+        where = _statement_frame_info()
+        name = str(e).split("'")[1] if str(e).count("'") >= 2 else "?"
+        return UndefinedValueError(
+            "'%s' has no value where it is read at %s:%d, in %s%s: the loop or branch that "
+            "assigns it did not run before the graph was built. A graph builds every branch "
+            "and loop body, so it needs a value there even if the program would not read it: "
+            "give '%s' a value before the tensor-dependent statement." % (
+                name, user.tb_frame.f_code.co_filename, user.tb_lineno, what,
+                " at %s:%d" % where if where else "", name))
+    if _in_package(last.tb_frame.f_code.co_filename):
         return None
     raised_at = (last.tb_frame.f_code.co_filename, last.tb_lineno)
     where = _statement_frame_info()
@@ -940,6 +956,8 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
     seq = sequences.as_sequence(backend, iterable)
     n = len(state)
     length = seq.length()
+    if type(length) is int and length == 0:
+        return tuple(state)     # nothing to iterate (e.g. a Python loop switched at its end)
     dtype = seq.index_dtype()
     i0 = backend.to_value(0, dtype)
 

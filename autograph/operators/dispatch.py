@@ -127,6 +127,12 @@ class Backend:
         cannot stage such loops (the loop is refused at trace time)."""
         raise NotImplementedError
 
+    def read(self, value):
+        """`value`, read by converted code where the variable may be unassigned (`ag__.ld`):
+        a value from `check_defined` is checked here, in program order (Python raises at the
+        read itself, even if the value is never used)."""
+        return value
+
     def unchecked(self, value):
         """`(ran, value)` if `value` came from `check_defined` (for every checked leaf of a
         structure), else None."""

@@ -223,6 +223,12 @@ class RuntimeBackend(Backend):
         return self.nest.pack_sequence_as(
             value, [defined_check(ran, x, message) for x in flat])
 
+    def read(self, value):
+        from autograph.runtime.ops.check_ops import read_checked
+        if isinstance(value, self.Tensor):
+            return read_checked(value)
+        return value
+
     def unchecked(self, value):
         from autograph.runtime.ops.check_ops import DEFINED_CHECK
         flat = self.nest.flatten(value)

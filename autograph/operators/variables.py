@@ -8,6 +8,11 @@ Where the user's code reads such a variable and may find it unassigned, the read
 returned, stored or passed on.
 """
 
+from autograph.operators import dispatch
+
+_TABLE = dispatch._TABLE
+_UNSEEN = dispatch._UNSEEN
+
 __all__ = ["Undefined", "UndefinedValueError", "is_undefined", "ld"]
 
 
@@ -80,4 +85,11 @@ def ld(value):
             "cannot access local variable '%s' where it is not associated with a value (it is "
             "not assigned on the path the program took, or it was deleted)"
             % (value.symbol_name,))
+    entry = _TABLE.get(type(value), _UNSEEN)
+    if entry is not None:
+        backend = dispatch.lookup(value, entry)
+        if backend is not None:
+            # A graph value a loop may not have assigned (see control_flow._LoopBuilder):
+            # the read is checked when the graph runs, where Python would raise.
+            return backend.read(value)
     return value

@@ -97,10 +97,13 @@ class _Scope:
         self.helpers = list(helpers)      # (name, arity)
         self.loop = None                  # None | 'for' | 'while'
         self.depth = 0
+        self.dicts = []                   # dicts of ints ('k0' always present)
+        self.objs = []                    # Acc objects (attribute `total`, method `add`)
 
     def child(self, loop=None, extra_ints=()):
         s = _Scope(self.ints + list(extra_ints), self.int_vars, self.floats, self.float_vars,
                    self.bools, self.bool_vars, self.lists, self.vecs, self.helpers)
+        s.dicts, s.objs = self.dicts, self.objs
         s.frozen = set(self.frozen)
         s.loop = loop if loop is not None else self.loop
         s.depth = self.depth + 1
@@ -175,16 +178,46 @@ class Generator:
             b, bb = self.int_expr(sc, depth + 1)
             return '%s(%s, %s)' % (self.r.choice(('min', 'max')), a, b), max(ba, bb)
         if k < 0.78 and self.wants('ternary'):
-            c = self.bool_expr(sc, depth + 1)
+            if self.wants('value_logic') and self.chance(0.25):
+                c = self.int_expr(sc, depth + 1)[0]      # an int's truth value as the test
+            else:
+                c = self.bool_expr(sc, depth + 1)
             a, ba = self.int_expr(sc, depth + 1)
             b, bb = self.int_expr(sc, depth + 1)
             return '(%s if %s else %s)' % (a, c, b), max(ba, bb)
+        if k < 0.82 and self.wants('value_logic'):
+            # `a and b` / `a or b` as a value: one of the operands, as in Python.
+            a, ba = self.int_expr(sc, depth + 1)
+            b, bb = self.int_expr(sc, depth + 1)
+            if self.chance(0.05):
+                # a bool or an int: in a graph a clear error (the program says it may raise)
+                self.uses.add('mixed_logic')
+                return '(%s > %s and %s)' % (a, self.int_atom(sc)[0], b), max(ba, bb, 1)
+            return '(%s %s %s)' % (a, self.r.choice(('and', 'or')), b), max(ba, bb)
         if k < 0.86 and sc.helpers and self.wants('calls'):
             name, arity = self.r.choice(sc.helpers)
             args = [self.int_expr(sc, depth + 1)[0] for _ in range(arity)]
             return '%s(%s)' % (name, ', '.join(args)), INT_VAR_MAX
         if k < 0.91 and (sc.lists or sc.vecs) and self.wants('lists'):
+            if sc.lists and self.wants('list_reads') and self.chance(0.4):
+                # a list read back: truth value, indexing (also of a list a loop lowered)
+                lst = self.r.choice(sc.lists)
+                if self.chance(0.5):
+                    return '(%s[-1] if %s else %s)' % (lst, lst, self.int_atom(sc)[0]), \
+                        INT_VAR_MAX
+                return '(%s[0] if len(%s) > 0 else -1)' % (lst, lst), INT_VAR_MAX
             return 'len(%s)' % self.r.choice(sc.lists + sc.vecs), 4096
+        if k < 0.93 and (sc.dicts or sc.objs):
+            if sc.dicts and (not sc.objs or self.chance(0.5)):
+                d = self.r.choice(sc.dicts)
+                if self.chance(0.5):
+                    return '%s["k0"]' % d, INT_VAR_MAX
+                return '%s.get("k%d", %d)' % (d, self.r.randint(1, 2), self.r.randint(-3, 3)), \
+                    INT_VAR_MAX
+            o = self.r.choice(sc.objs)
+            if self.chance(0.6):
+                return '%s.total' % o, P
+            return 'getattr(%s, "last", -1)' % o, INT_VAR_MAX
         if k < 0.95 and sc.floats and self.wants('floats'):
             return 'int(%s)' % self.float_expr(sc, depth + 1)[0], FLOAT_EXPR_MAX
         return self.int_atom(sc)
@@ -211,6 +244,13 @@ class Generator:
             return '(%s * %s)' % (a, lit if m >= 0 else '(%s)' % lit), ba * abs(m)
         if k < 0.65:
             a, ba = self.int_expr(sc, depth + 1)
+            if self.wants('mixed') and self.chance(0.4):
+                # an int (tensor) with a Python float: a float, as in Python
+                self.uses.add('mixed')
+                m = self.r.choice((97, 1009))
+                if self.chance(0.5):
+                    return '(%s %% %d * %r)' % (a, m, self.r.choice((0.5, 0.25, 1.5))), m * 2
+                return '(%s %% %d + %r)' % (a, m, self.r.randint(-8, 8) / 4.0), m + 2
             if ba > FLOAT_EXPR_MAX // 4:
                 a, ba = self.reduce(a, ba)
             return 'float(%s)' % a, ba
@@ -314,6 +354,14 @@ class Generator:
                 choices.append(('for_literal', 1))
                 if sc.lists and not sc.frozen:      # not nested: lists grow large
                     choices.append(('for_list', 1))
+        if compound and self.wants('late'):
+            choices += [('late_loop', 2), ('late_if', 1)]
+        if sc.dicts and sc.loop:
+            choices.append(('dict_set', 1))
+        if sc.objs:
+            choices.append(('method', 1))
+            if sc.loop:
+                choices.append(('attr_set', 1))
         if sc.loop and self.wants('jumps'):
             choices += [('break', 1), ('continue', 1)]
         if sc.depth > 0 and self.wants('return'):
@@ -416,6 +464,81 @@ class Generator:
         sc.ints.append(c)
         return ['%s = 0' % c, 'while True:'] + _indent(body)
 
+    def st_late_loop(self, sc):
+        """A name first assigned in a loop (or the loop's target), read after the loop: Python
+        raises UnboundLocalError if the loop ran zero times, and so must the graph."""
+        self.uses.add('late')
+        name = self.new_name('late')
+        e = self.int_expr(sc)[0]
+        k = self.r.random()
+        if sc.vecs and k < 0.35:
+            target = name if self.chance(0.4) else self.new_name('x')
+            head = ['for %s in %s:' % (target, self.r.choice(sc.vecs))]
+        elif k < 0.7:
+            target = name if self.chance(0.3) else self.new_name('i')
+            head = ['for %s in range(%s %% %d):' % (target, e, self.r.randint(2, 4))]
+        else:
+            target = self.new_name('c')
+            head = ['%s = 0' % target,
+                    'while %s < %s %% %d:' % (target, e, self.r.randint(2, 4))]
+        is_while = head[-1].startswith('while')
+        child = sc.child('while' if is_while else 'for', [target])
+        body = ['%s += 1' % target] if is_while else []
+        if target != name:
+            v, b = self.int_expr(child)
+            if b > INT_VAR_MAX:
+                v, b = self.reduce(v, b)
+            body.append('%s = %s' % (name, v))
+            child.ints.append(name)
+        body += self.block(child, self.r.randint(0, 2)) if self.chance(0.5) else []
+        sc.ints.append(name)
+        return head + _indent(body or ['pass'])
+
+    def st_late_if(self, sc):
+        """A name first assigned in the branches of an `if`, read after it."""
+        self.uses.add('late')
+        name = self.new_name('late')
+        out = ['if %s:' % self.bool_expr(sc)]
+        for branch in (0, 1):
+            if branch:
+                if self.chance(0.3):
+                    break           # assigned on one branch only: maybe unassigned after
+                out.append('else:')
+            v, b = self.int_expr(sc)
+            if b > INT_VAR_MAX:
+                v, b = self.reduce(v, b)
+            out += _indent(['%s = %s' % (name, v)] + (self.block(sc.child(), 1)
+                                                     if self.chance(0.3) else []))
+        sc.ints.append(name)
+        return out
+
+    def st_dict_set(self, sc):
+        """A dict item written in a loop; 'k1'/'k2' may first be created there."""
+        self.uses.add('created_in_loop')
+        e, b = self.int_expr(sc)
+        if b > INT_VAR_MAX:
+            e, b = self.reduce(e, b)
+        return ['%s["k%d"] = %s' % (self.r.choice(sc.dicts), self.r.randint(0, 2), e)]
+
+    def st_attr_set(self, sc):
+        """An attribute first created in a loop."""
+        self.uses.add('created_in_loop')
+        e, b = self.int_expr(sc)
+        if b > INT_VAR_MAX:
+            e, b = self.reduce(e, b)
+        return ['%s.last = %s' % (self.r.choice(sc.objs), e)]
+
+    def st_method(self, sc):
+        """A method updating `self` state."""
+        self.uses.add('objects')
+        e, b = self.int_expr(sc)
+        if b > INT_VAR_MAX:
+            e, b = self.reduce(e, b)
+        o = self.r.choice(sc.objs)
+        if sc.int_vars and self.chance(0.5):
+            return ['%s = %s.add(%s)' % (self.r.choice(sc.int_vars), o, e)]
+        return ['%s.add(%s)' % (o, e)]
+
     def st_break(self, sc):
         if self.chance(0.8):
             return ['if %s:' % self.bool_expr(sc), '    break']
@@ -492,6 +615,13 @@ class Generator:
         lists = ['lst%d' % i for i in range(r.randint(0, 2))] if self.wants('lists') else []
         sc = _Scope(['a', 'b'] + int_vars, int_vars, floats + float_vars, float_vars, bool_vars,
                     bool_vars, lists, vecs, helpers)
+        sc.dicts = ['dct'] if self.wants('dicts') and self.chance(0.2) else []
+        sc.objs = ['acc'] if self.wants('objects') and self.chance(0.2) else []
+        if sc.objs:
+            lines += ['class Acc:', '    def __init__(self, v):', '        self.total = v % 7',
+                      '', '    def add(self, x):',
+                      '        self.total = (self.total + x) %% %d' % P,
+                      '        return self.total', '', '']
         kinds_ret = ['int', 'int', 'int,float', 'int,int', 'float', 'bool', 'int,bool']
         if lists:
             kinds_ret += ['int,list', 'int,list']
@@ -511,6 +641,10 @@ class Generator:
             body.append('%s = %s' % (fl, self.bool_expr(top, value=True)))
         for lst in lists:
             body.append('%s = []' % lst)
+        for d in sc.dicts:
+            body.append('%s = {"k0": %s}' % (d, r.choice(('a', 'b', '0'))))
+        for o in sc.objs:
+            body.append('%s = Acc(%s)' % (o, r.choice(('a', 'b', '3'))))
         body += self.block(sc, r.randint(2, self.max_stmts + 2))
         with_len = None
         if lists and self.ret_kind.startswith('int') and self.chance(0.5):
@@ -647,12 +781,45 @@ DOCUMENTED = [
     (TypeError, r'has different structures in the two branches of a tensor-dependent `if`',
      'branches differ in structure'),
     (UndefinedValueError, r'.', 'undefined on a path'),
+    # `x > 0 and n` as a value is a bool or an int: not one tensor.
+    (TypeError, r'the `(and|or)` expression at .* cannot be one tensor',
+     'and/or operands of different kinds'),
+    # Python creates `d['k']` / `o.attr` only if the loop runs; a graph cannot return a dict
+    # or object whose keys depend on that: it fails at run time when the loop ran zero times.
+    # ... and on eager tensors `x > 0 and n` is a bool tensor or an int: the runtime does
+    # not mix bool and int tensors.
+    (TypeError, r'input \d is (bool|int32) but input \d is (bool|int32); tensors of different '
+     r'dtypes are not promoted', 'and/or operands of different kinds'),
+    # A method called in a tensor-dependent branch or loop body that stores a tensor in its
+    # object (`self.total = ...`): state the statement does not carry; a clear error.
+    (ag.GraphMismatchError, r'inside a tensor-dependent branch or loop body .* escaped',
+     'object state written by a method in staged control flow'),
+    (ag.InvalidArgumentError, r'is set only inside the tensor-dependent loop',
+     'item or attribute created in a loop that ran zero times'),
 ]
+
+# What a tensor mode may raise where the oracle raised UnboundLocalError (a name first
+# assigned in a loop or branch that did not run): the same error at trace time, or the
+# run-time check of a value only a loop assigns.
+UNASSIGNED = re.compile(r'is assigned only inside the tensor-dependent loop')
+
+
+class _Raised:
+    """The oracle raised `exc` (only UnboundLocalError is expected of generated programs)."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+    def __repr__(self):
+        return 'raises %s' % type(self.exc).__name__
 
 
 # Errors only a program using one of these features may raise: an int's truth value is the
 # only way a generated program mixes dtypes (`x and n` is a bool or an int).
-NEEDS = {'BranchMismatchError': 'truthiness', 'LoopVarMismatchError': 'truthiness'}
+NEEDS = {'BranchMismatchError': 'truthiness', 'LoopVarMismatchError': 'truthiness',
+         'and/or operands of different kinds': 'mixed_logic',
+         'item or attribute created in a loop that ran zero times': 'created_in_loop',
+         'object state written by a method in staged control flow': 'objects'}
 
 
 def documented_error(exc, uses=None):
@@ -767,6 +934,11 @@ def check(program, modes=MODES, max_lines=10 ** 6, timeout=20.0):
         for args in [program.args] + program.more_args:
             try:
                 expected.append(_limited(f, list(args), max_lines))
+            except UnboundLocalError as e:
+                if 'late' not in program.uses:
+                    out.skipped = 'oracle raised %s on %r' % (_describe_exc(e), args)
+                    return out
+                expected.append(_Raised(e))    # a name its loop/branch did not assign
             except (StepLimit, Exception) as e:  # noqa: BLE001 - generated code never raises
                 out.skipped = 'oracle raised %s on %r' % (_describe_exc(e), args)
                 return out
@@ -792,6 +964,27 @@ def _run_mode(out, f, mode, program, expected):
     for args, want in zip(calls, expected):
         if mode != 'convert':
             args = [as_tensor_arg(a, k) for a, k in zip(args, program.arg_kinds)]
+        if isinstance(want, _Raised):
+            try:
+                got = fn(*args)
+            except Exception as e:  # noqa: BLE001 - classified below
+                if isinstance(e, UnboundLocalError):
+                    continue              # as in Python (in a graph: found at trace time)
+                if mode != 'convert' and isinstance(e, ag.InvalidArgumentError) \
+                        and UNASSIGNED.search(str(e)):
+                    out.documented[mode] = 'unassigned name (run-time check)'
+                    continue
+                label = documented_error(e, program.uses) if mode != 'convert' else None
+                if label is not None:       # refused for a documented reason at trace time
+                    out.documented[mode] = label
+                    return
+                out.failures.append((mode, 'error:' + type(e).__name__, 'on %s, where Python '
+                                     'raises UnboundLocalError: %s'
+                                     % (_args_text(args), _describe_exc(e))))
+                return
+            out.failures.append((mode, 'invented value', 'on %s: Python raises %s, got %r'
+                                 % (_args_text(args), _describe_exc(want.exc), got)))
+            return
         try:
             got = fn(*args)
         except Exception as e:  # noqa: BLE001 - classified below
@@ -895,7 +1088,7 @@ def well_formed(source):
     """
     import builtins
     tree = ast.parse(source)
-    module_names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    module_names = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     module_names |= set(dir(builtins))
     for fn in tree.body:
         if not isinstance(fn, ast.FunctionDef):
@@ -918,7 +1111,9 @@ def _reads(node, defined, local, module_names):
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
             if n.id in local:
-                if n.id not in defined:
+                # `late*` names are first assigned in a loop or one branch on purpose (the
+                # oracle then checks that an unassigned read raises as in Python).
+                if n.id not in defined and not n.id.startswith('late'):
                     raise _IllFormed(n.id)
             elif n.id not in module_names:
                 raise _IllFormed(n.id)

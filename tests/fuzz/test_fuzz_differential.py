@@ -73,6 +73,16 @@ def test_generated_programs_cover_every_construct():
         'min/max': r'(min|max)\(', 'abs': r'abs\(', 'float()': r'float\(', 'int()': r'int\(',
         'float variable': r'\bw\d = ',
         'loop else': r'\n( *)(for|while) [^\n]*\n(?:\1 [^\n]*\n)+\1else:',
+        # names first assigned in loops/branches and read later; and/or as values; int with
+        # Python float; lists read back; dict keys and attributes set in loops; methods
+        'name first assigned in a loop': r'\n( +)for (\w+) in [^\n]*\n\1    late\d+ = ',
+        'loop target read after the loop': r'for late\d+ in ',
+        'name first assigned in an if': r'if [^\n]*:\n +late\d+ = ',
+        'and/or as a value': r'\(\(?[\w%() -]+ (and|or) [\w(-]', 'int test in a ternary':
+        r' if [\w(][^<>=\n]*? else ', 'int with a Python float': r' % (97|1009) (\*|\+) ',
+        'list read back': r'lst\d\[(-1|0)\] if ', 'dict key set in a loop': r'dct\["k\d"\] = ',
+        'dict read': r'dct\.get\(', 'attribute set in a loop': r'acc\.last = ',
+        'method with self state': r'acc\.add\(',
     }
     missing = [name for name, pattern in wanted.items() if not re.search(pattern, text)]
     assert not missing, missing

@@ -211,6 +211,24 @@ CASES = {
                     return lst
             return lst
         ''', [0, 3], [[5, 3], [-1, 3], [0, 0]]),
+    # a `for` over a Python list whose break flag became a tensor after the last item: the
+    # staged rest of the loop iterated an empty list ("pack_sequence_as: not enough values").
+    'break_flag_becomes_tensor_after_the_last_item': ('''
+        def f(a, b):
+            v1 = b
+            for e1 in [1]:
+                if v1:
+                    break
+            return a
+        ''', [0, 0], [[1, 2]]),
+    # and/or as values are one of their operands (they gave bools); their truth in tests.
+    'and_or_values_and_tests': ('''
+        def f(a, b):
+            v = (a and b) + (a or 3) * 2
+            if a > 0 and b % 2:
+                v += 1
+            return v, (b if a else 7)
+        ''', [0, 3], [[2, 3], [-1, 0], [4, 0]]),
 }
 
 

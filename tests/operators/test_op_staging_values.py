@@ -194,9 +194,13 @@ def test_zero_trip_loops_give_the_eager_value_or_fail_at_run_time(loops, name, a
     if error is None:
         assert _value(ag.function(f)(*tensors)) == eager
     else:
-        with pytest.raises(ag.InvalidArgumentError) as info:
+        with pytest.raises((ag.InvalidArgumentError, UnboundLocalError)) as info:
             ag.function(f)(*tensors)
         msg = str(info.value)
+        if isinstance(info.value, UnboundLocalError):
+            # a loop of static length zero: raised while tracing, exactly as Python does
+            assert "cannot access local variable" in msg
+            return
         assert "is assigned only inside the tensor-dependent loop" in msg \
             or "is set only inside the tensor-dependent loop" in msg
         assert "a value before the loop" in msg
@@ -382,3 +386,62 @@ def test_exceptions_on_python_values_and_outside_staging_are_python(exceptions):
     # A Python-valued condition inside ag.function: plain Python, the except catches it.
     f = ag.function(exceptions["python_values_unchanged"])
     assert f(2) == 2 and f(0) == 1
+
+
+def test_reading_a_name_the_loop_did_not_assign_fails_even_if_unused():
+    # Python raises at the read itself, whether or not the value is used afterwards.
+    f = make_function('''
+import autograph as ag
+
+def read_unused(n):
+    for i in ag.range(n):
+        late = 1
+    v = late
+    return n
+''', "read_unused")
+    g = ag.function(f)
+    assert g(ag.constant(2)).numpy() == 2
+    with pytest.raises(ag.InvalidArgumentError, match="'late' is assigned only inside"):
+        g(ag.constant(0))
+
+
+def test_a_value_read_only_in_a_branch_not_taken_does_not_fail(loops):
+    f = make_function('''
+import autograph as ag
+
+def branch_read(n, c):
+    for i in ag.range(n):
+        j = i
+    r = 0
+    if c > 0:
+        r = j
+    return r
+''', "branch_read")
+    g = ag.function(f)
+    assert g(ag.constant(0), ag.constant(0)).numpy() == 0      # eager: 0, no error
+    assert g(ag.constant(3), ag.constant(1)).numpy() == 2
+    with pytest.raises(ag.InvalidArgumentError, match="'j' is assigned only inside"):
+        g(ag.constant(0), ag.constant(1))                        # eager: UnboundLocalError
+
+
+def test_a_tensor_a_method_keeps_in_self_inside_a_staged_loop_is_a_clear_error():
+    f = make_function('''
+import autograph as ag
+
+class Acc:
+    def __init__(self):
+        self.total = 0
+
+    def add(self, x):
+        self.total = self.total + x
+        return self.total
+
+def total(n):
+    acc = Acc()
+    for i in ag.range(n):
+        acc.add(i)
+    return acc.total
+''', "total")
+    with pytest.raises(ag.GraphMismatchError, match="inside a tensor-dependent branch or loop "
+                                                    "body .* escaped"):
+        ag.function(f)(ag.constant(3))

@@ -3,9 +3,12 @@
 A staged loop that may run zero times cannot give a value to a variable it alone assigns
 (Python would raise UnboundLocalError on its use). Its output is passed through this op: the
 value when the loop ran, an InvalidArgumentError naming the variable otherwise. The op is pure,
-so it runs only when the value is used (an unused value is pruned with it).
+so it runs only when the value is used (an unused value is pruned with it). Where converted
+code reads the variable (`ag__.ld(x)`), `assert_defined` checks the same condition in program
+order even if the value read is never used, as Python raises at the read itself.
 """
 from autograph.runtime.errors import InvalidArgumentError
+from autograph.runtime.ops import rules
 from autograph.runtime.registry import apply, declare
 
 
@@ -28,3 +31,23 @@ DEFINED_CHECK = declare(
 def defined_check(ran, value, message, name=None):
     """`value` when `ran` is true at run time; else raises InvalidArgumentError(message)."""
     return apply(DEFINED_CHECK, [ran, value], {"message": str(message)}, name=name)
+
+
+def _assert_defined(ran, *, message):
+    if not ran:
+        raise InvalidArgumentError(message)
+
+
+ASSERT_DEFINED = declare(
+    "assert_defined", _assert_defined, dtype=rules.no_outputs, shape=rules.no_output_shapes,
+    stateful=True, differentiable=False,
+    doc="Raises InvalidArgumentError(message) when its input (a bool) is false.")
+
+
+def read_checked(value):
+    """`value` (a tensor); if it comes from `defined_check`, an `assert_defined` op checks its
+    condition where it is read."""
+    op = value.op
+    if op.opdef is DEFINED_CHECK:
+        apply(ASSERT_DEFINED, [op.inputs[0]], {"message": op.attrs["message"]})
+    return value
