@@ -1183,7 +1183,13 @@ class _LoopBuilder:
             return vals
 
         def test_fn(*loop_vars):
-            c = test(*self._expand(visible(loop_vars) if created else loop_vars))
+            try:
+                c = test(*self._expand(visible(loop_vars) if created else loop_vars))
+            except Exception as e:
+                err = _user_exception(e, "the condition of a tensor-dependent loop")
+                if err is None:
+                    raise
+                raise err from e
             if type(c) is bool:
                 c = b.to_value(c)
             return c

@@ -121,7 +121,7 @@ def _staged(op, backend, v, rest, truth_only):
         t = _truth(backend, v)
 
         def later():
-            return _truth(backend, nxt(*rest))
+            return _truth(backend, _traced(nxt, rest))
 
         if op == "and":
             return backend.cond(v, later, lambda: t, ("<and>",))
@@ -129,7 +129,7 @@ def _staged(op, backend, v, rest, truth_only):
     nxt = and_ if op == "and" else or_
 
     def later():
-        w = nxt(*rest)
+        w = _traced(nxt, rest)
         _check_operands(op, backend, v, w, where)
         return w
 
@@ -137,6 +137,19 @@ def _staged(op, backend, v, rest, truth_only):
     if op == "and":
         return backend.cond(v, later, lambda: v, ("<and>",))
     return backend.cond(v, lambda: v, later, ("<or>",))
+
+
+def _traced(nxt, rest):
+    """The later operands, traced inside the `cond`: an exception the user's code raises there
+    becomes a StagingError (see control_flow.StagingError), as in a branch of a staged `if`."""
+    try:
+        return nxt(*rest)
+    except Exception as e:
+        from autograph.operators.control_flow import _user_exception
+        err = _user_exception(e, "the right-hand side of a tensor-dependent `and`/`or`")
+        if err is None:
+            raise
+        raise err from e
 
 
 def _truth(backend, v):

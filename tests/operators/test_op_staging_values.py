@@ -445,3 +445,33 @@ def total(n):
     with pytest.raises(ag.GraphMismatchError, match="inside a tensor-dependent branch or loop "
                                                     "body .* escaped"):
         ag.function(f)(ag.constant(3))
+
+
+def test_exceptions_in_a_staged_loop_test_or_and_operand_are_staging_errors():
+    fs = make_function('''
+import autograph as ag
+
+def check(v):
+    if v > 100:
+        raise ValueError("big")
+    return v < 5
+
+def in_test(x):
+    try:
+        while check(x):
+            x += 1
+    except ValueError:
+        x = -1
+    return x
+
+def in_and(x):
+    try:
+        ok = x > 0 and check(x)
+    except ValueError:
+        ok = False
+    return ok
+''', None)
+    ns = fs.__globals__
+    for name in ("in_test", "in_and"):
+        with pytest.raises(ag.StagingError, match="ValueError: big was raised at"):
+            ag.function(ns[name])(ag.constant(1))
