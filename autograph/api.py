@@ -458,8 +458,9 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
     `from autograph import operators as ag__` added after the module docstring and
     `__future__` imports (or after a shebang and coding cookie): every other line (comments,
     blank lines, docstrings, decorators, module-level code) is kept exactly, line endings
-    included. A function the conversion leaves unchanged is kept as written; comments inside
-    a function the conversion changes are not kept.
+    included. A function the conversion leaves unchanged is kept as written; in a function it
+    changes, comments stay above the statements they preceded and after the lines of code
+    that are unchanged (see module_text.keep_comments), the others are dropped.
 
     Args:
       source: the module's source text.
@@ -510,8 +511,14 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
     newline = module_text.newline_of(lines)
     out = list(lines)
     for first, last, new, text in sorted(replaced, key=lambda r: r[0], reverse=True):
+        mapping = None
+        if '#' in ''.join(lines[first - 1:last]):  # (cheap test before tokenizing)
+            mapping = origin_info.line_map(new, text)
+            text, mapping = module_text.keep_comments(text, mapping, lines, first, last)
         if line_numbers:
-            text = origin_info.annotate_lines(text, origin_info.line_map(new, text))
+            if mapping is None:
+                mapping = origin_info.line_map(new, text)
+            text = origin_info.annotate_lines(text, mapping)
         indent = module_text.indentation(out[first - 1])
         out[first - 1:last] = [module_text.indent_block(text, indent, newline)]
     # `ag__`, unless the module uses that name itself (then what convert_with_helper_name chose).

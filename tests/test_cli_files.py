@@ -420,3 +420,37 @@ def test_selected_function_does_not_capture_module_names(tmp_path):
         assert r.code == 0, r
         module = load_module(tmp_path / "out.py", "names_ag%d" % len(args))
         assert (module.f(1), module.f(0), module.ag__) == (14, 0, "mine")
+
+
+COMMENTED = '''\
+def looping(n):  # the def line is unchanged: its comment stays
+    """A docstring # with a hash."""
+    # Start at zero.
+    total = 0  # running sum
+    for i in range(n):  # this line is rewritten: its comment goes
+        # Odd ones only.
+        if i % 2:
+            total += i  # add it
+    # Done.
+    return total  # the result
+'''
+
+
+@needs_converter
+@pytest.mark.parametrize("args", [[], ["-f", "looping"], ["--line-numbers"]])
+def test_comments_inside_converted_functions_are_kept_where_their_code_survives(tmp_path,
+                                                                                args):
+    write(tmp_path / "m.py", COMMENTED)
+    r = run("convert", "m.py", *args, "-o", "out.py", cwd=tmp_path)
+    assert r.code == 0, r
+    out = (tmp_path / "out.py").read_text()
+    lines = [line.split("  # L")[0].rstrip() if "--line-numbers" in args else line
+             for line in out.splitlines()]
+    for kept in ("def looping(n):  # the def line is unchanged: its comment stays",
+                 "    # Start at zero.", "    total = 0  # running sum",
+                 "    # Done.", "    return total  # the result"):
+        assert kept in lines, out
+    assert any(line.strip() == "# Odd ones only." for line in lines), out
+    assert any(line.strip() == "total += i  # add it" for line in lines), out
+    assert "this line is rewritten" not in out and "for_stmt" in out
+    assert load_module(tmp_path / "out.py", "commented%d" % len(args)).looping(7) == 9

@@ -99,3 +99,63 @@ def indent_block(text, indent, newline):
 
 def indentation(line):
     return re.match(r'[ \t\f]*', line).group()
+
+
+def _comments(lines):
+    """The comments of `lines` (a function's source lines, 1-based from 1):
+    ({line: [comments on their own lines just above it]}, {line: (code, trailing comment)})."""
+    above, trailing, pending = {}, {}, []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(''.join(lines)).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return above, trailing
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT:
+            row, col = tok.start
+            code = lines[row - 1][:col]
+            if code.strip():
+                trailing[row] = (code.strip(), tok.string)
+            else:
+                pending.append(tok.string)
+        elif pending and tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                                           tokenize.DEDENT):
+            above.setdefault(tok.start[0], []).extend(pending)
+            pending = []
+    return above, trailing
+
+
+def keep_comments(text, mapping, lines, first, last):
+    """Puts the comments of a function's original lines back into its converted `text`.
+
+    `text`: the converted function at column 0; `mapping`: {line of text: line of the file}
+    for the lines that start a statement (origin_info.line_map); `lines`: the file's lines;
+    `first`, `last`: the function's first and last lines. A comment on its own line goes above the first
+    statement converted from the line it preceded, at that statement's indentation; a comment
+    after code stays after it when that line of code is unchanged. Other comments are dropped
+    (their code was rewritten). Returns the new text and mapping.
+    """
+    above, trailing = _comments(lines[first - 1:last])
+    if not above and not trailing:
+        return text, mapping
+    out = text.split('\n')
+    first_from = {}
+    for g in sorted(mapping):
+        first_from.setdefault(mapping[g], g)
+    for row, (code, comment) in trailing.items():
+        for g, user in mapping.items():
+            if user == row + first - 1 and out[g - 1].strip() == code:
+                out[g - 1] += '  ' + comment
+                break
+    inserted = []  # (line of text, comment lines) placed before that line
+    for row, comments in above.items():
+        g = first_from.get(row + first - 1)
+        if g is not None:
+            inserted.append((g, [indentation(out[g - 1]) + c for c in comments]))
+    for g, block in sorted(inserted, reverse=True):
+        out[g - 1:g - 1] = block
+    shifts = sorted(inserted)
+
+    def moved(g):
+        return g + sum(len(block) for at, block in shifts if at <= g)
+
+    return '\n'.join(out), {moved(g): user for g, user in mapping.items()}
