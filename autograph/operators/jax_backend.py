@@ -447,6 +447,7 @@ class JaxBackend(Backend):
         else:
             out = lax.while_loop(test, body, init)
             self._check_reverse_mode(out, names, where)
+            out = self._refuse_reverse_mode(out, names, where)
         grow = {k: a for k, (a, _) in appended.items()
                  if isinstance(loop_vars[k], JaxList) and a is not None
                  and a > rows.get(k, 1) and isinstance(pending[k], _PendingList)}
@@ -489,6 +490,41 @@ class JaxBackend(Backend):
                               ("<iteration>",) + tuple(names or ()))
         return out[1:]
 
+    def _refuse_reverse_mode(self, out, names, where):
+        """Marks the floating-point outputs of a lax.while_loop so that building their
+        reverse-mode gradient fails with our message (naming the loop) before JAX's own
+        while_loop error. This covers what `_check_reverse_mode` cannot see: a `jax.jit`
+        traced inside `jax.grad`. The mark is an identity primitive whose tangent is itself
+        and whose transpose raises: forward mode, vmap and evaluation are unaffected (it
+        lowers to nothing)."""
+        prim = self._forward_only_primitive()
+        if prim is None:
+            return out
+        jnp = self.jnp
+        message = self._reverse_mode_message(names, where)
+        return [prim.bind(x, message=message) if jnp.issubdtype(x.dtype, jnp.inexact) else x
+                for x in out]
+
+    def _forward_only_primitive(self):
+        prim = getattr(self, "_forward_only", False)
+        if prim is not False:
+            return prim
+        try:
+            prim = _make_forward_only_primitive()
+        except Exception:  # noqa: BLE001 - JAX internals moved: JAX's own error remains
+            prim = None
+        self._forward_only = prim
+        return prim
+
+    def _reverse_mode_message(self, names, where):
+        return ("jax.grad (reverse mode) cannot differentiate the tensor-dependent `while` "
+                "loop%s%s: it becomes a lax.while_loop, whose number of iterations is only "
+                "known at run time. Declare a bound with "
+                "`ag.set_loop_options(maximum_iterations=N)` as the first statement of the "
+                "loop body (it becomes a lax.scan of N steps), loop `for` over a range "
+                "with a static bound, or use forward mode (jax.jacfwd / jax.jvp)"
+                % (where, _vars_text(names)))
+
     def _check_reverse_mode(self, out, names, where):
         """Reverse mode (`jax.grad`, `jax.vjp`) cannot go through lax.while_loop: say so now,
         naming the loop, instead of JAX's error when the gradient is computed."""
@@ -498,14 +534,7 @@ class JaxBackend(Backend):
         for x in self.tree.tree_leaves(out):
             if isinstance(x, lin) and getattr(x._trace, "is_vjp", False) \
                     and type(x.tangent) is not self.ad.Zero:
-                raise ReverseModeLoopError(
-                    "jax.grad (reverse mode) cannot differentiate the tensor-dependent `while` "
-                    "loop%s%s: it becomes a lax.while_loop, whose number of iterations is only "
-                    "known at run time. Declare a bound with "
-                    "`ag.set_loop_options(maximum_iterations=N)` as the first statement of the "
-                    "loop body (it becomes a lax.scan of N steps), loop `for` over a range "
-                    "with a static bound, or use forward mode (jax.jacfwd / jax.jvp)"
-                    % (where, _vars_text(names)))
+                raise ReverseModeLoopError(self._reverse_mode_message(names, where))
 
     # --- values --------------------------------------------------------------------------------
     def is_value(self, value):
@@ -748,6 +777,33 @@ class JaxBackend(Backend):
         if x.dtype == dtype:
             return x
         return x.astype(dtype)
+
+
+def _make_forward_only_primitive():
+    from jax._src.interpreters import ad, batching, mlir
+    from jax.extend.core import Primitive
+
+    prim = Primitive("autograph_forward_only")
+    prim.def_impl(lambda x, message: x)
+    prim.def_abstract_eval(lambda x, message: x)
+    mlir.register_lowering(prim, lambda ctx, x, message: [x])
+
+    def batch(args, dims, message):
+        return prim.bind(args[0], message=message), dims[0]
+
+    def jvp(primals, tangents, message):
+        (x,), (t,) = primals, tangents
+        if type(t) is ad.Zero:
+            return prim.bind(x, message=message), t
+        return prim.bind(x, message=message), prim.bind(t, message=message)
+
+    def transpose(ct, x, message):
+        raise ReverseModeLoopError(message)
+
+    batching.primitive_batchers[prim] = batch
+    ad.primitive_jvps[prim] = jvp
+    ad.primitive_transposes[prim] = transpose
+    return prim
 
 
 def _count_array(jnp, count):

@@ -123,3 +123,11 @@ def test_grad_of_unbounded_while_names_the_loop_and_the_remedy():
     message = str(info.value)
     assert "maximum_iterations" in message and "while" in message
     assert ":3" in message   # the loop's line in the user's source
+    # jit inside grad: the loop is traced without the gradient; the error comes when the
+    # gradient is built, still ours.
+    with pytest.raises(ReverseModeLoopError, match=r"`while` loop at .*:3"):
+        jax.grad(jax.jit(ag.to_graph(f)))(jnp.float32(3.0))
+    # Forward mode and plain jit are unaffected.
+    assert float(jax.jit(ag.to_graph(f))(jnp.float32(3.0))) == pytest.approx(115.330078125)
+    np.testing.assert_allclose(jax.jacfwd(jax.jit(ag.to_graph(f)))(jnp.float32(3.0)), 1.5 ** 9,
+                               rtol=1e-5)
