@@ -63,13 +63,40 @@ def block(x):
     return jax.block_until_ready(x)
 
 
-def first_call(make, args, rounds):
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        block(make()(*args))
-        best = min(best, time.perf_counter() - start)
+def first_call(make, args):
+    start = time.perf_counter()
+    block(make()(*args))
+    return time.perf_counter() - start
+
+
+def best_compare(a, b, passes):
+    """`harness.compare` repeated: on a shared machine a whole pass can land in a busy
+    moment (XLA's CPU dispatch then waits for a core), so each side keeps its best pass."""
+    best = [float("inf"), float("inf")]
+    for _ in range(passes):
+        ta, tb = harness.compare(a, b)
+        best = [min(best[0], ta), min(best[1], tb)]
     return best
+
+
+def measure(name, args, diff, steady, first, grads, rounds, passes):
+    f, ref = getattr(workloads, name), getattr(workloads, name + "_lax")
+    conv, hand = jax.jit(ag.to_graph(f)), jax.jit(ref)
+    np.testing.assert_allclose(block(conv(*args)), block(hand(*args)), rtol=1e-5)
+    t_conv, t_hand = best_compare(lambda: block(conv(*args)), lambda: block(hand(*args)),
+                                  passes)
+    steady.add(name, t_conv, t_hand, target=1.1)
+    # Interleave the two first-call measurements round by round (same machine load).
+    fc, fh = float("inf"), float("inf")
+    for _ in range(rounds):
+        fc = min(fc, first_call(lambda: jax.jit(ag.to_graph(fresh(f))), args))
+        fh = min(fh, first_call(lambda: jax.jit(fresh(ref)), args))
+    first.add(name, fc, fh, target=1.5, unit="ms")
+    if diff is not None:
+        gc, gh = jax.jit(jax.grad(ag.to_graph(f))), jax.jit(jax.grad(ref))
+        np.testing.assert_allclose(block(gc(*args)), block(gh(*args)), rtol=1e-4)
+        t_gc, t_gh = best_compare(lambda: block(gc(*args)), lambda: block(gh(*args)), passes)
+        grads.add(name, t_gc, t_gh)
 
 
 def run(quick):
@@ -78,24 +105,10 @@ def run(quick):
     first = harness.Table("JAX: first call (convert + trace + compile) vs hand-written lax "
                           "(trace + compile)")
     grads = harness.Table("JAX: steady jax.jit(jax.grad(...)) call, converted vs hand-written")
-    rounds = 2 if quick else 5
+    rounds = 2 if quick else 7
+    passes = 1 if quick else 3
     for name, args, diff in WORKLOADS:
-        f, ref = getattr(workloads, name), getattr(workloads, name + "_lax")
-        conv, hand = jax.jit(ag.to_graph(f)), jax.jit(ref)
-        np.testing.assert_allclose(block(conv(*args)), block(hand(*args)), rtol=1e-5)
-        t_conv, t_hand = harness.compare(lambda: block(conv(*args)), lambda: block(hand(*args)))
-        steady.add(name, t_conv, t_hand, target=1.1)
-        # Interleave the two first-call measurements round by round (same machine load).
-        fc, fh = float("inf"), float("inf")
-        for _ in range(rounds):
-            fc = min(fc, first_call(lambda: jax.jit(ag.to_graph(fresh(f))), args, 1))
-            fh = min(fh, first_call(lambda: jax.jit(fresh(ref)), args, 1))
-        first.add(name, fc, fh, target=1.5, unit="ms")
-        if diff is not None:
-            gc, gh = jax.jit(jax.grad(ag.to_graph(f))), jax.jit(jax.grad(ref))
-            np.testing.assert_allclose(block(gc(*args)), block(gh(*args)), rtol=1e-4)
-            t_gc, t_gh = harness.compare(lambda: block(gc(*args)), lambda: block(gh(*args)))
-            grads.add(name, t_gc, t_gh)
+        measure(name, args, diff, steady, first, grads, rounds, passes)
     # while_return: eager jax.grad runs the Python loop (concrete conditions); the bounded form
     # (set_loop_options) is a lax.scan that jax.jit(jax.grad) compiles.
     return [steady, first, grads]
