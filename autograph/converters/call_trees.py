@@ -1,7 +1,12 @@
 """Routes calls through `ag__.converted_call`, which converts user functions recursively.
 
-    f(a, *args, k=1, **kw)   ->   ag__.converted_call(f, (a, *args), {'k': 1, **kw})
+    f(a, *args, k=1)         ->   ag__.converted_call(f, (a, *args), {'k': 1})
+    f(a, k=1, **kw)          ->   ag__.converted_call_kw(f, (a,))(k=1, **kw)
     g(x)                     ->   ag__.converted_call(g, (x,), None)
+
+With `**` unpacking the keywords stay a real call, so that Python merges them itself, in
+order and with its own errors (a dict display would let a later key silently win where the
+call raises "f() got multiple values for keyword argument 'k'").
 
 Left alone: calls of `ag__` helpers, immediately-called lambdas, and the builtins that depend
 on the caller's frame (`super()`, `locals()`, `globals()`, `vars()`, `eval`, `exec`, `dir()`).
@@ -59,9 +64,13 @@ class CallTreeTransformer(transformer.Base):
             return node
         if t is gast.Lambda:        # generated (or user) immediately-called lambdas
             return node
+        if node.keywords and any(k.arg is None for k in node.keywords):
+            call = templates.replace_as_expression(
+                'ag__.converted_call_kw(func, args)', func=func,
+                args=ast_util.tuple_of(node.args))
+            return gast.Call(func=call, args=[], keywords=node.keywords)
         if node.keywords:
-            kwargs = gast.Dict(keys=[ast_util.const(k.arg) if k.arg is not None else None
-                                     for k in node.keywords],
+            kwargs = gast.Dict(keys=[ast_util.const(k.arg) for k in node.keywords],
                                values=[k.value for k in node.keywords])
         else:
             kwargs = ast_util.const(None)

@@ -8,7 +8,7 @@ The type decision is one table (`dispatch.py`) whose first entry is the runtime'
 Importing this module does not import the runtime (it is loaded on first use).
 """
 
-from autograph.operators.calls import converted_call
+from autograph.operators.calls import converted_call, converted_call_kw
 from autograph.operators.control_flow import (UnrollWarning, for_stmt, if_exp, if_stmt,
                                               set_unroll_warning_threshold, while_stmt)
 from autograph.operators.data_structures import list_append, list_pop
@@ -22,7 +22,7 @@ from autograph.operators.variables import Undefined, UndefinedValueError, is_und
 
 __all__ = [
     "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "and_test", "or_test", "not_",
-    "converted_call",
+    "converted_call", "converted_call_kw",
     "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
     "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",

@@ -2,6 +2,9 @@
 
     converted_call(f, args, kwargs)  ==  convert(f)(*args, **kwargs)
 
+A call with `**` unpacking is `converted_call_kw(f, args)(k=1, **kw)`, which lets Python merge
+the keywords.
+
 * builtins with a tensor overload (`range`, `len`, `enumerate`, `zip`, `abs`, `min`, `max`,
   `int`, `float`) go to `py_builtins`; every other builtin (`print`, `isinstance`, ...) is
   called as it is;
@@ -21,7 +24,7 @@ import types
 
 from autograph.operators import dispatch, py_builtins
 
-__all__ = ["converted_call"]
+__all__ = ["converted_call", "converted_call_kw"]
 
 logger = logging.getLogger("autograph")
 
@@ -88,6 +91,29 @@ def converted_call(f, args, kwargs=None):
     if kwargs:
         return conv(*args, **kwargs)
     return conv(*args)
+
+
+class converted_call_kw:  # noqa: N801 - used like a function: converted_call_kw(f, args)(**kw)
+    """`converted_call_kw(f, args)(k=1, **kw)`  ==  `converted_call(f, args, {'k': 1, **kw})`,
+    for calls with `**` unpacking: Python merges the keywords itself, in order, with its own
+    errors, which name `f` (its message reads this object's `__qualname__`/`__module__`).
+    """
+
+    def __init__(self, f, args):
+        self._f = f
+        self._args = args
+        t = type(f)
+        if t is _FunctionType or t is _MethodType:   # (other callables: on demand)
+            self.__dict__["__qualname__"] = f.__qualname__
+            self.__dict__["__module__"] = f.__module__
+
+    def __getattr__(self, name):
+        if name == "__qualname__":     # only read for an error message
+            return getattr(self._f, name)
+        raise AttributeError(name)
+
+    def __call__(self, **kwargs):
+        return converted_call(self._f, self._args, kwargs)
 
 
 def _cacheable(f):

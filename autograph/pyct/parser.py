@@ -311,9 +311,31 @@ def _compiled_like(code, node, qualname):
         for k in c.co_consts:
             if isinstance(k, types.CodeType):
                 if k.co_name == code.co_name:
-                    return _code_signature(k) == _code_signature(code)
+                    return _same_code(k, code) or _code_signature(k) == _code_signature(code)
                 todo.append(k)
     return False
+
+
+def _same_code(a, b):
+    """Whether two code objects have the same bytecode, names and constants (the fast check;
+    closures and imported modules compile differently in place, see _code_signature)."""
+    if (a.co_code != b.co_code or a.co_names != b.co_names or a.co_varnames != b.co_varnames
+            or a.co_freevars != b.co_freevars or a.co_cellvars != b.co_cellvars
+            or a.co_argcount != b.co_argcount or a.co_kwonlyargcount != b.co_kwonlyargcount
+            or len(a.co_consts) != len(b.co_consts)):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, types.CodeType):
+            if not _same_code(x, y):
+                return False
+        elif type(x) is float or type(x) is complex:
+            if repr(x) != repr(y):      # (-0.0 and 0.0 differ; NaN equals NaN)
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def _rewritten(code):

@@ -250,7 +250,7 @@ def test_call_trees():
             return h(x)(len(a))
     ''', '''
         def f(x, *a, **k):
-            ag__.converted_call(g, (x, *a), {'y': 1, **k})
+            ag__.converted_call_kw(g, (x, *a))(y=1, **k)
             ag__.converted_call(super(__class__, x).method, (), None)
             return ag__.converted_call(ag__.converted_call(h, (x,), None), (ag__.converted_call(len, (a,), None),), None)
     ''')
