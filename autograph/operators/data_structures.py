@@ -4,6 +4,7 @@ On a Python list they mutate it in place and return it (exactly `l.append(x)` / 
 When a list is appended to inside a staged loop, the loop lowers it to its backend's list
 (a TensorArray, see control_flow._LoopBuilder); these helpers then write to that instead.
 """
+import sys
 
 from autograph.operators import dispatch
 
@@ -20,6 +21,9 @@ def list_append(target, element):
       the list to rebind the name to (the same Python list, or the new TensorArray).
     """
     if type(target) is list:
+        list_ops = sys.modules.get("autograph.runtime.list_ops")
+        if list_ops is not None and list_ops.has_declarations():   # ag.set_element_type
+            list_ops.check_element(target, element)
         target.append(element)
         return target
     for b in dispatch._BACKENDS:

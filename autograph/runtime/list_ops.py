@@ -13,7 +13,7 @@ from autograph.runtime.ops.core_ops import convert_to_tensor
 from autograph.runtime.shapes import TensorShape
 from autograph.runtime.tensor import Tensor
 
-__all__ = ["stack", "set_element_type"]
+__all__ = ["stack", "set_element_type", "element_type", "check_element", "has_declarations"]
 
 # id(list) -> (list, dtype, shape). Lists cannot carry attributes or weak references, so the
 # declarations live here, bounded (the oldest are forgotten first).
@@ -47,12 +47,41 @@ def set_element_type(entity, dtype, shape=None):
         _ELEMENT_TYPES.popitem(last=False)
 
 
+def has_declarations():
+    """True once any list has been given an element type (a fast test for list_append)."""
+    return bool(_ELEMENT_TYPES)
+
+
 def element_type(entity):
     """The (dtype, shape) declared for list `entity` by `set_element_type`, or None."""
     entry = _ELEMENT_TYPES.get(id(entity))
     if entry is None or entry[0] is not entity:
         return None
     return entry[1], entry[2]
+
+
+def check_element(entity, element):
+    """Raises TypeError if list `entity` has a declared element type that `element` does not
+    have (a tensor of another dtype, or of an incompatible static shape). Called on append."""
+    declared = element_type(entity)
+    if declared is None or not hasattr(element, "dtype"):
+        return
+    dtype, shape = declared
+    if element.dtype is not dtype:
+        raise TypeError("appending an element of dtype %s to a list declared with "
+                        "ag.set_element_type(..., %s): convert it with ag.cast first"
+                        % (element.dtype.name, dtype.name))
+    got = getattr(element, "shape", None)
+    if shape is not None and isinstance(got, TensorShape) and not _compatible(shape, got):
+        raise TypeError("appending an element of shape %s to a list declared with element "
+                        "shape %s (ag.set_element_type)" % (got, shape))
+
+
+def _compatible(a, b):
+    if a.rank is None or b.rank is None:
+        return True
+    return a.rank == b.rank and all(x is None or y is None or x == y
+                                    for x, y in zip(a.dims, b.dims))
 
 
 def stack(values, axis=0, name=None, *, element_dtype=None, strict=True):

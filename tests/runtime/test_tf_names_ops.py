@@ -5,6 +5,7 @@ import pytest
 from three_modes import MODES, run
 
 import autograph as ag
+from autograph.operators.data_structures import list_append
 
 X = np.arange(6, dtype=np.float32).reshape(2, 3)
 
@@ -137,3 +138,23 @@ def test_lists_lowered_in_loops_stack(n):
     np.testing.assert_array_equal(ag.to_graph(lowered)(ag.constant(n)).numpy(), got)
     u = ag.to_graph(unrolled)(n).numpy()
     assert u.dtype == np.float32 and u.shape == (n,)
+
+
+def appends_ints(n):
+    out = []
+    ag.set_element_type(out, ag.float32)
+    for i in ag.range(n):
+        out.append(i)
+    return ag.stack(out)
+
+
+def test_declared_element_type_refuses_other_dtypes_in_lowered_loops():
+    with pytest.raises(TypeError, match="dtype int32 to a list declared .*float32.*ag.cast"):
+        ag.function(appends_ints)(ag.constant(3))
+    with pytest.raises(TypeError, match="dtype int32 to a list declared"):
+        ag.to_graph(appends_ints)(ag.constant(3))          # eager: the same check
+    a = []
+    ag.set_element_type(a, ag.float32, [2])
+    with pytest.raises(TypeError, match="shape \\(3,\\) to a list declared with element shape"):
+        list_append(a, ag.constant([1.0, 2.0, 3.0]))     # what `a.append(...)` becomes
+    assert list_append(a, ag.constant([1.0, 2.0])) is a and len(a) == 1
