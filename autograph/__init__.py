@@ -125,7 +125,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+    # The public names only: not the submodules an import binds here (api, runtime, ...).
+    return sorted(set(_EXPORTS) | {'__version__'})
 
 
 class _Package(_types.ModuleType):

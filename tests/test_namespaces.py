@@ -82,6 +82,7 @@ def test_debugging_checks_pass_and_return(mode):
     np.testing.assert_array_equal(run(mode, checks, x), x)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")     # 0/0 on purpose
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("check, pattern", [
     (lambda t: ag.debugging.assert_greater(t, 1.5, message="too small"),
@@ -94,3 +95,11 @@ def test_debugging_checks_pass_and_return(mode):
 def test_debugging_checks_fail_when_they_run(mode, check, pattern):
     with pytest.raises(ag.InvalidArgumentError, match=pattern):
         run(mode, check, np.array([1.0, 2.0], np.float32))
+
+
+def test_dir_of_the_package_shows_public_names_only():
+    import autograph.api  # noqa: F401 - binds submodules on the package
+    import autograph.runtime  # noqa: F401
+    names = dir(ag)
+    assert set(names) == set(ag.__all__) | {"__version__"}
+    assert "api" not in names and "runtime" not in names and "_EXPORTS" not in names
