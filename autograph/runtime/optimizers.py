@@ -9,6 +9,7 @@ import numpy as np
 
 from autograph.runtime import dtypes
 from autograph.runtime.ops import math_ops
+from autograph.runtime.tape import GradientTape
 from autograph.runtime.variables import Variable
 
 __all__ = ["Optimizer", "SGD", "Adam"]
@@ -72,6 +73,29 @@ class Optimizer:
                 raise ValueError("variable %s is not trainable" % v.name)
             self._update(v, math_ops.cast(g, v.dtype), step_value)
         return step
+
+    def minimize(self, loss, var_list, tape=None):
+        """Computes the gradients of `loss` for `var_list` and applies them.
+
+        Args:
+          loss: a callable with no arguments returning the loss (run under a new tape), or a
+            tensor already recorded by `tape`.
+          var_list: the variables to update (e.g. `model.trainable_variables`).
+          tape: the GradientTape that recorded a tensor `loss`.
+        Returns:
+          The `iterations` variable.
+        Raises:
+          ValueError: `loss` is a tensor but no tape is given.
+        """
+        var_list = list(var_list)
+        if tape is None:
+            if not callable(loss):
+                raise ValueError("minimize: a loss tensor needs the tape that recorded it "
+                                 "(tape=...); or pass a function that computes the loss")
+            with GradientTape() as tape:
+                loss = loss()
+        grads = tape.gradient(loss, var_list)
+        return self.apply_gradients(zip(grads, var_list))
 
     def get_slot(self, var, slot_name):
         """The slot variable `slot_name` ('momentum', 'm', 'v') of `var`."""

@@ -122,3 +122,20 @@ def test_training_loop_in_function_fits_a_line(optimizer):
     np.testing.assert_allclose(model.w.numpy(), [[2.0]], atol=0.05)
     np.testing.assert_allclose(model.b.numpy(), [1.0], atol=0.15)
     assert train_step.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "function"])
+def test_minimize_with_a_loss_function_or_a_recorded_tape(traced):
+    w = ag.Variable(3.0)
+    opt = ag.optimizers.SGD(0.25)
+
+    def step():
+        opt.minimize(lambda: w * w, [w])            # d(w^2)/dw = 2w: w -= 0.5 w
+        with ag.GradientTape() as tape:
+            loss = w * w
+        opt.minimize(loss, [w], tape=tape)
+        return w.read_value()
+    step = ag.function(step) if traced else step
+    assert float(step()) == 0.75
+    with pytest.raises(ValueError, match="tape="):
+        opt.minimize(w * w, [w])
