@@ -27,9 +27,14 @@ traced = int(fast(ag.constant([10, 12, 15, 20])))
 '''
 
 
-def test_functions_defined_in_ipython_cells_convert():
+def test_functions_defined_in_ipython_cells_convert(tmp_path, monkeypatch):
     shell_module = pytest.importorskip("IPython.core.interactiveshell")
-    shell = shell_module.InteractiveShell.instance()
+    from traitlets.config import Config
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))        # no files in the user's home
+    config = Config()
+    config.HistoryManager.enabled = False
+    hooks = sys.displayhook, sys.excepthook
+    shell = shell_module.InteractiveShell.instance(config=config)
     try:
         result = shell.run_cell(CELL)
         assert result.success, result.error_in_exec
@@ -47,6 +52,7 @@ def test_functions_defined_in_ipython_cells_convert():
         assert ns["doubled"] == 12
     finally:
         shell_module.InteractiveShell.clear_instance()
+        sys.displayhook, sys.excepthook = hooks
 
 
 def run(args, stdin=None):
