@@ -58,6 +58,7 @@ def test_print_summarize_n_and_all(mode):
     assert printed(mode, None, summarize=1) == "[[ 0 ...  9]\n ...\n [90 ... 99]]\n"
     full = printed(mode, None, summarize=-1)
     assert full.count("\n") == 10 and "..." not in full and " 55 " in full
+    assert printed(mode, None, summarize=None) == printed(mode, None)      # None means 3
 
 
 def test_print_small_and_scalar_values_in_full():

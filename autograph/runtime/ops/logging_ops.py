@@ -18,10 +18,12 @@ def _format(value):
 
 def format_summarized(value, summarize=3):
     """A tensor value as `tf.print` shows it: one row per line, each dimension cut to its first
-    and last `summarize` entries with `...` between (-1 or None: every entry)."""
+    and last `summarize` entries with `...` between (None: 3; -1: every entry)."""
     if not isinstance(value, (np.ndarray, np.generic)) or np.ndim(value) == 0:
         return str(value.item() if isinstance(value, np.ndarray) else value)
-    if summarize is None or summarize < 0:
+    if summarize is None:
+        summarize = 3
+    if summarize < 0:
         return np.array2string(np.asarray(value), separator=" ", threshold=sys.maxsize)
     return np.array2string(np.asarray(value), separator=" ", threshold=0,
                            edgeitems=max(int(summarize), 1))
@@ -53,8 +55,8 @@ def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=Non
     Args:
       *inputs: tensors and Python values (printed with str), separated by `sep`.
       output_stream: a file object (default sys.stdout, looked up when printing).
-      summarize: entries shown at each end of every dimension (default 3); -1 or None shows
-        every entry.
+      summarize: entries shown at each end of every dimension (default, and None: 3); -1
+        shows every entry.
       sep: the separator between inputs. end: the text printed last.
     Raises:
       TypeError: summarize is not an int or None.
