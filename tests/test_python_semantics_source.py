@@ -2,7 +2,6 @@
 current defaults."""
 import importlib.util
 import linecache
-import sys
 
 import pytest
 
@@ -181,3 +180,15 @@ def with_assert(x):
 
 def test_code_rewritten_at_import_still_converts():
     assert ag.to_graph(with_assert)(3) == 6
+
+
+def test_edited_lambda_is_refused(tmp_path):
+    path = tmp_path / "stale_mod_e.py"
+    path.write_text("k = 3\nf = lambda x: x + k if x > 0 else -x\n")
+    f = _import(path, "stale_mod_e").f
+    path.write_text("k = 3\nf = lambda x: x * k - 1 if x > 0 else -x\n")
+    linecache.checkcache(str(path))
+    with pytest.raises(ConversionError, match="changed"):
+        ag.to_graph(f)
+    f2 = _import(path, "stale_mod_e").f          # the new definition converts
+    assert ag.to_graph(f2)(2) == 5

@@ -527,6 +527,16 @@ def _parse_lambda(fn, code, filename, lines):
             hint='put each lambda on its own line, or use a def')
     match = found[0]
     source = _segment(lines, match)
+    if not loader.class_of(getattr(fn, '__qualname__', '')) and not _rewritten(code):
+        # (in a class, private names are mangled in `code`: compiled alone they are not)
+        try:
+            compiled = compile('(%s)' % source, filename, 'eval', dont_inherit=True)
+        except (SyntaxError, ValueError):
+            compiled = None
+        inner = [k for k in getattr(compiled, 'co_consts', ()) if isinstance(k, types.CodeType)]
+        if len(inner) == 1 and not _same_code(inner[0], code) \
+                and _code_signature(inner[0]) != _code_signature(code):
+            raise _stale(fn, filename, match.lineno)
     col = len(lines[match.lineno - 1].encode('utf-8')[:match.col_offset].decode('utf-8'))
     if col >= 1:
         text = '\n' * (match.lineno - 1) + '(' + ' ' * (col - 1) + source + ')'
