@@ -41,7 +41,7 @@ def test_names_are_the_runtime_objects():
     assert ag.math.add is ag.add and ag.math.reduce_sum is ag.reduce_sum
     assert ag.math.floormod is ag.mod and ag.math.truediv is ag.divide
     assert ag.dtypes.float32 is ag.float32 and ag.dtypes.bool is ag.bool
-    assert ag.dtypes.as_dtype("int32") is ag.int32
+    assert ag.dtypes.as_dtype("int32") is ag.int32 and ag.dtypes.cast is ag.cast
     assert ag.linalg.matmul is ag.matmul
     assert ag.nn.relu is ag.relu and ag.debugging.Assert is ag.Assert
 
