@@ -338,3 +338,17 @@ def test_return_on_tensor_in_the_last_iteration(items):
     g = ag.function(lambda a: f(a, make()))
     for a in (1, 5):
         assert int(g(ag.constant(a)).numpy()) == f(a, make())
+
+
+@pytest.mark.parametrize("source", [BREAK, CONTINUE_BREAK, RETURN, NESTED_SHARED,
+                                    NESTED_RETURN])
+def test_next_calls_match_python_under_function(source):
+    # The iterable is a Python iterable: the loop is unrolled while tracing, with exactly the
+    # original's next() calls; the function also takes a tensor so that it is really traced.
+    fn = make_function(source, "f")
+    log0 = []
+    fn(Recorder(range(10), log0), log0)
+    log1 = []
+    traced = ag.function(lambda x: (fn(Recorder(range(10), log1), log1), x + 1))
+    traced(ag.constant(1))
+    assert log1 == log0
