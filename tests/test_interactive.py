@@ -160,3 +160,16 @@ def test_code_never_converted_gets_the_conversion_advice():
             plain_if(ag.placeholder(ag.float32))
     with pytest.raises(TypeError, match="was not converted by autograph"):
         ag.function(plain_if, autograph=False)(ag.constant(1.0))
+
+
+def plain_len(x):
+    return len(x)
+
+
+def test_len_of_an_unknown_dimension_gets_the_same_advice():
+    with ag.Graph().as_default():
+        with pytest.raises(TypeError, match="in plain_len\\) was not converted by autograph.*"
+                                            "ag.shape\\(t\\)\\[0\\]"):
+            plain_len(ag.placeholder(ag.float32, shape=[None]))
+    assert int(ag.function(plain_len, input_signature=[ag.TensorSpec([None])])(
+        ag.constant([1.0, 2.0, 3.0]))) == 3                 # converted: len() is a graph op

@@ -71,10 +71,11 @@ class Tensor:
     def __len__(self):
         d = self._shape[0] if self._shape.rank else None
         if d is None:
+            from autograph.runtime.unconverted import advice
             raise TypeError(
-                "len() of the graph tensor %s is not known statically (shape %s); use "
-                "ag.shape(x)[0] or ag.size, or convert the function with autograph so len() "
-                "becomes a graph op" % (self.name, self._shape))
+                "len() of the graph tensor %s is not known statically (shape %s). %s"
+                % (self.name, self._shape, advice("`len(t)` calls",
+                                                  "ag.shape(t)[0] or ag.size(t)")))
         return d
 
     def __index__(self):
