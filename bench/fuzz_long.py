@@ -4,8 +4,12 @@
     python bench/fuzz_long.py --seed 100000 --count 20000 --jobs 4
     python bench/fuzz_long.py --seed 583 --count 1 --minimise --show   # one seed, in detail
 
-Programs come from tests/fuzz/fuzzgen.py (the generator the CI test uses); the same seed
-always gives the same program. The summary groups failures by kind, lists their seeds and,
+Programs come from tests/fuzz/fuzzgen.py (the generator the CI test uses), or with
+`--grammar python` from tests/fuzz/pygen.py (Python-semantics programs: try/finally with
+jumps, shared iterators, non-bool and/or, del, nonlocal; run converted on Python values, with
+their side effects compared); the same seed always gives the same program.
+
+    python bench/fuzz_long.py --grammar python --seed 300000 --count 10000 --jobs 2 The summary groups failures by kind, lists their seeds and,
 with --minimise, prints the smallest program that still fails the same way; that program is
 what goes into tests/fuzz/test_fuzz_regressions.py. Nothing is written to disk: the summary
 goes to standard output (as Markdown, ready for docs/reliability.md).
@@ -28,11 +32,22 @@ sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'fuzz'))
 import numpy as np  # noqa: E402
 
 import fuzzgen  # noqa: E402
+import pygen  # noqa: E402
 
 
-def _run_chunk(seeds, modes, timeout, gen_kwargs):
+def _run_chunk(seeds, modes, timeout, gen_kwargs, grammar='tensor'):
     logging.getLogger('autograph').setLevel(logging.ERROR)
     rows = []
+    if grammar == 'python':
+        for seed in seeds:
+            program = pygen.generate(seed, **gen_kwargs)
+            started = time.perf_counter()
+            outcome = pygen.check(program, timeout=timeout)
+            failures = [('convert', kind, detail) for kind, detail in outcome.failures]
+            rows.append((seed, outcome.skipped, {}, failures,
+                         sorted(('convert', kind, '') for kind in outcome.signature),
+                         time.perf_counter() - started, program.source.count('\n')))
+        return rows
     for seed in seeds:
         program = fuzzgen.generate(seed, **gen_kwargs)
         started = time.perf_counter()
@@ -73,9 +88,14 @@ def main(argv=None):
     p.add_argument('--max-stmts', type=int, default=4, help='statements per block')
     p.add_argument('--minimise', action='store_true', help='minimise one program per kind')
     p.add_argument('--show', action='store_true', help='print every failing program')
+    p.add_argument('--grammar', choices=('tensor', 'python'), default='tensor',
+                   help='tensor: fuzzgen.py programs in every mode (default); python: '
+                        'pygen.py programs, converted on Python values')
     args = p.parse_args(argv)
 
     modes = tuple(m for m in args.modes.split(',') if m)
+    if args.grammar == 'python':
+        modes = ('convert',)
     gen_kwargs = {'max_depth': args.max_depth, 'max_stmts': args.max_stmts}
     seeds = list(range(args.seed, args.seed + args.count))
     commit = _git_commit()          # the code the workers import now
@@ -84,14 +104,15 @@ def main(argv=None):
     chunks = list(_chunks(seeds, 50))
     if args.jobs > 1:
         with multiprocessing.get_context('spawn').Pool(args.jobs) as pool:
-            results = [pool.apply_async(_run_chunk, (c, modes, args.timeout, gen_kwargs))
+            results = [pool.apply_async(_run_chunk, (c, modes, args.timeout, gen_kwargs,
+                                                     args.grammar))
                        for c in chunks]
             for r in results:
                 rows.extend(r.get())
                 _progress(len(rows), len(seeds), started)
     else:
         for c in chunks:
-            rows.extend(_run_chunk(c, modes, args.timeout, gen_kwargs))
+            rows.extend(_run_chunk(c, modes, args.timeout, gen_kwargs, args.grammar))
             _progress(len(rows), len(seeds), started)
     elapsed = time.time() - started
 
@@ -112,7 +133,9 @@ def main(argv=None):
     lines = [
         '| run | value |', '| --- | --- |',
         '| seeds | %d .. %d (%d programs) |' % (seeds[0], seeds[-1], len(seeds)),
-        '| generator | max_depth=%d, max_stmts=%d |' % (args.max_depth, args.max_stmts),
+        '| generator | %s, max_depth=%d, max_stmts=%d |' % (
+            'pygen.py' if args.grammar == 'python' else 'fuzzgen.py', args.max_depth,
+            args.max_stmts),
         '| modes | %s |' % ', '.join(modes),
         '| passed | %d |' % ok,
         '| failed | %d |' % sum(len(v) for v in groups.values()),
@@ -138,10 +161,16 @@ def main(argv=None):
         seed, failures = items[0]
         for mode, kind, detail in failures:
             print('  [%s] %s: %s' % (mode, kind, detail))
+        gen = pygen if args.grammar == 'python' else fuzzgen
         if args.show:
             for s, _ in items:
-                print(fuzzgen.generate(s, **gen_kwargs).text())
-        if args.minimise:
+                print(gen.generate(s, **gen_kwargs).text())
+        if args.minimise and args.grammar == 'python':
+            small = pygen.minimise(pygen.generate(seed, **gen_kwargs),
+                                   frozenset(k for _, k, _ in signature))
+            print('minimised (seed %d):\n```python\n%s```' % (
+                seed, small.source[len(pygen.PRELUDE):]))
+        elif args.minimise:
             program = fuzzgen.generate(seed, **gen_kwargs)
             small = fuzzgen.minimise(program, frozenset(signature), modes)
             print('minimised (seed %d):\n```python\n%s```' % (seed, small.text()))
