@@ -25,6 +25,7 @@ import itertools
 import logging
 import os
 import sys
+import types
 import warnings
 
 from autograph import _config
@@ -253,6 +254,49 @@ def _user_exception(e, what):
             " at %s:%d" % where if where else "", type(e).__name__))
 
 
+def _check_escaped(backend, fn, names, what):
+    """Raises if tracing `fn` (a branch or loop body) left a value of its own graph in an
+    attribute of an object it closes over (`self`, `acc`) that the statement does not carry
+    (not among its state `names`, e.g. 'self.total'): a method called there set it. The graph
+    would compute that attribute once per trace, not per iteration or per branch taken."""
+    user = _user_fn(fn)
+    cells = getattr(user, "__closure__", None)
+    if not cells:
+        return
+    for cell in cells:
+        try:
+            obj = cell.cell_contents
+        except ValueError:          # an empty cell
+            continue
+        attrs = getattr(obj, "__dict__", None)
+        if type(attrs) is not dict or isinstance(obj, (type, types.ModuleType)) \
+                or callable(obj):
+            continue
+        for attr, v in attrs.items():
+            if not backend.is_local(v):
+                continue
+            name = "%s.%s" % (cell_name(user, cell), attr)
+            if name in names:
+                continue            # carried by the statement (an in_place location)
+            where = _statement_frame_info()
+            raise StagingError(
+                "'%s' was set to a tensor computed in %s%s by code the statement does not carry "
+                "(e.g. a method called there: only the variables, attributes and items the "
+                "converted function itself assigns become part of the graph's loop or branch "
+                "state). The graph would not update it per iteration or per branch taken. "
+                "Assign it in the function itself (`%s = ...`), or keep it in an ag.Variable "
+                "and update it with assign" % (
+                    name, what, " at %s:%d" % where if where else "", name))
+
+
+def cell_name(fn, cell):
+    """The name of closure cell `cell` of `fn`."""
+    for name, c in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
+        if c is cell:
+            return name
+    return "<object>"
+
+
 class StagingRecursionError(RecursionError):
     """Building a tensor-dependent `if` recursed without end (a recursive function whose
     base case depends on a tensor: both branches are built, so the recursion never stops)."""
@@ -455,6 +499,9 @@ class _IfBuilder:
                 raise
             raise err from e
         self._check_lists(which)
+        if fn is not None:
+            _check_escaped(b, fn, self.names,
+                           "the %s of a tensor-dependent `if`" % _BRANCH[which])
         self.outs[which] = out
         other = self.outs[1 - which]
         # Variables outside the layout hold Python objects: both branches must agree on them.
@@ -1204,6 +1251,7 @@ class _LoopBuilder:
                 if err is None:
                     raise
                 raise err from e
+            _check_escaped(b, self.body, self.names, "the body of a tensor-dependent loop")
             out = self._check(out, seen, list_lens)
             if not created:
                 return out

@@ -127,6 +127,11 @@ class Backend:
         cannot stage such loops (the loop is refused at trace time)."""
         raise NotImplementedError
 
+    def is_local(self, value):
+        """True if `value` is a tensor of the branch or loop body graph being traced now (it
+        cannot be used outside it)."""
+        return False
+
     def read(self, value):
         """`value`, read by converted code where the variable may be unassigned (`ag__.ld`):
         a value from `check_defined` is checked here, in program order (Python raises at the

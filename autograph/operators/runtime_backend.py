@@ -223,6 +223,12 @@ class RuntimeBackend(Backend):
         return self.nest.pack_sequence_as(
             value, [defined_check(ran, x, message) for x in flat])
 
+    def is_local(self, value):
+        if type(value) is not self.Tensor:
+            return False
+        graph = self.ctx.graph
+        return graph is not None and graph.outer is not None and value.op.graph is graph
+
     def read(self, value):
         from autograph.runtime.ops.check_ops import read_checked
         if isinstance(value, self.Tensor):
