@@ -172,6 +172,10 @@ class TryTransformer(transformer.StatementTransformer):
 
 
 def transform(node, ctx):
-    if type(node) is gast.Lambda or not ctx.has_nodes(gast.Try, getattr(gast, 'TryStar', None)):
+    if type(node) is gast.Lambda:
+        return node
+    if ctx.has_nodes(gast.Return, gast.Break, gast.Continue):
+        jumps.record_locals(node)   # before any jump lowering drops code after a jump
+    if not ctx.has_nodes(gast.Try, getattr(gast, 'TryStar', None)):
         return node
     return TryTransformer(ctx).visit(node)

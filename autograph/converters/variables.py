@@ -28,6 +28,7 @@ import gast
 from autograph.pyct import analysis
 from autograph.pyct import anno
 from autograph.pyct import ast_util
+from autograph.pyct import jumps
 from autograph.pyct import reaching_definitions
 from autograph.pyct import templates
 from autograph.pyct import transformer
@@ -211,8 +212,8 @@ def _flag_guards(graph, namer):
 
 def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
     """The Name loads in `fn`'s own code (analysed before conversion) of placeholder names
-    that some path reaches unassigned, in plain Python terms. A `del x` (of `deletes`) that
-    may find `x` unassigned adds its replacement `x = ag__.Undefined('x')` to `checks`."""
+    that some path reaches unassigned, in plain Python terms. A `del x` (of `deletes`) or
+    `x += ...` that may find `x` unassigned adds its statement to `checks` (statement -> x)."""
     deletes = deletes or {}
     graph = anno.getanno(fn, anno.Static.CFG, None)
     fscope = anno.getanno(fn, anno.Static.SCOPE, None)
@@ -250,9 +251,14 @@ def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
     for index, wanted in reads.items():
         node = graph.nodes[index]
         _loads(_parts(node.kind, node.ast_node), wanted, found)
+        if checks is None:
+            continue
         for assign in deletes.get(node.ast_node, ()):
-            if assign.targets[0].id in wanted and checks is not None:
-                checks.add(assign)
+            if assign.targets[0].id in wanted:
+                checks[assign] = assign.targets[0].id
+        s = node.ast_node
+        if type(s) is gast.AugAssign and type(s.target) is gast.Name and s.target.id in wanted:
+            checks[s] = s.target.id     # `x += 1` on a placeholder must not call its __iadd__
     return found
 
 
@@ -304,6 +310,7 @@ def _wrap(node, reads):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
+    _keep_dropped_locals(node)
     if not (ctx.info.get('staged', True) or ctx.has_nodes(gast.Delete, gast.BoolOp,
                                                           gast.IfExp)):
         return node         # nothing staged, deleted or turned into a thunk
@@ -311,7 +318,7 @@ def transform(node, ctx):
         analysis.analyze(node)      # nothing staged: reads after `del` need the analyses
     variables = VariablesTransformer(ctx)
     node = variables.visit(node)
-    reads, checks = set(), set()
+    reads, checks = set(), {}
     for fn in _analysed_functions(node):
         moved = _reads_in_generated_scopes(fn, ctx.namer)
         names = variables.placeholders | moved
@@ -369,9 +376,9 @@ def _add_placeholders(fn, names, variables):
     fn.body = body[:doc] + inits + body[doc:]
 
 
-def _check_before(node, assigns):
-    """Puts `ag__.ld(x)` before each `x = ag__.Undefined('x')` of `assigns` (a `del x` that may
-    find `x` unassigned raises there, as the original `del` does)."""
+def _check_before(node, checks):
+    """Puts `ag__.ld(x)` before each statement of `checks` (statement -> x): a `del x` or
+    `x += ...` that may find `x` unassigned raises there, as the original does."""
     stack = [node]
     while stack:
         n = stack.pop()
@@ -382,11 +389,85 @@ def _check_before(node, assigns):
             i = 0
             while i < len(stmts):
                 s = stmts[i]
-                if s in assigns:
-                    check = gast.Expr(value=_ld(ast_util.name(s.targets[0].id)))
+                if s in checks:
+                    check = gast.Expr(value=_ld(ast_util.name(checks[s])))
                     ast_util.fill_locations(check, s)
                     stmts.insert(i, check)
                     i += 1
                 else:
                     stack.append(s)
                 i += 1
+
+
+def _keep_dropped_locals(node):
+    """A name whose only binding was dropped with code after a jump (`return x; x = 1`) is
+    still local in the original: its reads raise UnboundLocalError, not NameError. They get
+    a placeholder at the top of the function and `ag__.ld`."""
+    for fn in _user_functions(node):
+        lost = anno.getanno(fn, jumps.LOCALS, None)
+        if not lost:
+            continue
+        lost = lost - _bound_here(fn)
+        if not lost:
+            continue
+        reads = set()
+        stack = list(gast.iter_child_nodes(fn))
+        while stack:
+            n = stack.pop()
+            t = type(n)
+            if t is gast.Name:
+                if type(n.ctx) is gast.Load and n.id in lost:
+                    reads.add(n)
+                continue
+            if t in _SCOPES and not anno.hasanno(n, anno.Basic.GENERATED):
+                continue
+            stack.extend(gast.iter_child_nodes(n))
+        if reads:
+            inits = []
+            for x in sorted({n.id for n in reads}):
+                inits.extend(templates.replace("name = ag__.Undefined(name_str)", name=x,
+                                               name_str=gast.Constant(value=x, kind=None)))
+                ast_util.fill_locations(inits[-1], fn.body[0])
+            doc = 1 if (type(fn.body[0]) is gast.Expr and type(fn.body[0].value) is gast.Constant
+                        and isinstance(fn.body[0].value.value, str)) else 0
+            fn.body[doc:doc] = inits
+            _wrap(fn, reads)
+
+
+_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+
+
+def _user_functions(node):
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is gast.FunctionDef and not anno.hasanno(n, anno.Basic.GENERATED):
+            out.append(n)
+        stack.extend(c for c in gast.iter_child_nodes(n) if isinstance(c, gast.stmt)
+                     or type(c) is gast.ExceptHandler)
+    return out
+
+
+def _bound_here(fn):
+    """The names `fn`'s code binds now, in its own scope or in the functions converters made
+    from it (a loop target becomes a body function's parameter)."""
+    bound, stack = set(), list(fn.body) + [fn.args]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is gast.Name:
+            if type(n.ctx) in (gast.Store, gast.Del, gast.Param):
+                bound.add(n.id)
+            continue
+        if t in _SCOPES:
+            if t is not gast.Lambda:
+                bound.add(n.name)
+            if anno.hasanno(n, anno.Basic.GENERATED):
+                stack.extend(gast.iter_child_nodes(n))
+            continue
+        if t is gast.ExceptHandler and n.name is not None:
+            bound.add(n.name.id)
+        if t in (gast.Import, gast.ImportFrom):
+            bound.update((a.asname or a.name).split('.')[0] for a in n.names)
+        stack.extend(gast.iter_child_nodes(n))
+    return bound

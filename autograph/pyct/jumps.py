@@ -38,6 +38,45 @@ def and_(*exprs):
 FLAG = 'jump_flag'
 
 
+LOCALS = 'original_locals'      # FunctionDef annotation: the names its original code binds
+
+_NESTED = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.ListComp,
+           gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def record_locals(fn):
+    """Annotates FunctionDef `fn` (and the functions nested in it) with the names their
+    original code binds. Lowering a jump drops the code after it, which can be a function's
+    only binding of a name: the name is still local (reading it raises UnboundLocalError), and
+    the variables converter keeps it so."""
+    bound, declared = set(), set()
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is gast.Name:
+            if type(node.ctx) in (gast.Store, gast.Del):
+                bound.add(node.id)
+            continue
+        if t in (gast.Global, gast.Nonlocal):
+            declared.update(node.names)
+            continue
+        if t in (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef):
+            bound.add(node.name)
+            if t is not gast.ClassDef:
+                record_locals(node)
+            stack.extend(getattr(node, 'decorator_list', []))
+            continue
+        if t in _NESTED:
+            continue
+        if t is gast.ExceptHandler and node.name is not None:
+            bound.add(node.name.id)
+        if t in (gast.Import, gast.ImportFrom):
+            bound.update((a.asname or a.name).split('.')[0] for a in node.names)
+        stack.extend(gast.iter_child_nodes(node))
+    anno.setanno(fn, LOCALS, bound - declared)
+
+
 def _nonempty(stmts, at):
     """`stmts`, or `pass` when lowering left the block empty (a jump was its only statement)."""
     if stmts:

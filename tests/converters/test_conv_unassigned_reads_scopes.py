@@ -3,7 +3,9 @@
 Found by the Python-semantics fuzzer (tests/fuzz/pygen.py): a read moved into a generated
 scope (an and/or/ternary thunk, a branch or loop body) raised NameError ("free variable")
 instead of UnboundLocalError; `del x` of an unassigned `x` did not raise at all; `del` of a
-variable that a nested function reads made that function see a placeholder.
+variable that a nested function reads made that function see a placeholder; a name whose only
+binding came after a jump (dropped with the unreachable code) became a global (NameError);
+`x += 1` on a deleted `x` raised the placeholder's error.
 """
 # ruff: noqa: B007, F821, F841
 import pytest
@@ -78,7 +80,35 @@ def del_variable_a_nested_function_reads(a):
     return get()
 
 
+def only_binding_after_return(a):
+    if a:
+        return x
+    return a
+    x = 1
+
+
+def only_binding_after_break(a):
+    out = []
+    for i in range(3):
+        if a:
+            break
+            v = 2
+        out.append(not a and v)
+    return out
+
+
+def augmented_after_del_on_one_path(a):
+    x = 1
+    if a:
+        del x
+    x += 1
+    return x
+
+
 @pytest.mark.parametrize('f,args', [
+    (only_binding_after_return, (1,)), (only_binding_after_return, (0,)),
+    (only_binding_after_break, (1,)), (only_binding_after_break, (0,)),
+    (augmented_after_del_on_one_path, (1,)), (augmented_after_del_on_one_path, (0,)),
     (read_later_assigned_in_and, (1,)), (read_later_assigned_in_and, (0,)),
     (read_later_assigned_in_ternary, (1,)), (read_later_assigned_in_ternary, (0,)),
     (read_branch_assigned_in_or, (0,)), (read_branch_assigned_in_or, (2,)),
