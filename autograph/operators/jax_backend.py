@@ -271,7 +271,7 @@ class JaxBackend(Backend):
 
     # --- staging -------------------------------------------------------------------------------
     def cond(self, pred, true_fn, false_fn, names):
-        lax, jnp, tree = self.lax, self.jnp, self.tree
+        jax, jnp, tree = self.jax, self.jnp, self.tree
         pred = self._truth(pred, "tensor-dependent `if`")
         forced = {}                        # flat position -> dtype for Python numbers
         for _ in range(3):
@@ -284,26 +284,47 @@ class JaxBackend(Backend):
                     pynum = [not self._is_array(x) for x in leaves]
                     conv = []
                     for i, x in enumerate(leaves):
-                        if self._is_array(x):
-                            conv.append(x)
-                        elif i in forced:
-                            conv.append(jnp.asarray(x, forced[i]))
-                        else:
-                            conv.append(jnp.asarray(x))
+                        if not self._is_array(x):
+                            x = jnp.asarray(x, forced[i]) if i in forced else jnp.asarray(x)
+                        conv.append(self._strong(x))
                     record[which] = (treedef, conv, pynum, out)
-                    return tree.tree_unflatten(treedef, conv)
+                    return conv
                 return branch
 
-            try:
-                result = lax.cond(pred, wrap(0, true_fn), wrap(1, false_fn))
-                self._join_lists(result, record[0][3], record[1][3])
-                return result
-            except TypeError:
-                if record[0] is None or record[1] is None:
-                    raise
-                if not self._reconcile_branches(record, forced, names):
-                    raise
+            # Each branch is traced once, in order, into a jaxpr (closing over the outer
+            # values); the staged op is built from the jaxprs.
+            jaxprs = (jax.make_jaxpr(wrap(0, true_fn))(), jax.make_jaxpr(wrap(1, false_fn))())
+            if not self._branches_agree(record):
+                if self._reconcile_branches(record, forced, names):
+                    continue
+                raise AssertionError("autograph: the branches of this `if` do not agree")
+            flat = self._select_or_cond(pred, *jaxprs)
+            result = tree.tree_unflatten(record[0][0], flat)
+            self._join_lists(result, record[0][3], record[1][3])
+            return result
         raise AssertionError("autograph: staging this `if` with JAX did not converge")
+
+    def _branches_agree(self, record):
+        (t0, c0, _, _), (t1, c1, _, _) = record
+        return t0 == t1 and all(a.dtype == b.dtype and a.shape == b.shape
+                                for a, b in zip(c0, c1))
+
+    def _select_or_cond(self, pred, tj, fj):
+        """`lax.cond` over the branch jaxprs; or both branches and a select, when both are a
+        few effect-free operations with no loops or conditionals and every floating-point
+        output of each branch is one of its inputs or a constant (computed only from
+        integers and booleans otherwise). Then the values and the gradients are those of
+        the cond (a select sends each cotangent to the input the taken branch forwards),
+        and XLA runs one conditional less: `and`/`or` in loop tests, integer updates,
+        early-return flags."""
+        core, lax, jnp = self.jax.core, self.lax, self.jnp
+        inexact = [jnp.issubdtype(a.dtype, jnp.inexact) for a in tj.out_avals]
+        if _cheap(tj) and _cheap(fj) and _forwards(tj, inexact) and _forwards(fj, inexact):
+            a = core.eval_jaxpr(tj.jaxpr, tj.consts)
+            b = core.eval_jaxpr(fj.jaxpr, fj.consts)
+            return [lax.select(pred, x, y) for x, y in zip(a, b)]
+        return lax.cond(pred, lambda: core.eval_jaxpr(tj.jaxpr, tj.consts),
+                        lambda: core.eval_jaxpr(fj.jaxpr, fj.consts))
 
     def _join_lists(self, result, out0, out1):
         """The lists a `cond` returns: at most as many appends as the larger branch made."""
@@ -778,6 +799,9 @@ class JaxBackend(Backend):
             return x
         return x.astype(dtype)
 
+    def contains(self, container, x):
+        return self.jnp.any(self.jnp.asarray(container) == x)
+
 
 def _make_forward_only_primitive():
     from jax._src.interpreters import ad, batching, mlir
@@ -804,6 +828,50 @@ def _make_forward_only_primitive():
     ad.primitive_jvps[prim] = jvp
     ad.primitive_transposes[prim] = transpose
     return prim
+
+
+_BRANCHING = frozenset(("while", "cond", "scan", "custom_jvp_call", "custom_vjp_call",
+                        "custom_vjp_call_jaxpr", "debug_callback", "pure_callback", "io_callback",
+                        "autograph_forward_only"))
+
+
+def _cheap(closed, limit=24):
+    """A jaxpr of at most `limit` operations, no effects, loops, conditionals or callbacks
+    (nested jaxprs, like those of `jit`-wrapped jnp functions, count)."""
+    if closed.effects:
+        return False
+    todo, count = [closed.jaxpr], 0
+    while todo:
+        jaxpr = todo.pop()
+        for eqn in jaxpr.eqns:
+            count += 1
+            if count > limit or eqn.primitive.name in _BRANCHING:
+                return False
+            for v in eqn.params.values():
+                inner = getattr(v, "jaxpr", None)
+                if inner is not None:
+                    todo.append(getattr(inner, "jaxpr", inner))
+    return True
+
+
+def _forwards(closed, inexact):
+    """True if every output flagged in `inexact` is an input, a constant, or a cast of one
+    to its own dtype (no floating-point arithmetic produces it)."""
+    jaxpr = closed.jaxpr
+    known = set(map(id, jaxpr.invars)) | set(map(id, jaxpr.constvars))
+    for eqn in jaxpr.eqns:
+        if (eqn.primitive.name == "convert_element_type" and len(eqn.invars) == 1
+                and (id(eqn.invars[0]) in known or _is_literal(eqn.invars[0]))
+                and eqn.invars[0].aval.dtype == eqn.outvars[0].aval.dtype):
+            known.add(id(eqn.outvars[0]))
+    for flag, var in zip(inexact, jaxpr.outvars):
+        if flag and id(var) not in known and not _is_literal(var):
+            return False
+    return True
+
+
+def _is_literal(var):
+    return type(var).__name__ == "Literal"
 
 
 def _count_array(jnp, count):

@@ -176,6 +176,16 @@ def test_ag_print_is_staged_as_debug_print(capfd):
     jax.effects_barrier()
     out = capfd.readouterr().out
     assert "positive 2.0" in out and "positive 3.0" in out
+    g(jnp.float32(-1.0)).block_until_ready()   # the branch is not taken: nothing printed
+    jax.effects_barrier()
+    assert "positive" not in capfd.readouterr().out
+
+
+def test_cheap_integer_branches_are_a_select_others_a_cond():
+    text = str(jax.make_jaxpr(ag.to_graph(w.collatz_steps))(jnp.int32(27)))
+    assert "select_n" in text and "cond[" not in text    # integer updates: both + select
+    text = str(jax.make_jaxpr(ag.to_graph(w.piecewise))(jnp.float32(2.0)))
+    assert "cond[" in text                                # float arithmetic: a real cond
 
 
 def test_assert_on_traced_value_is_checked_at_run_time():

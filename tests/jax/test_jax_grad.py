@@ -131,3 +131,18 @@ def test_grad_of_unbounded_while_names_the_loop_and_the_remedy():
     assert float(jax.jit(ag.to_graph(f))(jnp.float32(3.0))) == pytest.approx(115.330078125)
     np.testing.assert_allclose(jax.jacfwd(jax.jit(ag.to_graph(f)))(jnp.float32(3.0)), 1.5 ** 9,
                                rtol=1e-5)
+
+
+def test_untaken_branch_does_not_poison_the_gradient():
+    f = make_function("""
+        def f(x):
+            if x > 0:
+                y = jnp.sqrt(x)
+            else:
+                y = 0.0
+            done = x > 1 and x < 10
+            return y + jnp.where(done, 1.0, 0.0)
+    """, namespace={"jnp": jnp})
+    g = jax.jit(jax.grad(ag.to_graph(f)))
+    assert float(g(jnp.float32(-1.0))) == 0.0
+    np.testing.assert_allclose(g(jnp.float32(4.0)), 0.25)
