@@ -325,7 +325,7 @@ def transform(node, ctx):
         if not names:
             continue
         found = _maybe_unassigned_reads(fn, names, ctx.namer, variables.deletes, checks)
-        _add_placeholders(fn, {n.id for n in found} - variables.placeholders, variables)
+        _add_placeholders(fn, {n.id for n in found if n.id in moved}, variables)
         reads |= found
     if reads:
         _wrap(node, reads)
@@ -360,14 +360,26 @@ def _reads_in_generated_scopes(fn, namer):
     return out
 
 
+def _is_placeholder(s):
+    if type(s) is not gast.Assign or type(s.value) is not gast.Call:
+        return False
+    func = s.value.func
+    return (type(func) is gast.Attribute and func.attr == 'Undefined'
+            and type(func.value) is gast.Name and func.value.id == 'ag__')
+
+
 def _add_placeholders(fn, names, variables):
     """`x = ag__.Undefined('x')` at the top of `fn` for `names`, so that a generated scope
     finds the placeholder (and `ag__.ld` raises UnboundLocalError) instead of no variable."""
-    if not names:
-        return
     body = fn.body
     doc = 1 if (body and type(body[0]) is gast.Expr and type(body[0].value) is gast.Constant
                 and isinstance(body[0].value.value, str)) else 0
+    for s in body[doc:]:     # those already at the top (a placeholder placed right before a
+        if not _is_placeholder(s):      # statement may not be on every path to the read)
+            break
+        names = names - {s.targets[0].id}
+    if not names:
+        return
     inits = []
     for name in sorted(names):
         init = variables._undefined(name)

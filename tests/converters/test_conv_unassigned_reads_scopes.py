@@ -105,7 +105,24 @@ def augmented_after_del_on_one_path(a):
     return x
 
 
+def assigned_in_handler_read_after_try_finally(a):
+    try:
+        if a > 5:
+            raise KeyError(a)
+    except KeyError:
+        if a > 6:
+            x = 1
+        elif a:
+            return
+    finally:
+        pass
+    return x
+
+
 @pytest.mark.parametrize('f,args', [
+    (assigned_in_handler_read_after_try_finally, (0,)),
+    (assigned_in_handler_read_after_try_finally, (6,)),
+    (assigned_in_handler_read_after_try_finally, (7,)),
     (only_binding_after_return, (1,)), (only_binding_after_return, (0,)),
     (only_binding_after_break, (1,)), (only_binding_after_break, (0,)),
     (augmented_after_del_on_one_path, (1,)), (augmented_after_del_on_one_path, (0,)),
