@@ -1222,8 +1222,14 @@ class _LoopBuilder:
         flag_of = {k: n_vars + j for j, k in enumerate(created)}
         message = {k: self._message(k) for k in created}
 
+        # (Only with a backend whose checks are pure and can be unwrapped, `unchecked`: a check
+        # that runs whether or not the value is used would fail on the first iteration.)
+        lazy = type(b).unchecked is not dispatch.Backend.unchecked
+
         def visible(loop_vars):
             vals = list(loop_vars[:n_vars])
+            if not lazy:
+                return vals
             for pos, k in enumerate(self.var_pos):
                 if k in flag_of:
                     vals[pos] = b.check_defined(loop_vars[flag_of[k]], vals[pos], message[k])
@@ -1377,6 +1383,10 @@ class _LoopBuilder:
                 self.init[k] = ("zeros", b.spec(_as_values(b, v)))
                 self.kinds[k] = _VAR
                 if not _is_retval(name):
+                    if type(b).check_defined is dispatch.Backend.check_defined:
+                        # This backend cannot check at run time: refuse at trace time.
+                        raise UndefinedValueError(self._message(k).replace(
+                            "which ran zero times", "which may run zero times"))
                     self.created[k] = False
                 raise _Retry(self)
             elif kind is _LIST:
