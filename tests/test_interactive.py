@@ -173,3 +173,33 @@ def test_len_of_an_unknown_dimension_gets_the_same_advice():
             plain_len(ag.placeholder(ag.float32, shape=[None]))
     assert int(ag.function(plain_len, input_signature=[ag.TensorSpec([None])])(
         ag.constant([1.0, 2.0, 3.0]))) == 3                 # converted: len() is a graph op
+
+
+FLAG = None
+
+
+@ag.do_not_convert
+def reads_flag_in_python():
+    return 10.0 if FLAG else 20.0
+
+
+def branches_on_flag():
+    if FLAG:
+        r = ag.constant(10.0)
+    else:
+        r = ag.constant(20.0)
+    return r
+
+
+def test_a_variable_as_a_python_bool_while_tracing_is_an_error_not_a_stale_value():
+    global FLAG
+    FLAG = ag.Variable(True)
+    assert bool(FLAG) is True                                  # eagerly: its value
+    with pytest.raises(TypeError, match="variable .* as a Python bool while a graph is being "
+                                        "built.*in reads_flag_in_python\\) is called from "
+                                        "converted code"):
+        ag.function(lambda: ag.constant(reads_flag_in_python()))()
+    f = ag.function(branches_on_flag)                          # converted: a cond
+    assert float(f()) == 10.0
+    FLAG.assign(False)
+    assert float(f()) == 20.0 and f.experimental_get_tracing_count() == 1

@@ -84,6 +84,13 @@ class Variable:
         return float(self._value)
 
     def __bool__(self):
+        if context.ctx.graph is not None:
+            # Its value now would be baked into the graph, which reads the variable when it runs.
+            from autograph.runtime.unconverted import advice
+            raise TypeError(
+                "using the variable %s as a Python bool while a graph is being built is not "
+                "allowed: the graph reads its value when it runs, not now. %s"
+                % (self.name, advice("`if`/`while` on variables", "ag.cond / ag.while_loop")))
         return bool(self._value)
 
     def __index__(self):
