@@ -22,7 +22,7 @@ import harness  # noqa: E402
 
 # Benchmark modules, in report order; each has `run(quick) -> [harness.Table]`. A module that
 # does not exist yet (written by another issue) is skipped with a note.
-MODULES = ["bench_core", "bench_operators", "bench_layers"]
+MODULES = ["bench_core", "bench_operators", "bench_layers", "bench_scaling"]
 
 DOCS = os.path.join(os.path.dirname(HERE), "docs", "performance.md")
 BEGIN = "<!-- bench:begin (written by bench/run_all.py --write-docs) -->"
