@@ -2,6 +2,7 @@
 import pytest
 
 import autograph as ag
+from autograph.pyct.errors import ConversionError
 from source_helpers import make_function
 
 
@@ -93,3 +94,27 @@ def test_ag__local_in_a_staged_loop():
     f = make_function(LOCAL, "f")
     g = ag.function(f)
     assert int(g(ag.constant(5)).numpy()) == f(5)
+
+
+def test_possibly_unassigned_ag__raises_like_python():
+    f = make_function("""
+def f(x):
+    if x:
+        ag__ = 1
+    return ag__
+""", "f")
+    assert ag.to_graph(f)(1) == 1
+    with pytest.raises(UnboundLocalError):
+        f(0)
+    with pytest.raises(UnboundLocalError, match="'ag__'"):
+        ag.to_graph(f)(0)
+
+
+def test_errors_name_the_users_ag__():
+    f = make_function("""
+def f(x):
+    global ag__
+    ag__ = x
+""", "f")
+    with pytest.raises(ConversionError, match="global variable 'ag__'"):
+        ag.to_graph(f)

@@ -119,9 +119,24 @@ def convert_with_helper_name(node, ctx, convert):
     if helper == HELPER:
         return convert(node), HELPER
     ctx.namer.reserve([helper])
-    placeholder = ctx.namer.new_symbol('ag__user')
+    # (not new_symbol: converters treat the names it hands out as their own, e.g. flags)
+    placeholder, i = 'ag__user', 0
+    while placeholder in ctx.namer._used:
+        i += 1
+        placeholder = 'ag__user_%d' % i
+    ctx.namer.reserve([placeholder])
     _rename_bindings(node, HELPER, placeholder)
-    node = convert(node)
+    try:
+        node = convert(node)
+    except Exception as e:
+        # A message naming the placeholder names the user's `ag__`.
+        for attr in ('message', 'hint'):
+            text = getattr(e, attr, None)
+            if isinstance(text, str) and placeholder in text:
+                setattr(e, attr, text.replace(placeholder, HELPER))
+        if hasattr(e, '_format') and e.args and placeholder in str(e.args[0]):
+            e.args = (e._format(),) + e.args[1:]
+        raise
     _rename_bindings(node, HELPER, helper)
     _rename_bindings(node, placeholder, HELPER)
     _rename_strings(node, placeholder, HELPER)
