@@ -770,6 +770,9 @@ class JaxBackend(Backend):
             % (lst.name, rows))
 
     # --- builtins ------------------------------------------------------------------------------
+    def contains(self, container, x):
+        return self.jnp.any(self.jnp.asarray(container) == x)
+
     def abs(self, x):
         return self.jnp.abs(x)
 
