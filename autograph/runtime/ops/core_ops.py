@@ -1,6 +1,12 @@
-"""Constants, placeholders and identity: the ops every graph starts from."""
+"""Constants, placeholders, identity and conversions: the ops every graph starts from.
+
+The lowest op module: it imports only the helpers (`rules`, `errstate`, `static_values`).
+Lists holding tensors are packed by `stack`, which lives higher up (`join_ops`) and registers
+itself here with `register_list_packer`.
+"""
 from autograph.runtime import context, dtypes
-from autograph.runtime.ops import rules
+from autograph.runtime.ops import rules, static_values
+from autograph.runtime.ops.errstate import quiet
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import TensorShape, as_shape
 from autograph.runtime.tensor import EagerTensor, Tensor, to_numpy
@@ -16,6 +22,7 @@ def _constant_kernel(value, dtype):
 
 CONSTANT = declare("constant", _constant_kernel, dtype=rules.from_attr, shape=_constant_shape,
                    differentiable=False, doc="A value fixed when the graph is built.")
+static_values.register(CONSTANT, lambda op: op.attrs["value"])
 
 
 def _placeholder_kernel(dtype, shape):
@@ -108,9 +115,16 @@ def convert_to_tensor(value, dtype=None, name=None):
     if as_tensor is not None:      # e.g. a TensorArray standing for a list: its stacked items
         return convert_to_tensor(as_tensor(value), dtype, name)
     if isinstance(value, (list, tuple)) and _has_tensor(value):
-        from autograph.runtime.ops.array_ops import stack
-        return stack([convert_to_tensor(v, dtype) for v in value])
+        return _list_packer[0]([convert_to_tensor(v, dtype) for v in value])
     return constant(value, dtype, name=name)
+
+
+_list_packer = [None]      # `stack`, registered by join_ops (a module above this one)
+
+
+def register_list_packer(pack):
+    """Makes `pack(tensors)` the op convert_to_tensor packs lists holding tensors with."""
+    _list_packer[0] = pack
 
 
 def _has_tensor(seq):
@@ -120,3 +134,48 @@ def _has_tensor(seq):
         if isinstance(v, (list, tuple)) and _has_tensor(v):
             return True
     return False
+
+
+# == cast =======================================================================================
+
+@quiet     # nan/inf to int is undefined but silent, as in TensorFlow
+def _cast(x, dtype):
+    return x.astype(dtype.np_dtype)
+
+
+def _cast_dtype(ds, attrs):
+    return attrs["dtype"]
+
+
+def _cast_grad(op, g):
+    x = op.inputs[0]
+    if not x.dtype.is_floating or not g.dtype.is_floating:
+        return [None]             # no gradient through integers
+    return [cast(g, x.dtype)]
+
+
+CAST = declare("cast", _cast, dtype=_cast_dtype, shape=rules.same_shape,
+               grad=_cast_grad,
+               doc="Converts to another dtype (floats to ints truncate towards 0).")
+
+
+def cast(x, dtype, name=None):
+    """Converts x to `dtype`.
+
+    Floats become integers by truncation towards zero; numbers become bool by `!= 0`.
+    A tensor that already has `dtype` is returned as is.
+
+    Args:
+      x: a tensor or Python/numpy value.
+      dtype: the target DType (or anything `ag.as_dtype` accepts).
+    Returns:
+      A tensor of `dtype` with x's shape.
+    Raises:
+      TypeError: `dtype` is not a supported dtype.
+    """
+    dtype = dtypes.as_dtype(dtype)
+    if dtype is dtypes.variant:
+        raise TypeError("cannot cast to the internal variant dtype")
+    if isinstance(x, Tensor) and x.dtype is dtype:
+        return x
+    return apply(CAST, [x], {"dtype": dtype}, name=name)

@@ -8,8 +8,8 @@ import numpy as np
 
 from autograph.runtime import dtypes
 from autograph.runtime.ops import rules
-from autograph.runtime.ops.array_ops import get_static_value, int_attr, int_tuple
 from autograph.runtime.ops.core_ops import constant
+from autograph.runtime.ops.static_values import get_static_value, int_attr, int_tuple
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import TensorShape
 from autograph.runtime.tensor import Tensor

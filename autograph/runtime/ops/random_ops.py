@@ -11,7 +11,7 @@ Seeds follow TensorFlow's two-level scheme, on numpy Generators:
 import numpy as np
 
 from autograph.runtime import context, dtypes
-from autograph.runtime.ops.array_ops import shape_arg
+from autograph.runtime.ops.reshape_ops import shape_arg
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import as_shape, broadcast
 from autograph.runtime.tensor import Tensor, to_numpy

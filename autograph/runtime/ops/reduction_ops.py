@@ -7,10 +7,15 @@ import numpy as np
 
 from autograph.runtime import dtypes
 from autograph.runtime.errors import InvalidArgumentError
-from autograph.runtime.ops import array_ops, math_ops, rules
-from autograph.runtime.ops.array_ops import int_attr, int_tuple
+from autograph.runtime.ops import rules
+from autograph.runtime.ops.arithmetic_ops import divide, maximum, multiply, subtract
+from autograph.runtime.ops.compare_ops import equal, where
+from autograph.runtime.ops.core_ops import cast
+from autograph.runtime.ops.errstate import quiet
 from autograph.runtime.ops.gradient_ops import broadcast_like
-from autograph.runtime.ops.math_ops import _quiet
+from autograph.runtime.ops.reshape_ops import expand_dims, reshape
+from autograph.runtime.ops.shape_ops import size
+from autograph.runtime.ops.static_values import int_attr, int_tuple
 from autograph.runtime.registry import apply, declare
 from autograph.runtime.shapes import SCALAR, UNKNOWN, TensorShape
 
@@ -88,9 +93,9 @@ def _kept(op, g):
     if axes is None or len(axes) == s.rank:     # g is a scalar: it broadcasts as it is
         return g
     if s.is_fully_defined():
-        return array_ops.reshape(g, [1 if i in axes else d for i, d in enumerate(s.dims)])
+        return reshape(g, [1 if i in axes else d for i, d in enumerate(s.dims)])
     for a in axes:
-        g = array_ops.expand_dims(g, a)
+        g = expand_dims(g, a)
     return g
 
 
@@ -149,9 +154,8 @@ def _mean_grad(op, g):
     if nx is not None and ny is not None:
         count = nx // ny if ny else 1
     else:
-        count = math_ops.divide(math_ops.cast(array_ops.size(x), x.dtype),
-                                math_ops.cast(math_ops.maximum(array_ops.size(y), 1), x.dtype))
-    return [math_ops.divide(broadcast_like(_kept(op, g), x), count)]
+        count = divide(cast(size(x), x.dtype), cast(maximum(size(y), 1), x.dtype))
+    return [divide(broadcast_like(_kept(op, g), x), count)]
 
 
 REDUCE_MEAN = declare("reduce_mean", _mean, dtype=rules.numeric, shape=_reduced_shape,
@@ -180,10 +184,9 @@ def _max(x, axis=None, keepdims=False):
 def _extremum_grad(op, g):
     """reduce_max / reduce_min: the gradient is shared equally by the tied extreme elements."""
     x = op.inputs[0]
-    hit = math_ops.cast(math_ops.equal(x, broadcast_like(_kept(op, op.outputs[0]), x)),
-                        x.dtype)
+    hit = cast(equal(x, broadcast_like(_kept(op, op.outputs[0]), x)), x.dtype)
     ties = reduce_sum(hit, axis=op.attrs["axis"], keepdims=True)
-    return [math_ops.divide(math_ops.multiply(broadcast_like(_kept(op, g), x), hit), ties)]
+    return [divide(multiply(broadcast_like(_kept(op, g), x), hit), ties)]
 
 
 REDUCE_MAX = declare("reduce_max", _max, dtype=rules.numeric, shape=_reduced_shape,
@@ -227,15 +230,14 @@ def _prod_grad(op, g):
     axis = op.attrs["axis"]
     # d prod / d x_i is the product of the other elements: prod / x_i when there is no zero;
     # at the one zero, the product of the non-zero elements; 0 with two zeros or more.
-    zero = math_ops.equal(x, 0)
-    nonzero_x = math_ops.where(zero, 1, x)
+    zero = equal(x, 0)
+    nonzero_x = where(zero, 1, x)
     prod_nonzero = broadcast_like(reduce_prod(nonzero_x, axis=axis, keepdims=True), x)
-    zeros = broadcast_like(reduce_sum(math_ops.cast(zero, x.dtype), axis=axis,
-                                      keepdims=True), x)
-    others = math_ops.where(
-        zero, math_ops.where(math_ops.equal(zeros, 1), prod_nonzero, 0),
-        math_ops.where(math_ops.equal(zeros, 0), math_ops.divide(prod_nonzero, nonzero_x), 0))
-    return [math_ops.multiply(broadcast_like(_kept(op, g), x), others)]
+    zeros = broadcast_like(reduce_sum(cast(zero, x.dtype), axis=axis, keepdims=True), x)
+    others = where(
+        zero, where(equal(zeros, 1), prod_nonzero, 0),
+        where(equal(zeros, 0), divide(prod_nonzero, nonzero_x), 0))
+    return [multiply(broadcast_like(_kept(op, g), x), others)]
 
 
 REDUCE_PROD = declare("reduce_prod", _prod, dtype=rules.numeric, shape=_reduced_shape,
@@ -356,7 +358,7 @@ def argmin(input, axis=None, output_type=dtypes.int64, name=None):
 
 # == softmax ====================================================================================
 
-@_quiet
+@quiet
 def _softmax(x, axis):
     _no_axes(x, axis)
     e = np.exp(x - np.maximum.reduce(x, axis=axis, keepdims=True))
@@ -374,9 +376,8 @@ def _softmax_shape(shapes, attrs):
 
 def _softmax_grad(op, g):
     y = op.outputs[0]
-    gy = math_ops.multiply(g, y)
-    return [math_ops.subtract(gy, math_ops.multiply(
-        y, reduce_sum(gy, axis=op.attrs["axis"], keepdims=True)))]
+    gy = multiply(g, y)
+    return [subtract(gy, multiply(y, reduce_sum(gy, axis=op.attrs["axis"], keepdims=True)))]
 
 
 SOFTMAX = declare("softmax", _softmax, dtype=rules.floating, shape=_softmax_shape,

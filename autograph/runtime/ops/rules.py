@@ -8,6 +8,17 @@ def same_as_first(ds, attrs):
     return ds[0]
 
 
+def same_numeric(ds, attrs):
+    """Binary numeric ops: both inputs share a numeric dtype, which is the result's."""
+    a, b = ds
+    if a is not b:
+        raise TypeError("inputs are %s and %s; tensors of different dtypes are not promoted "
+                        "automatically, use ag.cast on one of them" % (a.name, b.name))
+    if not a.is_numeric:
+        raise TypeError("expected numeric tensors, got %s" % a.name)
+    return a
+
+
 def numeric(ds, attrs):
     d = ds[0]
     if not d.is_numeric:
@@ -94,3 +105,12 @@ def normalize_axis(axis, rank):
     if not -rank <= axis < max(rank, 1):
         raise ValueError("axis %d is out of range for a tensor of rank %d" % (axis, rank))
     return axis % rank if rank else 0
+
+
+def check_axis(axis, rank, what="axis", extra=0):
+    """`axis` normalised to [0, rank + extra); ValueError when out of range."""
+    n = rank + extra
+    if not -n <= axis < n:
+        raise ValueError("%s %d is out of range for a tensor of rank %d (valid: %d to %d)"
+                         % (what, axis, rank, -n, n - 1))
+    return axis % n
