@@ -164,6 +164,26 @@ def test_dropped_user_functions_and_their_generated_source_are_freed():
     assert [n for n in set(linecache.cache) - before if n.startswith("<autograph")] == []
 
 
+def test_functions_called_from_converted_code_are_not_kept_without_bound(monkeypatch):
+    from autograph.operators import calls
+    from autograph.pyct import parser
+    monkeypatch.setattr(calls, "_CACHE_LIMIT", 8)
+    monkeypatch.setattr(parser, "_MAX_FILE_INDEXES", 8)
+
+    def outer(g, x):
+        return g(x)
+    converted = ag.to_graph(outer)
+    refs = []
+    for i in range(3 * N):
+        fn, filename = _exec_function(1000 + i)
+        assert converted(fn, 3.0) == 6.0          # fn is converted by converted_call
+        refs.append(weakref.ref(fn))
+        del fn
+        del linecache.cache[filename]
+    assert _alive(refs) <= 8
+    assert len(parser._file_indexes) <= 8
+
+
 def test_the_conversion_cache_still_returns_the_same_function():
     fn, filename = _exec_function(999)
     try:

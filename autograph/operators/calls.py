@@ -36,6 +36,9 @@ _OVERLOADS = dict(py_builtins.BUILTIN_OVERLOADS)   # + the backends' call overlo
 # callable to run, the function's __defaults__ and __kwdefaults__ it was made for). Functions created at run time (closures, nested defs, lambdas in a body)
 # are not kept here: the api's conversion cache handles them, and they would pile up.
 _cache = {}
+# Bounded: the cache holds its functions (and their converted copies hold them through
+# __globals__), so functions made at run time by exec in fresh namespaces would pile up.
+_CACHE_LIMIT = 4096
 _skip_codes = set()      # code objects that are never converted (decided once)
 _warned = set()
 _failed = set()          # code objects whose conversion failed (an error in strict mode)
@@ -167,6 +170,8 @@ def _function(f):
         # With the defaults it was made for: a converted function carries `f`'s defaults
         # of the time it was converted, so a change of `f.__defaults__` converts again
         # (`api.convert` then gives the cached conversion the new defaults).
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
         _cache[f] = (conv, f.__defaults__, f.__kwdefaults__)
     return conv
 

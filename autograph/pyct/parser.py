@@ -224,15 +224,20 @@ class _FileIndex:
 
 
 _index_lock = threading.Lock()
-_file_indexes = {}
+_file_indexes = {}        # file name -> _FileIndex, most recently used last
+# Bounded: code made by exec under a new name each time (notebook cells, generated code)
+# would otherwise keep an index of every text ever converted. A dropped index is rebuilt.
+_MAX_FILE_INDEXES = 256
 
 
 def _file_index(filename, lines):
     with _index_lock:
-        index = _file_indexes.get(filename)
+        index = _file_indexes.pop(filename, None)
         if index is None or index.lines is not lines:
             index = _FileIndex(lines)
-            _file_indexes[filename] = index
+        _file_indexes[filename] = index
+        while len(_file_indexes) > _MAX_FILE_INDEXES:
+            del _file_indexes[next(iter(_file_indexes))]
         return index
 
 
