@@ -285,6 +285,14 @@ class TensorArray:
                 "code (ag.function / ag.to_graph), or .size()")
         return int(self.size().numpy())
 
+    def __add__(self, other):
+        raise TypeError(
+            "cannot concatenate a TensorArray (a list appended to in a tensor loop becomes "
+            "one) with %s: append the items in the loop instead, or concatenate stacked "
+            "tensors (ag.concat([ag.stack(lst), ...]))" % type(other).__name__)
+
+    __radd__ = __add__
+
     def _ag_as_tensor(self):
         """What ops see: the stacked elements."""
         return self.stack()
