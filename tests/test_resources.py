@@ -363,7 +363,7 @@ def _cli(args, stdin=None):
 
 
 def test_the_cli_refuses_an_input_above_the_size_limit_before_reading_it(tmp_path):
-    from autograph import cli
+    from autograph import cli_files as cli
     limit = cli.MAX_INPUT_BYTES
     line = b"# " + b"x" * 77 + b"\n"
     big = tmp_path / "big.py"
