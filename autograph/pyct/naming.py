@@ -18,14 +18,19 @@ class Namer:
     """Hands out names that do not clash with reserved or previously handed-out names."""
 
     def __init__(self, reserved=()):
-        self._user = reserved       # the user's identifiers (see convert_with_helper_name)
-        self._used = set(reserved)
-        self._used.add('ag__')
+        # The user's identifiers are shared, not copied: a whole file converts one Namer per
+        # function with the same set, and copying it each time made that quadratic.
+        self._user = reserved if isinstance(reserved, (set, frozenset)) else set(reserved)
+        self._used = {'ag__'}      # names taken besides the user's
         self._next = {}       # base -> next suffix to try (keeps naming linear)
         self._generated = set()
 
     def reserve(self, names):
         self._used.update(names)
+
+    def is_taken(self, name):
+        """Whether `name` is a user identifier, reserved, or handed out already."""
+        return name in self._used or name in self._user
 
     def is_generated(self, name):
         """Whether `name` was handed out by `new_symbol` (a name converters introduced)."""
@@ -35,9 +40,9 @@ class Namer:
         """Returns `base`, or `base_1`, `base_2`, ... whichever is free first."""
         name = base
         i = self._next.get(base, 1)
-        if name in self._used:
+        if self.is_taken(name):
             name = '%s_%d' % (base, i)
-            while name in self._used:
+            while self.is_taken(name):
                 i += 1
                 name = '%s_%d' % (base, i)
             i += 1
@@ -121,7 +126,7 @@ def convert_with_helper_name(node, ctx, convert):
     ctx.namer.reserve([helper])
     # (not new_symbol: converters treat the names it hands out as their own, e.g. flags)
     placeholder, i = 'ag__user', 0
-    while placeholder in ctx.namer._used:
+    while ctx.namer.is_taken(placeholder):
         i += 1
         placeholder = 'ag__user_%d' % i
     ctx.namer.reserve([placeholder])
