@@ -8,8 +8,9 @@ A `Backend` knows how one array library builds `cond` and `while_loop` and a han
 primitives (constants, zeros, casts, first-dimension indexing, growable lists). The generic
 staging logic (undefined variables, early-return values, dtype retries, list lowering, loop
 switching) lives in `control_flow.py` and is written once against this interface. Our graph
-runtime is the first entry of the table; another library (JAX tracers are planned) plugs in
-with `register_backend(MyBackend())` without touching the converters.
+runtime is the first entry of the table; JAX tracers are the second (`jax_backend.py`,
+which imports JAX only once a type from JAX is seen); another library plugs in with
+`register_backend(MyBackend())` without touching the converters.
 """
 
 import numpy as np
