@@ -83,3 +83,26 @@ def test_error_names_variable_and_line(source, arg, error, message):
     with pytest.raises(error, match=message) as info:
         jax.jit(ag.to_graph(f))(arg)
     assert not isinstance(info.value, jax.errors.TracerBoolConversionError)
+
+
+def test_variable_created_by_a_loop():
+    last = make_function("""
+        def f(x):
+            for v in x:
+                y = v * 2
+            return y
+    """)
+    assert float(jax.jit(ag.to_graph(last))(jnp.arange(3.0))) == 4.0
+    created = make_function("""
+        def f(n):
+            while n > 0:
+                z = n * 3
+                n = n - 1
+            return z
+    """)
+    g = jax.jit(ag.to_graph(created))
+    assert int(g(jnp.int32(3))) == 3
+    # Zero iterations: Python raises UnboundLocalError; the staged loop checks at run time.
+    with pytest.raises(Exception, match="'z' is assigned only inside"):
+        g(jnp.int32(0)).block_until_ready()
+        jax.effects_barrier()
