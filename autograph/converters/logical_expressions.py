@@ -6,8 +6,9 @@
     a < b < c        ->    ag__.and_(lambda: a < b, lambda: b < c)
 
 Where only the truth of `a and b` matters (the test of an `if`, `while`, `assert` or ternary,
-a comprehension filter, the operand of `not`, and operands of such an `and`/`or`), the calls
-are `ag__.and_test` / `ag__.or_test`: the same on Python values, but on graph tensors they
+a comprehension filter, the operand of a `not` in such a test, and operands of such an
+`and`/`or`), the calls are `ag__.and_test` / `ag__.or_test`: on Python values they give the
+truth (each operand's `__bool__` runs once, as in Python's jumps), and on graph tensors they
 combine truth values instead of choosing between operands of different dtypes.
 
 Operands keep Python's short-circuit semantics (each is a thunk, evaluated at most once). In a
@@ -54,6 +55,12 @@ def _call(fn, args):
                      args=args, keywords=[])
 
 
+def _is_helper_call(node, name):
+    f = node.func
+    return (type(f) is gast.Attribute and f.attr == name and type(f.value) is gast.Name
+            and f.value.id == 'ag__' and node.args)
+
+
 def _is_if_exp_call(node):
     f = node.func
     return (type(f) is gast.Attribute and f.attr == 'if_exp' and type(f.value) is gast.Name
@@ -74,6 +81,11 @@ class LogicalExpressionTransformer(transformer.Base):
                 self._mark_truth_only(v)
         elif t is gast.UnaryOp and type(node.op) is gast.Not:
             self._mark_truth_only(node.operand)
+        elif t is gast.Call and _is_if_exp_call(node) and len(node.args) == 3:
+            # `if (a or b) if c else d:` tests the chosen branch's value for truth only
+            for thunk in node.args[1:]:
+                if type(thunk) is gast.Lambda:
+                    self._mark_truth_only(thunk.body)
 
     def visit_If(self, node):
         self._mark_truth_only(node.test)
@@ -87,7 +99,7 @@ class LogicalExpressionTransformer(transformer.Base):
         return self.generic_visit(node)
 
     def visit_Call(self, node):
-        if _is_if_exp_call(node):
+        if _is_if_exp_call(node) or _is_helper_call(node, 'assert_stmt'):
             self._mark_truth_only(node.args[0])
         return self.generic_visit(node)
 
@@ -100,8 +112,9 @@ class LogicalExpressionTransformer(transformer.Base):
         return _call(fn, [_thunk(v) for v in node.values])
 
     def visit_UnaryOp(self, node):
-        if type(node.op) is gast.Not:
-            self._mark_truth_only(node.operand)
+        # `not (a and b)` tests the truth of the operand's value: as a test, Python jumps on
+        # each operand's truth (one __bool__ each, marked by _mark_truth_only); as a value, it
+        # computes `a and b` and then its truth again (plain and_/or_).
         node = self.generic_visit(node)
         if type(node.op) is not gast.Not:
             return node

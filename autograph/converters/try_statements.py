@@ -174,8 +174,7 @@ class TryTransformer(transformer.StatementTransformer):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    if ctx.has_nodes(gast.Return, gast.Break, gast.Continue):
-        jumps.record_locals(node)   # before any jump lowering drops code after a jump
+    jumps.record_locals(node)   # before jumps are lowered and branches become functions
     if not ctx.has_nodes(gast.Try, getattr(gast, 'TryStar', None)):
         return node
     return TryTransformer(ctx).visit(node)

@@ -412,28 +412,32 @@ def _check_before(node, checks):
 
 
 def _keep_dropped_locals(node):
-    """A name whose only binding was dropped with code after a jump (`return x; x = 1`) is
-    still local in the original: its reads raise UnboundLocalError, not NameError. They get
-    a placeholder at the top of the function and `ag__.ld`."""
+    """A variable of the original function must stay one: where conversion dropped its only
+    binding (code after a jump: `return x; x = 1`) or moved it into a generated function (an
+    assignment in a branch that is not passed on), a read would find a global (NameError)
+    where the original raises UnboundLocalError. Such reads get a placeholder at the top of
+    the function and `ag__.ld`."""
     for fn in _user_functions(node):
-        lost = anno.getanno(fn, jumps.LOCALS, None)
-        if not lost:
+        local = anno.getanno(fn, jumps.LOCALS, None)
+        if not local:
             continue
-        lost = lost - _bound_here(fn)
-        if not lost:
+        candidates = local - _binds(fn)
+        if not candidates:
             continue
         reads = set()
-        stack = list(gast.iter_child_nodes(fn))
+        stack = [(c, frozenset()) for c in gast.iter_child_nodes(fn)]
         while stack:
-            n = stack.pop()
+            n, inner = stack.pop()
             t = type(n)
             if t is gast.Name:
-                if type(n.ctx) is gast.Load and n.id in lost:
+                if type(n.ctx) is gast.Load and n.id in candidates and n.id not in inner:
                     reads.add(n)
                 continue
-            if t in _SCOPES and not anno.hasanno(n, anno.Basic.GENERATED):
-                continue
-            stack.extend(gast.iter_child_nodes(n))
+            if t in _SCOPES:
+                if not anno.hasanno(n, anno.Basic.GENERATED):
+                    continue
+                inner = inner | _binds(n)
+            stack.extend((c, inner) for c in gast.iter_child_nodes(n))
         if reads:
             inits = []
             for x in sorted({n.id for n in reads}):
@@ -460,26 +464,28 @@ def _user_functions(node):
     return out
 
 
-def _bound_here(fn):
-    """The names `fn`'s code binds now, in its own scope or in the functions converters made
-    from it (a loop target becomes a body function's parameter)."""
-    bound, stack = set(), list(fn.body) + [fn.args]
+def _binds(scope):
+    """The names function or lambda `scope` binds in its own scope (parameters included)."""
+    bound = {a.id for a in gast.walk(scope.args) if type(a) is gast.Name}
+    if type(scope) is gast.Lambda:
+        return bound
+    stack = list(scope.body)
     while stack:
         n = stack.pop()
         t = type(n)
         if t is gast.Name:
-            if type(n.ctx) in (gast.Store, gast.Del, gast.Param):
+            if type(n.ctx) in (gast.Store, gast.Del):
                 bound.add(n.id)
             continue
         if t in _SCOPES:
             if t is not gast.Lambda:
                 bound.add(n.name)
-            if anno.hasanno(n, anno.Basic.GENERATED):
-                stack.extend(gast.iter_child_nodes(n))
             continue
         if t is gast.ExceptHandler and n.name is not None:
             bound.add(n.name.id)
         if t in (gast.Import, gast.ImportFrom):
             bound.update((a.asname or a.name).split('.')[0] for a in n.names)
+        if t in (gast.Global, gast.Nonlocal):
+            continue
         stack.extend(gast.iter_child_nodes(n))
     return bound

@@ -921,7 +921,13 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
                                              names, in_place, untracked, opts))
     it = iter(iterable)
     k = 0
-    for x in it:
+    while True:
+        # next() on `it` itself: `for x in it` would call `iter(it)` a second time (an
+        # iterator's __iter__ may do more than return itself).
+        try:
+            x = next(it)
+        except StopIteration:
+            break
         if n == 1:
             state = (body(x, *state),)
         elif n:

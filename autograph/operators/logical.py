@@ -74,7 +74,9 @@ def or_(first, *rest):
 
 def and_test(first, *rest):
     """`a and b and ...` whose value is only tested for truth (the test of an `if`, `while`,
-    ternary or the operand of `not`). On Python values exactly `and_`; staged, a bool tensor."""
+    ternary or the operand of `not`). On Python values the truth of `and_` (an operand that
+    decides gives `False`, so that its `__bool__` runs once, as in Python's own tests; the
+    last operand is returned as it is); staged, a bool tensor."""
     v = first()
     if not rest:
         return v
@@ -87,7 +89,7 @@ def and_test(first, *rest):
             if backend is not None:
                 return _staged("and", backend, v, rest, True)
         if not v:
-            return v
+            return False
     if len(rest) == 1:
         return rest[0]()
     return and_test(*rest)
@@ -107,7 +109,7 @@ def or_test(first, *rest):
             if backend is not None:
                 return _staged("or", backend, v, rest, True)
         if v:
-            return v
+            return True
     if len(rest) == 1:
         return rest[0]()
     return or_test(*rest)

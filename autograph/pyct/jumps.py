@@ -48,7 +48,7 @@ def record_locals(fn):
     """Annotates FunctionDef `fn` (and the functions nested in it) with the names their
     original code binds. Lowering a jump drops the code after it, which can be a function's
     only binding of a name: the name is still local (reading it raises UnboundLocalError), and
-    the variables converter keeps it so."""
+    the variables converter keeps it so (also where a binding moved into a body function)."""
     bound, declared = set(), set()
     stack = list(fn.body)
     while stack:

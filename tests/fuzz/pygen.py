@@ -166,27 +166,35 @@ class Generator:
             return 'lst'
         return self.int_expr(sc, 1)
 
-    def value(self, sc, depth=0):
-        """Any value: numbers, None, strings, lists, Truth objects."""
+    def value(self, sc, depth=0, test=False, first_operand=False):
+        """Any value: numbers, None, strings, lists, Truth objects.
+
+        `test`: only the value's truth is used (an `if`/`while`/ternary test). Outside tests,
+        the first operand of an and/or is not itself an and/or: CPython's compiler tests such
+        an operand's value once where `(a or b) and c` tests `a` twice by the language
+        definition, and converted code follows the definition (docs/limitations.md).
+        """
         k = self.r.randrange(9 if depth < 2 else 1)
+        while first_operand and not test and k in (3, 4):
+            k = self.r.randrange(9)
         if k <= 2:
             return self.atom(sc)
-        if k == 3:
-            return '(%s and %s)' % (self.value(sc, depth + 1), self.value(sc, depth + 1))
-        if k == 4:
-            return '(%s or %s)' % (self.value(sc, depth + 1), self.value(sc, depth + 1))
+        if k in (3, 4):
+            return '(%s %s %s)' % (self.value(sc, depth + 1, test, True),
+                                   'and' if k == 3 else 'or', self.value(sc, depth + 1, test))
         if k == 5:
-            return '(%s if %s else %s)' % (self.value(sc, depth + 1), self.value(sc, depth + 1),
+            return '(%s if %s else %s)' % (self.value(sc, depth + 1),
+                                           self.value(sc, depth + 1, True),
                                            self.value(sc, depth + 1))
         if k == 6:
             return 'p(%s)' % self.value(sc, depth + 1)
         if k == 7:
-            return '(not %s)' % self.value(sc, depth + 1)
+            return '(not %s)' % self.value(sc, depth + 1, test)
         return '(%s %s %s)' % (self.int_expr(sc, 1), self.r.choice(['<', '<=', '==', '!=']),
                                self.int_expr(sc, 1))
 
     def test(self, sc, depth=0):
-        return self.value(sc, depth)
+        return self.value(sc, depth, test=True)
 
     # -- statements ----------------------------------------------------------------------
 
