@@ -119,7 +119,15 @@ def assigned_in_handler_read_after_try_finally(a):
     return x
 
 
+def read_before_its_branch_assignment(a):
+    if a > 0:
+        if (w := y) < 3:
+            y = 2
+    return a
+
+
 @pytest.mark.parametrize('f,args', [
+    (read_before_its_branch_assignment, (1,)), (read_before_its_branch_assignment, (0,)),
     (assigned_in_handler_read_after_try_finally, (0,)),
     (assigned_in_handler_read_after_try_finally, (6,)),
     (assigned_in_handler_read_after_try_finally, (7,)),
