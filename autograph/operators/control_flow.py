@@ -264,10 +264,7 @@ def _check_escaped(backend, fn, names, what):
     if not cells:
         return
     for cell in cells:
-        try:
-            obj = cell.cell_contents
-        except ValueError:          # an empty cell
-            continue
+        obj = _cell_value(cell)
         attrs = getattr(obj, "__dict__", None)
         if type(attrs) is not dict or isinstance(obj, (type, types.ModuleType)) \
                 or callable(obj):
@@ -275,7 +272,7 @@ def _check_escaped(backend, fn, names, what):
         for attr, v in attrs.items():
             if not backend.is_local(v):
                 continue
-            name = "%s.%s" % (cell_name(user, cell), attr)
+            name = "%s.%s" % (_cell_name(user, cell), attr)
             if name in names:
                 continue            # carried by the statement (an in_place location)
             where = _statement_frame_info()
@@ -289,7 +286,7 @@ def _check_escaped(backend, fn, names, what):
                     name, what, " at %s:%d" % where if where else "", name))
 
 
-def cell_name(fn, cell):
+def _cell_name(fn, cell):
     """The name of closure cell `cell` of `fn`."""
     for name, c in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
         if c is cell:
@@ -738,18 +735,22 @@ def _user_fn(fn):
         code = getattr(fn, "__code__", None)
         if code is None or not _is_ours(code):
             return fn
-        inner = [c.cell_contents for c in (fn.__closure__ or ())
-                 if callable(getattr(c, "cell_contents", None))
-                 and hasattr(c.cell_contents, "__code__")
-                 and not _is_ours(c.cell_contents.__code__)]
+        nested = [f for f in map(_cell_value, fn.__closure__ or ())
+                  if hasattr(f, "__code__")]
+        inner = [f for f in nested if not _is_ours(f.__code__)]
         if inner:
             return inner[-1]
-        nested = [c.cell_contents for c in (fn.__closure__ or ())
-                  if hasattr(getattr(c, "cell_contents", None), "__code__")]
         if not nested:
             return fn
         fn = nested[-1]
     return fn
+
+
+def _cell_value(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:          # an empty cell
+        return None
 
 
 def _use_line_after(name, helpers):
