@@ -8,7 +8,13 @@
 while loops with counters, `while True` + break, for over range / a tensor argument / list
 literals / lists appended in loops / enumerate, break, continue, early return at any depth,
 and/or/not, chained comparisons, ternaries, augmented assignment, calls to helper functions
-and builtins (min, max, abs, len, int, float). Values stay exact in int32 and float32:
+and builtins (min, max, abs, len, int, float); and what graph staging must not get wrong:
+names first assigned in loops (or as their target) and branches and read later (`late*`),
+zero-trip loops, and/or as values and ints as ternary tests, int with Python float, lists read
+back after appends, dict keys and attributes first set in loops, methods updating `self`.
+Where CPython raises UnboundLocalError (a `late*` name its loop did not assign), every mode
+must raise too: a tensor mode returning a value there is an "invented value" failure.
+Values stay exact in int32 and float32:
 
 * every int variable holds |v| <= INT_VAR_MAX after each statement, and every intermediate
   |value| <= INT_EXPR_MAX (operands are reduced `% P` before they could exceed it);
