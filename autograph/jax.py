@@ -12,8 +12,9 @@ import functools
 import jax as _jax
 
 from autograph.api import to_graph
+from autograph.operators.jax_backend import ReverseModeLoopError
 
-__all__ = ["jit", "to_graph"]
+__all__ = ["jit", "to_graph", "ReverseModeLoopError"]
 
 
 def jit(f=None, **jit_kwargs):

@@ -146,3 +146,21 @@ def test_untaken_branch_does_not_poison_the_gradient():
     g = jax.jit(jax.grad(ag.to_graph(f)))
     assert float(g(jnp.float32(-1.0))) == 0.0
     np.testing.assert_allclose(g(jnp.float32(4.0)), 0.25)
+
+
+def test_vmap_and_hessian_of_loops():
+    bounded = make_function("""
+        def f(x):
+            while x < 100.0:
+                ag.set_loop_options(maximum_iterations=20)
+                x = x * 1.5
+            return x
+    """, namespace={"ag": ag})
+    g = ag.to_graph(bounded)
+    xs = jnp.asarray([3.0, 50.0, 200.0])
+    np.testing.assert_allclose(jax.vmap(g)(xs), [bounded(float(v)) for v in xs], rtol=1e-6)
+    np.testing.assert_allclose(jax.vmap(jax.grad(g))(xs), [1.5 ** 9, 1.5 ** 2, 1.0],
+                               rtol=1e-5)
+    h = jax.hessian(ag.to_graph(w.static_range))(jnp.float32(0.3))
+    np.testing.assert_allclose(h, jax.hessian(w.static_range_lax)(jnp.float32(0.3)),
+                               rtol=1e-4)
