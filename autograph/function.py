@@ -44,6 +44,7 @@ import weakref
 
 import numpy as np
 
+from autograph import trace_leaks
 from autograph.runtime import context, dtypes, executor, nest, registry
 from autograph.runtime.call_op import CALL, STATEFUL_CALL
 from autograph.runtime.graph import Graph, Operation
@@ -1104,7 +1105,10 @@ class Function:
 
         graph = Graph(outer=outer, name=self._name)
         graph._ag_traced = True
-        with context.graph_scope(graph):
+        # Graph tensors the trace leaves in attributes/containers: an error, places restored.
+        state = trace_leaks.Snapshot(self.python_function, self._instance_ref and
+                                     self._instance_ref(), entries)
+        with state.guard(graph), context.graph_scope(graph):
             placeholders = []
             leaves = []
             for _, value in entries:
@@ -1132,6 +1136,7 @@ class Function:
                     leaf_plan.append(_OpLeaf(leaf))
                 else:
                     leaf_plan.append(_Const(leaf))
+        state.check(graph, self._name)
         created = _created_variables(graph)
         if created and not first:
             raise ValueError(
