@@ -14,6 +14,7 @@ from autograph.converters import functions
 from autograph.converters import lists
 from autograph.converters import logical_expressions
 from autograph.converters import loop_options
+from autograph.converters import membership
 from autograph.converters import return_statements
 from autograph.converters import try_statements
 from autograph.converters import variables
@@ -50,6 +51,9 @@ PIPELINE = (
     ('conditional_expressions', conditional_expressions.transform),
     # After break/continue/return: those introduce `not flag` and `and` tests.
     ('logical_expressions', logical_expressions.transform),
+    # After logical_expressions, which splits chained comparisons (`a < b in c`) into single
+    # ones, the only kind this rewrites.
+    ('membership', membership.transform),
     # After the rewrites that create `ag__.*` calls (they are skipped, their arguments are not)
     # and before control_flow, which only adds `ag__` calls.
     ('call_trees', call_trees.transform),

@@ -204,6 +204,11 @@ class Backend:
         """kind is the Python builtin `int`, `float` or `bool`, or a dtype of this backend."""
         raise NotImplementedError
 
+    def contains(self, container, x):
+        """`x in container` for a 1-D tensor `container` and a scalar `x` (a tensor or a
+        Python number): a scalar bool value, true if an element equals `x`."""
+        raise NotImplementedError("`in` on %s values is not staged" % self.name)
+
     def __repr__(self):
         return "<%s backend>" % self.name
 

@@ -802,9 +802,6 @@ class JaxBackend(Backend):
             return x
         return x.astype(dtype)
 
-    def contains(self, container, x):
-        return self.jnp.any(self.jnp.asarray(container) == x)
-
 
 def _make_forward_only_primitive():
     from jax._src.interpreters import ad, batching, mlir

@@ -315,3 +315,6 @@ class RuntimeBackend(Backend):
         if isinstance(x, self.Tensor) and x.dtype is dtype:
             return x
         return self.math.cast(x, dtype)
+
+    def contains(self, container, x):
+        return self.reduction.reduce_any(self.math.equal(self._read(container), self._read(x)))
