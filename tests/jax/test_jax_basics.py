@@ -24,6 +24,16 @@ def test_import_autograph_does_not_import_jax():
             "import autograph.operators.control_flow; "
             "assert 'jax' not in sys.modules, sorted(m for m in sys.modules if 'jax' in m)")
     subprocess.run([sys.executable, "-c", code], check=True)
+    # Nor does converting and running code, on Python values and on our runtime's tensors.
+    code = ("import sys, linecache; import autograph as ag\n"
+            "src = 'def f(n):\\n    s = 0\\n    while n > 1:\\n        n = n // 2\\n"
+            "        s += 1\\n    return s\\n'\n"
+            "linecache.cache['<m>'] = (len(src), None, src.splitlines(True), '<m>')\n"
+            "ns = {}; exec(compile(src, '<m>', 'exec'), ns)\n"
+            "assert ag.to_graph(ns['f'])(100) == 6\n"
+            "assert int(ag.function(ns['f'])(ag.constant(100))) == 6\n"
+            "assert 'jax' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_collatz_under_jit_is_one_computation():
