@@ -145,6 +145,11 @@ def common_dtype(opdef, inputs, positions):
                 "%s: input %d is %s but input %d is %s; tensors of different dtypes are not "
                 "promoted automatically, use ag.cast on one of them"
                 % (opdef.name, first, found.name, i, d.name))
+    if found is None:
+        # Only Python numbers: a float among them makes them all float32 (`where(c, 1, 2.5)`).
+        for i in positions:
+            if is_weak_float(inputs[i]):
+                return dtypes.float32
     return found
 
 
@@ -182,8 +187,9 @@ def _pack(seq, stack):
                   and holds_tensor(v) else v for v in seq])
 
 
-def _is_weak_float(x):
-    """A Python float, or a (nested) list/tuple of Python numbers holding one."""
+def is_weak_float(x):
+    """Whether `x` is a Python float, or a (nested) list/tuple of Python numbers holding one:
+    a value that never becomes an integer tensor."""
     t = type(x)
     if t is float:
         return True
@@ -195,7 +201,7 @@ def _is_weak_float(x):
         if tv is float:
             found = True
         elif tv is list or tv is tuple:
-            if not _is_weak_float(v):
+            if not is_weak_float(v):
                 if not all(type(w) in (int, bool) for w in _leaves(v)):
                     return False
             else:
@@ -235,7 +241,7 @@ def promote_weak(opdef, inputs, cast):
         elif isinstance(x, (np.ndarray, np.generic)):
             d = dtypes.from_numpy(x.dtype)
         else:
-            weak = weak or _is_weak_float(x)
+            weak = weak or is_weak_float(x)
             continue
         if d.is_integer:
             ints = True

@@ -116,6 +116,10 @@ class Variable:
     def _convert(self, value):
         if isinstance(value, Tensor) or isinstance(value, Variable):
             return value
+        if self.dtype.is_integer and registry.is_weak_float(value):
+            raise TypeError("cannot assign %r to variable %s (%s): a Python float never "
+                            "becomes an integer; pass an int, or ag.cast the value"
+                            % (value, self.name, self.dtype.name))
         try:
             return to_numpy(value, self.dtype)[0]
         except (TypeError, OverflowError) as e:

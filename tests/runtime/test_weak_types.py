@@ -174,3 +174,24 @@ def test_runtime_while_loop_with_empty_loop_vars():
     assert int(f(c(7)).numpy()) == 8
     assert ag.while_loop(lambda: v.read_value() < 10, lambda: step(1), ()) == ()
     assert int(v.numpy()) == 10
+
+
+def test_only_python_numbers_with_a_float_are_float32():
+    for out in both_modes(lambda c: ag.where(c, 1, 2.5), c(True)):
+        assert out.dtype is ag.float32 and float(out.numpy()) == 1.0
+    assert ag.add(1, 2.5).dtype is ag.float32 and float(ag.add(1, 2.5).numpy()) == 3.5
+    assert ag.add(1, 2).dtype is ag.int32
+
+
+def test_python_float_is_never_assigned_to_an_integer_variable():
+    v = ag.Variable(3)
+    with pytest.raises(TypeError, match="a Python float never becomes an integer"):
+        v.assign_add(2.0)
+    with pytest.raises(TypeError, match="never becomes an integer"):
+        v.assign([1.5])
+    assert int(v.numpy()) == 3
+    v.assign_add(2)
+    assert int(v.numpy()) == 5
+    f = ag.Variable(1.0)
+    f.assign_add(2)                 # an int into a float variable is exact
+    assert float(f.numpy()) == 3.0
