@@ -134,7 +134,7 @@ def main():
     for text in sources.values():
         for word in re.findall(r'\b_\w+', text):
             words[word] = words.get(word, 0) + 1
-    for (module, name), (rel, lineno) in sorted(defined.items()):
+    for (_, name), (rel, lineno) in sorted(defined.items()):
         if words.get(name, 0) <= 1:       # only its definition mentions it
             problems.append(f'{rel}:{lineno}: {name} is never used; delete it')
     for p in problems:
