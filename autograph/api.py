@@ -157,7 +157,7 @@ def _convert_node(fn, recursive, stage=None):
     # The helper module is `ag__` in generated code unless the user's code uses that name.
     node, helper = naming.convert_with_helper_name(
         entity.node, ctx, lambda node: pipeline.convert(node, ctx, stage=stage))
-    return entity, node, helper
+    return entity, node, (helper, ctx.namer.generated_names())
 
 
 def _stack_depth():
@@ -213,13 +213,14 @@ def _conversion(fn, recursive):
         if conv is None:
             with _limit_for(fn):
                 try:
-                    entity, node, helper = _convert_node(fn, recursive)
+                    entity, node, (helper, generated) = _convert_node(fn, recursive)
                 except errors.ConversionError as e:
                     per_code[key] = e       # do not parse again to fail again
                     raise
                 new_code = loader.compile_function(
                     node, entity.filename, code.co_freevars,
-                    loader.class_of(getattr(fn, '__qualname__', '')), helper)
+                    loader.class_of(getattr(fn, '__qualname__', '')), helper,
+                    getattr(fn, '__qualname__', None), generated)
             _generated.add(new_code)
             for nested in loader.nested_codes(new_code):
                 _generated.add(nested)

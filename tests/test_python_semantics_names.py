@@ -118,3 +118,39 @@ def f(x):
 """, "f")
     with pytest.raises(ConversionError, match="global variable 'ag__'"):
         ag.to_graph(f)
+
+
+NESTED_DEFS = """
+def f(x):
+    def g(a):
+        return a
+    class K:
+        def m(self):
+            return 1
+    if x > 0:
+        def h(a):
+            return a
+        for i in range(1):
+            def k(a):
+                return a
+        return g, h, k, K, K.m, (lambda: 0)
+    return g, None, None, K, K.m, None
+"""
+
+
+def test_nested_functions_and_classes_keep_their_qualified_names():
+    f = make_function(NESTED_DEFS, "f")
+    want = [getattr(o, "__qualname__", None) for o in f(1)]
+    assert want[0] == "f.<locals>.g" and want[4] == "f.<locals>.K.m"
+    assert [getattr(o, "__qualname__", None) for o in ag.to_graph(f)(1)] == want
+
+
+def test_error_of_a_nested_function_names_it_as_python_does():
+    f = make_function(NESTED_DEFS, "f")
+    messages = []
+    for fn in (f, ag.to_graph(f)):
+        g = fn(1)[0]
+        with pytest.raises(TypeError) as info:
+            g()
+        messages.append(str(info.value))
+    assert messages[1] == messages[0]

@@ -121,7 +121,8 @@ def mangle_private_names(tree, class_name):
     return tree
 
 
-def compile_function(node, filename, free_vars, class_name=None, helper='ag__'):
+def compile_function(node, filename, free_vars, class_name=None, helper='ag__', qualname=None,
+                     generated=()):
     """Compiles a converted gast FunctionDef or Lambda; returns its code object.
 
     Args:
@@ -132,6 +133,10 @@ def compile_function(node, filename, free_vars, class_name=None, helper='ag__'):
       class_name: the class the function was defined in (for private name mangling).
       helper: the name generated code gives the helper module (`ag__` unless the user's
         code uses that name, see naming.convert_with_helper_name).
+      qualname: the original function's __qualname__: functions and classes defined inside
+        the converted code get the qualified names they have in the original.
+      generated: the names of the functions converters generated (their levels are left out
+        of those qualified names).
     """
     is_gast = isinstance(node, (gast.FunctionDef, gast.Lambda))
     converted = gast_util.gast_to_ast(node) if is_gast else node
@@ -171,6 +176,50 @@ def compile_function(node, filename, free_vars, class_name=None, helper='ag__'):
     code = inner.__code__
     if not isinstance(converted, ast.Lambda):
         code = code.replace(co_name=name)
+    if qualname and hasattr(code, 'co_qualname'):   # 3.11+: functions take it from the code
+        code = _with_qualnames(code, code.co_qualname, qualname, frozenset(generated))
+    return code
+
+
+def _user_qualname(q, old, new, generated):
+    """`q` (a qualified name under the factory's `old`) as it is in the original: `new`
+    instead of `old`, and no level of a generated function (`if_true.<locals>`)."""
+    if q == old:
+        return new
+    if not q.startswith(old + '.'):
+        return q
+    parts = q[len(old) + 1:].split('.')
+    out = []
+    i = 0
+    while i < len(parts):
+        if parts[i] in generated and i + 1 < len(parts) and parts[i + 1] == '<locals>':
+            i += 2
+            continue
+        out.append(parts[i])
+        i += 1
+    return '.'.join([new] + out)
+
+
+def _with_qualnames(code, old, new, generated):
+    """`code` with every function and class the user defined inside it (at any depth) named
+    as in the original. The converted function's own code and the generated ones keep their
+    factory names (`ag__factory.<locals>...`), which mark converted code in tracebacks."""
+    consts = list(code.co_consts)
+    changed = False
+    user = code.co_qualname != old and code.co_name not in generated
+    is_class_body = not code.co_flags & 0x2      # no CO_NEWLOCALS: a class body
+    for i, k in enumerate(consts):
+        if isinstance(k, types.CodeType):
+            consts[i] = _with_qualnames(k, old, new, generated)
+            changed = True
+        elif user and is_class_body and type(k) is str and k == code.co_qualname:
+            consts[i] = _user_qualname(k, old, new, generated)   # its __qualname__
+            changed = True
+    if user:
+        return code.replace(co_consts=tuple(consts),
+                            co_qualname=_user_qualname(code.co_qualname, old, new, generated))
+    if changed:
+        return code.replace(co_consts=tuple(consts))
     return code
 
 

@@ -32,6 +32,10 @@ class Namer:
         """Whether `name` is a user identifier, reserved, or handed out already."""
         return name in self._used or name in self._user
 
+    def generated_names(self):
+        """Every name `new_symbol` handed out."""
+        return frozenset(self._generated)
+
     def is_generated(self, name):
         """Whether `name` was handed out by `new_symbol` (a name converters introduced)."""
         return name in self._generated
