@@ -25,7 +25,7 @@ CASES = [
                 x = x - 1
             return s
      """, 3, TypeError, r"'s' is int32 before an iteration of a tensor-dependent loop at "
-     r".*:4 but float32 after it"),
+     r".*:4 but float(32|64) after it"),
     ("""
         def f(x):
             v = jnp.zeros(2)
@@ -50,7 +50,7 @@ CASES = [
                 y = x
             return y
      """, 1.0, TypeError, r"'y' is int32 in the if-branch of a tensor-dependent `if` at "
-     r".*:3 but float32 in the else-branch"),
+     r".*:3 but float(32|64) in the else-branch"),
     ("""
         def f(x):
             if x > 0:

@@ -36,7 +36,7 @@ def sum_even(x):
 def sum_even_lax(x):
     def step(s, v):
         return s + jnp.where(v % 2 >= 1, 0.0, v * v), None
-    return lax.scan(step, jnp.float32(0), x)[0]
+    return lax.scan(step, jnp.zeros((), x.dtype), x)[0]
 
 
 def first_index(x, t):
