@@ -310,17 +310,20 @@ def _wrap(node, reads):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    _keep_dropped_locals(node)
-    if not (ctx.info.get('staged', True) or ctx.has_nodes(gast.Delete, gast.BoolOp,
-                                                          gast.IfExp)):
-        return node         # nothing staged, deleted or turned into a thunk
+    loads = {fn: _scoped_loads(fn) for fn in _user_functions(node)}
+    for fn, fn_loads in loads.items():
+        _keep_dropped_locals(fn, fn_loads)
+    staged = ctx.info.get('staged', True)
+    if not (staged or ctx.has_nodes(gast.Delete) or any(
+            inner is not None for fn_loads in loads.values() for _, inner in fn_loads)):
+        return node         # nothing staged or deleted, no read in a generated scope
     if not anno.hasanno(node, anno.Static.CFG):
         analysis.analyze(node)      # nothing staged: reads after `del` need the analyses
     variables = VariablesTransformer(ctx)
     node = variables.visit(node)
     reads, checks = set(), {}
     for fn in _analysed_functions(node):
-        moved = _reads_in_generated_scopes(fn, ctx.namer)
+        moved = _reads_in_generated_scopes(fn, loads.get(fn, ()), ctx.namer)
         names = variables.placeholders | moved
         if not names:
             continue
@@ -334,29 +337,47 @@ def transform(node, ctx):
     return node
 
 
-def _reads_in_generated_scopes(fn, namer):
+def _scoped_loads(fn):
+    """[(Name, inner)] for the Name loads of `fn`'s own code, where they are now: `inner` is
+    None in `fn`'s own scope, else the tuple of generated functions and lambdas (a branch or
+    loop body, an and/or/ternary thunk) around the load."""
+    out = []
+    stack = [(c, None) for c in fn.body]
+    stack.extend((d, None) for d in fn.args.defaults)
+    while stack:
+        n, inner = stack.pop()
+        t = type(n)
+        if t is gast.Name:
+            if type(n.ctx) is gast.Load:
+                out.append((n, inner))
+            continue
+        if t in _SCOPES:
+            if not anno.hasanno(n, anno.Basic.GENERATED):
+                continue        # the user's own: a function of its own
+            inner = (inner or ()) + (n,)
+        d = n.__dict__
+        for f in t._fields:
+            v = d.get(f)
+            if type(v) is list:
+                stack.extend((x, inner) for x in v if isinstance(x, gast.AST))
+            elif isinstance(v, gast.AST):
+                stack.append((v, inner))
+    return out
+
+
+def _reads_in_generated_scopes(fn, fn_loads, namer):
     """The user's variables of `fn` that its own code reads inside a function or lambda that
     a converter made (a branch or loop body, an and/or/ternary thunk). Unassigned, such a read
     raises NameError (a free variable), where the original raises UnboundLocalError."""
     scope = anno.getanno(fn, anno.Static.SCOPE, None)
     if scope is None:
         return set()
-    own = {n for n in scope.locals
-           if n not in scope.params and n not in scope.captured and not namer.is_generated(n)}
     out = set()
-    stack = [(c, False) for c in gast.iter_child_nodes(fn)]
-    while stack:
-        node, inside = stack.pop()
-        t = type(node)
-        if t is gast.Name:
-            if inside and type(node.ctx) is gast.Load and node.id in own:
-                out.add(node.id)
-            continue
-        if t is gast.FunctionDef or t is gast.Lambda or t is gast.ClassDef:
-            if not anno.hasanno(node, anno.Basic.GENERATED):
-                continue        # the user's own: analysed as functions of their own
-            inside = True
-        stack.extend((c, inside) for c in gast.iter_child_nodes(node))
+    for n, inner in fn_loads:
+        x = n.id
+        if (inner is not None and x not in out and x in scope.locals and x not in scope.params
+                and x not in scope.captured and not namer.is_generated(x)):
+            out.add(x)
     return out
 
 
@@ -411,62 +432,70 @@ def _check_before(node, checks):
                 i += 1
 
 
-def _keep_dropped_locals(node):
+def _keep_dropped_locals(fn, fn_loads):
     """A variable of the original function must stay one: where conversion dropped its only
     binding (code after a jump: `return x; x = 1`) or moved it into a generated function (an
     assignment in a branch that is not passed on), a read would find a global (NameError)
     where the original raises UnboundLocalError. Such reads get a placeholder at the top of
     the function and `ag__.ld`."""
-    for fn in _user_functions(node):
-        local = anno.getanno(fn, jumps.LOCALS, None)
-        if not local:
-            continue
-        candidates = local - _binds(fn)
-        if not candidates:
-            continue
-        reads = set()
-        stack = [(c, frozenset()) for c in gast.iter_child_nodes(fn)]
-        while stack:
-            n, inner = stack.pop()
-            t = type(n)
-            if t is gast.Name:
-                if type(n.ctx) is gast.Load and n.id in candidates and n.id not in inner:
-                    reads.add(n)
-                continue
-            if t in _SCOPES:
-                if not anno.hasanno(n, anno.Basic.GENERATED):
-                    continue
-                inner = inner | _binds(n)
-            stack.extend((c, inner) for c in gast.iter_child_nodes(n))
-        if reads:
-            inits = []
-            for x in sorted({n.id for n in reads}):
-                inits.extend(templates.replace("name = ag__.Undefined(name_str)", name=x,
-                                               name_str=gast.Constant(value=x, kind=None)))
-                ast_util.fill_locations(inits[-1], fn.body[0])
-            doc = 1 if (type(fn.body[0]) is gast.Expr and type(fn.body[0].value) is gast.Constant
-                        and isinstance(fn.body[0].value.value, str)) else 0
-            fn.body[doc:doc] = inits
-            _wrap(fn, reads)
+    local = anno.getanno(fn, jumps.LOCALS, None)
+    if not local:
+        return
+    candidates = local - _binds(fn)
+    if not candidates:
+        return
+    binds = {}
+
+    def bound_around(inner):
+        out = set()
+        for scope in inner:
+            b = binds.get(scope)
+            if b is None:
+                b = binds[scope] = _binds(scope)
+            out |= b
+        return out
+
+    reads = {n for n, inner in fn_loads
+             if n.id in candidates and (inner is None or n.id not in bound_around(inner))}
+    if not reads:
+        return
+    inits = []
+    for x in sorted({n.id for n in reads}):
+        inits.extend(templates.replace("name = ag__.Undefined(name_str)", name=x,
+                                       name_str=gast.Constant(value=x, kind=None)))
+        ast_util.fill_locations(inits[-1], fn.body[0])
+    doc = 1 if (type(fn.body[0]) is gast.Expr and type(fn.body[0].value) is gast.Constant
+                and isinstance(fn.body[0].value.value, str)) else 0
+    fn.body[doc:doc] = inits
+    _wrap(fn, reads)
 
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 
 
 def _user_functions(node):
+    """The user's FunctionDefs in `node` (nested ones may now sit in generated bodies)."""
     out, stack = [], [node]
     while stack:
         n = stack.pop()
-        if type(n) is gast.FunctionDef and not anno.hasanno(n, anno.Basic.GENERATED):
+        t = type(n)
+        if t is gast.FunctionDef and not anno.hasanno(n, anno.Basic.GENERATED):
             out.append(n)
-        stack.extend(c for c in gast.iter_child_nodes(n) if isinstance(c, gast.stmt)
-                     or type(c) is gast.ExceptHandler)
+        if t is gast.ClassDef:
+            continue
+        d = n.__dict__
+        for f in ('body', 'orelse', 'finalbody', 'handlers'):
+            v = d.get(f)
+            if v:
+                stack.extend(v)
     return out
 
 
 def _binds(scope):
     """The names function or lambda `scope` binds in its own scope (parameters included)."""
-    bound = {a.id for a in gast.walk(scope.args) if type(a) is gast.Name}
+    args = scope.args
+    bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    bound.update(a.id for a in (args.vararg, args.kwarg) if a is not None)
     if type(scope) is gast.Lambda:
         return bound
     stack = list(scope.body)
@@ -487,5 +516,15 @@ def _binds(scope):
             bound.update((a.asname or a.name).split('.')[0] for a in n.names)
         if t in (gast.Global, gast.Nonlocal):
             continue
-        stack.extend(gast.iter_child_nodes(n))
+        _push_children(stack, n)
     return bound
+
+
+def _push_children(stack, node):
+    d = node.__dict__
+    for f in type(node)._fields:
+        v = d.get(f)
+        if type(v) is list:
+            stack.extend(x for x in v if isinstance(x, gast.AST))
+        elif isinstance(v, gast.AST):
+            stack.append(v)
