@@ -854,20 +854,43 @@ def _cheap(closed, limit=24):
     return True
 
 
+# Operations whose transpose maps a zero cotangent to exactly zero whatever their inputs
+# (linear in their float inputs, no data-dependent factor): an untaken branch built from them
+# contributes exact zeros to a gradient, as an untaken `cond` branch does.
+_LINEAR = frozenset(("neg", "add", "sub", "convert_element_type", "copy", "copy_p",
+                     "reshape", "broadcast_in_dim", "squeeze", "expand_dims", "select_n",
+                     "reduce_sum", "transpose", "slice", "concatenate"))
+
+
 def _forwards(closed, inexact):
-    """True if every output flagged in `inexact` is an input, a constant, or a cast of one
-    to its own dtype (no floating-point arithmetic produces it)."""
+    """True if every output flagged in `inexact` (floating point) comes from the branch's
+    inputs and constants through linear operations only (`_LINEAR`, or a product with a finite
+    constant): with a select instead of a cond, the untaken branch then adds exact zeros to the
+    gradient. Integer and boolean values carry no gradient and may be computed freely."""
+    import numpy as np
+
     jaxpr = closed.jaxpr
-    known = set(map(id, jaxpr.invars)) | set(map(id, jaxpr.constvars))
+    safe = set(map(id, jaxpr.invars)) | set(map(id, jaxpr.constvars))
+
+    def ok(v):
+        return _is_literal(v) or id(v) in safe
+
     for eqn in jaxpr.eqns:
-        if (eqn.primitive.name == "convert_element_type" and len(eqn.invars) == 1
-                and (id(eqn.invars[0]) in known or _is_literal(eqn.invars[0]))
-                and eqn.invars[0].aval.dtype == eqn.outvars[0].aval.dtype):
-            known.add(id(eqn.outvars[0]))
-    for flag, var in zip(inexact, jaxpr.outvars):
-        if flag and id(var) not in known and not _is_literal(var):
-            return False
-    return True
+        name = eqn.primitive.name
+        if not any(np.issubdtype(o.aval.dtype, np.inexact) for o in eqn.outvars):
+            good = True              # integer / boolean results: no gradient flows
+        elif name in _LINEAR:
+            good = all(ok(v) for v in eqn.invars
+                       if np.issubdtype(v.aval.dtype, np.inexact))
+        elif name == "mul" and len(eqn.invars) == 2:
+            a, b = eqn.invars
+            good = ((_is_literal(a) and np.all(np.isfinite(a.val)) and ok(b))
+                    or (_is_literal(b) and np.all(np.isfinite(b.val)) and ok(a)))
+        else:
+            good = False
+        if good:
+            safe.update(id(o) for o in eqn.outvars)
+    return all(ok(var) for flag, var in zip(inexact, jaxpr.outvars) if flag)
 
 
 def _is_literal(var):
