@@ -9,6 +9,7 @@ and the globals it names), looks again afterwards, puts back what the trace repl
 raises `LeakedTensorError` naming each place. Appending to a list (`traces.append(x)`), adding
 to a set or adding a new dict key records what a trace saw and is allowed.
 """
+import collections
 import contextlib
 import functools
 import types
@@ -25,6 +26,7 @@ _MAX_DEPTH = 6
 _ATOMS = (str, bytes, int, float, complex, bool, type(None), type, types.ModuleType,
           types.FunctionType, types.MethodType, types.BuiltinFunctionType, functools.partial,
           np.ndarray, np.generic, Tensor)
+_PLAIN = frozenset([str, bytes, int, float, complex, bool, type(None)])
 _MISSING = object()
 
 
@@ -81,25 +83,42 @@ def _opaque(obj):
 
 
 def _slots(obj):
-    """(path suffix, kind, key, value) for each place `obj` holds a value."""
+    """(path suffix, kind, key, value) for each place `obj` holds a value that may be or hold
+    a tensor (plain numbers and strings are skipped: a long list of them costs little)."""
     t = type(obj)
     if t is list:
-        return [("[%d]" % i, "item", i, v) for i, v in enumerate(obj)]
+        return [("[%d]" % i, "item", i, v) for i, v in enumerate(obj) if type(v) not in _PLAIN]
     if isinstance(obj, tuple):
         fields = getattr(t, "_fields", None)
         return [((".%s" % fields[i]) if fields else "[%d]" % i, "tuple", i, v)
-                for i, v in enumerate(obj)]
+                for i, v in enumerate(obj) if type(v) not in _PLAIN]
     if isinstance(obj, dict):
         try:
-            return [("[%r]" % (k,), "key", k, v) for k, v in list(obj.items())]
+            return [("[%r]" % (k,), "key", k, v) for k, v in list(obj.items())
+                    if type(v) not in _PLAIN]
         except Exception:  # noqa: BLE001 - an odd mapping is simply not checked
             return []
     if isinstance(obj, (set, frozenset)):
-        return [("{%r}" % (v,), "member", v, v) for v in list(obj)]
+        return [("{%r}" % (v,), "member", v, v) for v in list(obj) if type(v) not in _PLAIN]
     d = getattr(obj, "__dict__", None)
     if type(d) is dict:
-        return [(".%s" % k, "attr", k, v) for k, v in list(d.items())]
+        return [(".%s" % k, "attr", k, v) for k, v in list(d.items()) if type(v) not in _PLAIN]
     return []
+
+
+def _contents(obj):
+    """A shallow copy of what `obj` holds (None for tuples and sets: nothing to put back)."""
+    if type(obj) is list:
+        return list(obj)
+    if isinstance(obj, dict):
+        try:
+            return dict(obj)
+        except Exception:  # noqa: BLE001
+            return None
+    if isinstance(obj, (tuple, set, frozenset)):
+        return None
+    d = getattr(obj, "__dict__", None)
+    return dict(d) if type(d) is dict else None
 
 
 def _walk(roots, known=None, visit=None):
@@ -108,10 +127,10 @@ def _walk(roots, known=None, visit=None):
     itself, or for values inside a tuple or inside a container that is not in `known` (made
     by the trace), the slot that holds that tuple or container."""
     seen = set()
-    todo = [(path, obj, 0, None) for path, obj in roots]
+    todo = collections.deque((path, obj, 0, None) for path, obj in roots)
     count = slots = 0
     while todo and count < _MAX_OBJECTS and slots < _MAX_SLOTS:
-        path, obj, depth, owner = todo.pop(0)
+        path, obj, depth, owner = todo.popleft()
         if _opaque(obj) or id(obj) in seen or depth >= _MAX_DEPTH:
             continue
         seen.add(id(obj))
@@ -144,21 +163,19 @@ class Snapshot:
 
     def __init__(self, fn, instance, entries):
         self._roots = _roots(fn, instance, entries)
-        self._before = {}       # (id(container), kind, key) -> value
-        self._keep = []         # the containers, so their ids stay theirs
-        self._lengths = {}      # id(list) -> length
+        self._keep = []         # the objects walked, so their ids stay theirs
         self._known = set()     # ids of the objects that exist before the trace
+        self._before = {}       # id(object) -> a shallow copy of what it held
 
         def visit(obj):
             self._known.add(id(obj))
             self._keep.append(obj)
+            contents = _contents(obj)
+            if contents is not None:
+                self._before[id(obj)] = contents
 
-        for _, container, kind, key, value, _ in _walk(self._roots, visit=visit):
-            if kind == "tuple":
-                continue
-            self._before[(id(container), kind, key if kind != "member" else id(key))] = value
-            if kind == "item" and id(container) not in self._lengths:
-                self._lengths[id(container)] = len(container)
+        for _ in _walk(self._roots, visit=visit):
+            pass
 
     @contextlib.contextmanager
     def guard(self, graph):
@@ -186,10 +203,11 @@ class Snapshot:
         container, kind, key, _ = owner
         if kind == "attr":
             return True
+        before = self._before.get(id(container))
         if kind == "item":
-            return key < self._lengths.get(id(container), 0)
+            return before is not None and key < len(before)
         if kind == "key":
-            return (id(container), kind, key) in self._before
+            return before is not None and key in before
         return False
 
     def restore(self, leaks):
@@ -209,7 +227,13 @@ class Snapshot:
 
     def _restore(self, owner):
         container, kind, key, _ = owner
-        old = self._before.get((id(container), kind, _key_id(owner)), _MISSING)
+        before = self._before.get(id(container))
+        old = _MISSING
+        if before is not None:
+            if kind == "item":
+                old = before[key] if key < len(before) else _MISSING
+            elif kind in ("attr", "key"):
+                old = before.get(key, _MISSING)
         try:
             if kind == "attr":
                 if old is _MISSING:
@@ -224,7 +248,7 @@ class Snapshot:
             elif kind == "member":
                 container.discard(key)
             elif kind == "item":
-                if key >= self._lengths.get(id(container), 0) or old is _MISSING:
+                if old is _MISSING:
                     del container[key]
                 else:
                     container[key] = old
