@@ -7,7 +7,6 @@ import os
 import tempfile
 import textwrap
 import threading
-import time
 import traceback
 
 import pytest
@@ -480,25 +479,6 @@ def _big_function(n):
     return make_function('\n'.join(lines) + '\n')
 
 
-def _best_time(fn, repeat=3):
-    best = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        t = time.perf_counter() - t0
-        best = t if best is None else min(best, t)
-    return best
-
-
-def test_conversion_scales_linearly():
-    def convert(n):
-        return lambda: api._convert_node(_big_function(n), True)
-    small = _best_time(convert(100), repeat=5)
-    large = _best_time(convert(1000), repeat=5)
-    # ~10x when linear; a quadratic step would give ~100x. Generous for busy machines.
-    assert large / small < 40, (small, large)
-
-
 def test_deep_nesting_converts_and_runs():
     lines = ['def deep(x):', '    s = 0']
     for i in range(50):
@@ -532,24 +512,28 @@ def bench(x, n):
 '''
 
 
-def test_conversion_cost_relative_to_compile():
-    """A 15-line function with if/elif/while/for/break converts within a small multiple of
-    `compile(ast.parse(source))` (TensorFlow: ~500x). Printed for the record; the assert only
-    guards against gross regressions on a busy machine."""
-    def fresh(k):
-        return make_function(BENCH_SOURCE.replace('s = 0', 's = %d' % k), name='bench')
-    fs = [fresh(k) for k in range(7)]
-    times = []
-    for f in fs:
-        t0 = time.perf_counter()
-        api.to_graph(f)
-        times.append(time.perf_counter() - t0)
-    convert = min(times[2:])      # the first conversions warm up templates and imports
-    base = min(_best_time(lambda: compile(ast.parse(BENCH_SOURCE), '<b>', 'exec'), repeat=1)
-               for _ in range(20))
-    print('to_graph: %.0f us, compile(ast.parse): %.0f us, ratio %.1fx'
-          % (convert * 1e6, base * 1e6, convert / base))
-    assert convert / base < 60, (convert, base)
+def test_conversion_work_is_bounded(monkeypatch):
+    """Conversion cost, deterministically (the timed comparison with `compile(ast.parse(src))`
+    is a target row of bench/bench_core.py, not a unit test): converters whose construct does
+    not occur never visit the tree, and the others together visit each node a few times at
+    most (one more full pass over the tree would show here)."""
+    from autograph.pyct import transformer
+    visits = {}
+    real = transformer.Base.visit
+
+    def counting(self, node):
+        visits[type(self).__module__] = visits.get(type(self).__module__, 0) + 1
+        return real(self, node)
+    f = make_function(BENCH_SOURCE)
+    nodes = sum(1 for _ in ast.walk(ast.parse(BENCH_SOURCE).body[0]))
+    monkeypatch.setattr(transformer.Base, 'visit', counting)
+    api.to_graph(f)
+    absent = ('try_statements', 'asserts', 'conditional_expressions', 'continue_statements')
+    for name in absent:
+        assert 'autograph.converters.' + name not in visits, visits
+    assert 'autograph.converters.control_flow' in visits, visits
+    total = sum(visits.values())
+    assert total <= 3 * nodes, (total, nodes, visits)
 
 
 def test_failed_conversions_are_cached_and_closures_do_not_leak():
