@@ -391,7 +391,8 @@ def to_code(fn, line_numbers=False, stage=None, recursive=True):
       fn: what `to_graph` accepts (or a function `to_graph` returned).
       line_numbers: annotate every generated statement with the user's line number.
       stage: stop after the named converter of the pipeline (see `STAGES`), to see what each
-        one does.
+        one does. The first stage, `unsupported`, was called `functions`; that name is
+        still accepted.
       recursive: as for `to_graph` (without it, calls are not rewritten).
 
     Returns:
@@ -469,7 +470,8 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
       line_numbers: end every line of a converted function that starts a statement with
         `  # L<line>`, the line of `source` it comes from (the format of
         `to_code(f, line_numbers=True)`).
-      stage: stop after the named converter of the pipeline (see `STAGES`).
+      stage: stop after the named converter of the pipeline (see `STAGES`; the old name
+        `functions` of the `unsupported` stage is still accepted).
 
     Returns:
       The converted module source.
@@ -478,8 +480,7 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
       ConversionError: a syntax error or an unsupported construct, with file:line.
       ValueError: an unknown `stage`.
     """
-    if stage is not None and stage not in STAGES:
-        raise ValueError('unknown stage %r; stages are: %s' % (stage, ', '.join(STAGES)))
+    stage = pipeline.resolve_stage(stage)
     module = parser.parse_module_source(source, filename)
     lines = module_text.source_lines(source)
     reserved = naming.identifiers(source)

@@ -63,9 +63,10 @@ def convert_command(args):
 def _check_stage(stage):
     try:
         from autograph.converters.pipeline import STAGES
+        from autograph.converters.pipeline import STAGE_ALIASES
     except ImportError:
         return  # an older converter: it will say itself whether it knows the stage
-    if stage not in STAGES:
+    if stage not in STAGES and stage not in STAGE_ALIASES:
         raise CliError(EXIT_USAGE, "autograph convert: error: unknown stage %r; the stages, in "
                        "order, are: %s" % (stage, ", ".join(STAGES)))
 

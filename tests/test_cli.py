@@ -624,6 +624,14 @@ def test_unknown_stage_lists_the_stages(tmp_path):
     assert ", ".join(pipeline.STAGES) in r.err, r
 
 
+def test_old_stage_name_functions_is_an_alias_of_unsupported(tmp_path):
+    write(tmp_path / "m.py", "def f(x):\n    while x > 0:\n        x -= 1\n    return x\n")
+    new = run("convert", "m.py", "--stage", "unsupported", cwd=tmp_path)
+    old = run("convert", "m.py", "--stage", "functions", cwd=tmp_path)
+    assert new.code == old.code == 0, (new, old)
+    assert old.out == new.out and "while x > 0" in new.out, (new, old)
+
+
 NESTED = """\
 import os
 if os.name:

@@ -2,7 +2,10 @@
 
 Every converter takes a gast FunctionDef (or Lambda) and returns it rewritten. The order
 matters; each constraint is stated where it applies. A converter whose construct does not occur
-in the function returns at once (`Context.has_nodes`, from the node types `functions` saw).
+in the function returns at once (`Context.has_nodes`, from the node types `unsupported` saw).
+
+Stage names are what `to_code(stage=...)` and `autograph convert --stage` accept; a renamed stage
+keeps its old name as an alias (`STAGE_ALIASES`).
 """
 from autograph.converters import asserts
 from autograph.converters import break_statements
@@ -10,19 +13,19 @@ from autograph.converters import call_trees
 from autograph.converters import conditional_expressions
 from autograph.converters import continue_statements
 from autograph.converters import control_flow
-from autograph.converters import functions
 from autograph.converters import lists
 from autograph.converters import logical_expressions
 from autograph.converters import loop_options
 from autograph.converters import membership
 from autograph.converters import return_statements
 from autograph.converters import try_statements
+from autograph.converters import unsupported
 from autograph.converters import variables
 
 PIPELINE = (
     # First: rejects unsupported code (yield, async, global writes, ...) before anything is
     # rewritten, so errors point at untouched user code.
-    ('functions', functions.transform),
+    ('unsupported', unsupported.transform),
     # Before the jump converters: `ag.set_loop_options(...)` must still be the first statement
     # of the loop body; it is lifted into an annotation of the loop that control_flow turns
     # into the helper's `opts=`.
@@ -65,6 +68,18 @@ PIPELINE = (
 
 STAGES = tuple(name for name, _ in PIPELINE)
 
+# Old stage names that are still accepted: {old: current}.
+STAGE_ALIASES = {'functions': 'unsupported'}   # renamed for what it does: rejects constructs
+
+
+def resolve_stage(stage):
+    """The current name of `stage` (None stays None); ValueError if there is no such stage."""
+    if stage is None or stage in STAGES:
+        return stage
+    if stage in STAGE_ALIASES:
+        return STAGE_ALIASES[stage]
+    raise ValueError('unknown stage %r; stages are: %s' % (stage, ', '.join(STAGES)))
+
 
 def convert(node, ctx, stage=None):
     """Runs the pipeline on `node`, stopping after converter `stage` if given.
@@ -72,13 +87,12 @@ def convert(node, ctx, stage=None):
     Args:
       node: gast.FunctionDef or gast.Lambda (its line numbers are the user's).
       ctx: transformer.Context.
-      stage: None, or one of `STAGES`.
+      stage: None, or one of `STAGES` (or an old name in `STAGE_ALIASES`).
 
     Returns:
       The converted node.
     """
-    if stage is not None and stage not in STAGES:
-        raise ValueError('unknown stage %r; stages are: %s' % (stage, ', '.join(STAGES)))
+    stage = resolve_stage(stage)
     skip_calls = not ctx.options.get('recursive', True)
     for name, transform in PIPELINE:
         if not (skip_calls and name == 'call_trees'):

@@ -18,10 +18,19 @@ def check(stage, source, expected):
 
 def test_stage_names_are_the_pipeline():
     assert api.STAGES == pipeline.STAGES
-    assert api.STAGES[0] == 'functions' and api.STAGES[-1] == 'variables'
+    assert api.STAGES[0] == 'unsupported' and api.STAGES[-1] == 'variables'
     with pytest.raises(ValueError) as info:
         code_after('nope', 'def f():\n    pass\n')
     assert 'control_flow' in str(info.value)
+
+
+def test_old_stage_name_is_still_accepted():
+    source = 'def f(x):\n    while x > 0:\n        x -= 1\n    return x\n'
+    assert 'functions' not in api.STAGES
+    assert code_after('functions', source) == code_after('unsupported', source)
+    assert 'while x > 0' in code_after('functions', source)
+    assert (api.convert_module_source(source, 'm.py', stage='functions') ==
+            api.convert_module_source(source, 'm.py', stage='unsupported'))
 
 
 def test_break_becomes_flag_and_loop_test():
