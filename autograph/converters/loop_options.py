@@ -17,7 +17,7 @@ from autograph.pyct import anno
 from autograph.pyct import ast_util
 from autograph.pyct import transformer
 
-OPTIONS = 'loop_options'   # anno on While/For: gast.Dict of the options (read by control_flow)
+OPTIONS = anno.Key.LOOP_OPTIONS   # While/For: gast.Dict of the options (read by control_flow)
 
 _KNOWN = ('maximum_iterations', 'shape_invariants', 'parallel_iterations', 'swap_memory')
 

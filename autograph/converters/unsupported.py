@@ -20,7 +20,6 @@ import gast
 from autograph.pyct import anno
 from autograph.pyct import transformer
 
-_THUNKED = 'thunked'
 _ASYNC = (gast.AsyncFunctionDef, gast.AsyncFor, gast.AsyncWith, gast.Await)
 
 

@@ -26,9 +26,9 @@ _LOAD = gast.Load
 _STORE = gast.Store
 _DEL = gast.Del
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
-ACTIVITY = 'activity'
-TARGET_ACTIVITY = 'target_activity'
-EXTRA_ACTIVITY = 'extra_activity'
+ACTIVITY = anno.Key.ACTIVITY
+TARGET_ACTIVITY = anno.Key.TARGET_ACTIVITY
+EXTRA_ACTIVITY = anno.Key.EXTRA_ACTIVITY
 
 
 class Names:
@@ -337,7 +337,7 @@ class _Analyzer:
                 scope.merge_scope(hb)
             for f in ('orelse', 'finalbody'):
                 sub = self.block(getattr(node, f))
-                anno.setanno(node, anno.Static.ORELSE_SCOPE if f == 'orelse' else 'final_scope',
+                anno.setanno(node, anno.Key.ORELSE_SCOPE if f == 'orelse' else anno.Key.FINAL_SCOPE,
                              sub)
                 scope.merge_scope(sub)
         elif t is gast.FunctionDef or t is gast.AsyncFunctionDef:

@@ -35,10 +35,10 @@ def and_(*exprs):
     return gast.BoolOp(op=gast.And(), values=list(exprs))
 
 
-FLAG = 'jump_flag'
+FLAG = anno.Key.JUMP_FLAG
 
 
-LOCALS = 'original_locals'      # FunctionDef annotation: the names its original code binds
+LOCALS = anno.Key.ORIGINAL_LOCALS   # FunctionDef annotation: the names its original code binds
 
 _NESTED = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.ListComp,
            gast.SetComp, gast.DictComp, gast.GeneratorExp)

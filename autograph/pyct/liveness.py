@@ -11,7 +11,7 @@ functions or lambdas read are live everywhere (any call may run the closure).
 """
 from autograph.pyct import anno
 
-LIVE_HEAD = 'live_head'
+LIVE_HEAD = anno.Key.LIVE_HEAD
 
 
 def solve(graph, tracked, live_at_exit=(), always=()):
