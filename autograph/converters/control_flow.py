@@ -243,6 +243,9 @@ def _direct_writes(stmts, names, out):
             _direct_writes(h.body, names, out)
 
 
+_TRY = (gast.Try,) + ((gast.TryStar,) if hasattr(gast, 'TryStar') else ())
+
+
 def _annotate_states(fn, lines=None):
     """Records each staged statement's state; from there on, its state counts as defined."""
     fscope = anno.getanno(fn, anno.Static.SCOPE)
@@ -250,22 +253,39 @@ def _annotate_states(fn, lines=None):
     if fscope.nonlocals:
         shared = dict(shared)
         shared.update(fscope.nonlocals)
-    stack = list(fn.body)
+    # A statement inside a `try` that catches or cleans up (`except`/`finally:`) writes its
+    # variables in place: an exception that leaves a branch or loop body midway must leave
+    # what the body already assigned, as Python does, for the handler or clause to see.
+    stack = [(s, False) for s in fn.body]
     while stack:
-        s = stack.pop()
+        s, in_try = stack.pop()
         t = type(s)
         if t is gast.If or t is gast.While or t is gast.For:
-            state, in_place = _in_place(s, _state(s), shared, lines)
+            state = _state(s)
+            here = shared
+            if in_try and state:
+                here = dict(shared)
+                here.update((v, None) for v in state)
+            state, in_place = _in_place(s, state, here, lines)
             anno.setanno(s, STATE, state)
             anno.setanno(s, IN_PLACE, in_place)
             anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state) + tuple(
                 in_place.variables)
         if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
             continue
+        if t in _TRY:
+            caught = in_try or bool(s.handlers) or bool(s.finalbody)
+            cleaned = in_try or bool(s.finalbody)
+            stack.extend((x, caught) for x in s.body)
+            stack.extend((x, cleaned) for x in s.orelse)
+            stack.extend((x, in_try) for x in s.finalbody)
+            for h in s.handlers:
+                stack.extend((x, cleaned) for x in h.body)
+            continue
         for f in _BLOCK_FIELDS:
-            stack.extend(getattr(s, f, ()))
+            stack.extend((x, in_try) for x in getattr(s, f, ()))
         for h in getattr(s, 'handlers', ()):
-            stack.extend(h.body)
+            stack.extend((x, in_try) for x in h.body)
 
 
 class ControlFlowTransformer(transformer.StatementTransformer):

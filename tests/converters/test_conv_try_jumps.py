@@ -336,3 +336,53 @@ def test_unbound_read_raises_from_the_users_line():
     assert type(info.value) is UnboundLocalError
     user = [e for e in info.traceback if str(e.frame.code.path) == __file__]
     assert 'return e' in str(user[-1].statement), user[-1]
+
+
+# -- an exception leaving a branch or loop body keeps what the body assigned ---------------
+
+def loop_assigns_then_raises(n):
+    x = 0
+    try:
+        for i in range(n):
+            x = i
+            if i == 1:
+                raise ValueError(i)
+    except ValueError:
+        pass
+    return x
+
+
+def branch_assigns_then_raises(n):
+    x = 0
+    try:
+        if n:
+            x = 5
+            raise ValueError(n)
+    except ValueError:
+        pass
+    return x
+
+
+def finally_sees_loop_assignment(n):
+    log = []
+    x = 0
+    try:
+        try:
+            while x < n:
+                x += 1
+                if x == 2:
+                    raise KeyError(x)
+        finally:
+            log.append(x)
+    except KeyError:
+        pass
+    return log
+
+
+@pytest.mark.parametrize('f,args', [
+    (loop_assigns_then_raises, (3,)), (loop_assigns_then_raises, (1,)),
+    (branch_assigns_then_raises, (1,)), (branch_assigns_then_raises, (0,)),
+    (finally_sees_loop_assignment, (3,)),
+])
+def test_exception_leaving_a_body_keeps_its_assignments(f, args):
+    same(f, *args)
