@@ -6,12 +6,18 @@ converted function on Python values, and (where `graph=True`) the converted func
 a graph on tensors. `graph` may also name the exception type expected in graph mode, for code
 whose graph semantics cannot hold (tested as a clear error).
 
-Keep the functions plain: they are read by the converter from this file.
+Keep the functions plain: they are read by the converter from this file. The golden cases
+(see test_conv_golden.py) are corpus functions too, kept in tests/golden/<name>/input.py beside
+their expected generated code (expected.py); `golden_input` loads them from there.
 """
 import functools
+import importlib.util
 import math
+import pathlib
+import sys
 
 CORPUS = []
+GOLDEN_DIR = pathlib.Path(__file__).resolve().parent.parent / 'golden'
 
 
 class Case:
@@ -32,6 +38,17 @@ def case(*args, graph=True, graph_args=None):
         CORPUS.append(Case(fn, list(args), graph, graph_args))
         return fn
     return deco
+
+
+def golden_input(name):
+    """The function `name` defined in tests/golden/<name>/input.py, imported from that file."""
+    module_name = 'golden_input_' + name
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, GOLDEN_DIR / name / 'input.py')
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return getattr(sys.modules[module_name], name)
 
 
 # --- no control flow ------------------------------------------------------------------------
@@ -117,32 +134,13 @@ def positional_only(a, b, /):
 
 # --- if / elif / else -----------------------------------------------------------------------
 
-@case((9.0,), (-9.0,), (0.0,))
-def square_if_positive(x):
-    if x > 0:
-        x = x * x
-    else:
-        x = 0.0
-    return x
+square_if_positive = case((9.0,), (-9.0,), (0.0,))(golden_input('square_if_positive'))
 
 
-@case((5,), (-5,))
-def if_no_else(x):
-    y = 1
-    if x > 0:
-        y = x * 2
-    return y
+if_no_else = case((5,), (-5,))(golden_input('if_no_else'))
 
 
-@case((5,), (-5,), (0,))
-def if_elif_else(x):
-    if x > 0:
-        r = 1
-    elif x < 0:
-        r = -1
-    else:
-        r = 0
-    return r
+if_elif_else = case((5,), (-5,), (0,))(golden_input('if_elif_else'))
 
 
 @case((1,), (5,), (15,), (25,))
@@ -158,29 +156,10 @@ def long_elif_chain(x):
     return y
 
 
-@case((1, 2), (2, 1), (-1, -2), (3, -3))
-def nested_ifs(x, y):
-    if x > 0:
-        if y > 0:
-            z = x + y
-        else:
-            z = x - y
-    else:
-        if y > x:
-            z = y
-        else:
-            z = x
-    return z
+nested_ifs = case((1, 2), (2, 1), (-1, -2), (3, -3))(golden_input('nested_ifs'))
 
 
-@case((3, 4), (-3, 4), (3, -4))
-def if_multiple_vars(a, b):
-    if a > 0:
-        a, b = b, a
-        c = a * b
-    else:
-        c = a - b
-    return a, b, c
+if_multiple_vars = case((3, 4), (-3, 4), (3, -4))(golden_input('if_multiple_vars'))
 
 
 @case((2,), (-2,))
@@ -193,23 +172,10 @@ def if_only_reads(x):
     return z
 
 
-@case((2,), (-2,))
-def if_temporary_in_branch(x):
-    if x > 0:
-        t = x * 3
-        x = t + 1
-    return x
+if_temporary_in_branch = case((2,), (-2,))(golden_input('if_temporary_in_branch'))
 
 
-@case((2, 5), (7, 5), (5, 5))
-def if_and_or(a, b):
-    if a > 0 and b > 0 and a < b:
-        r = 1
-    elif a == b or a > 6:
-        r = 2
-    else:
-        r = 3
-    return r
+if_and_or = case((2, 5), (7, 5), (5, 5))(golden_input('if_and_or'))
 
 
 @case((True,), (False,))
@@ -312,9 +278,7 @@ def if_expression_statement(x):
 
 # --- conditional expressions and logical operators -------------------------------------------
 
-@case((3,), (-3,))
-def ternary(x):
-    return x * 2 if x > 0 else -x
+ternary = case((3,), (-3,))(golden_input('ternary'))
 
 
 @case((1,), (5,), (12,), graph=TypeError)
@@ -327,20 +291,10 @@ def and_or_values(a, b):
     return (a and b), (a or b), (not a), (a and b or 7)
 
 
-@case((1, 2, 3), (3, 2, 1), (1, 1, 2))
-def chained_comparison(a, b, c):
-    return a < b < c, a <= b <= c, a < b > c
+chained_comparison = case((1, 2, 3), (3, 2, 1), (1, 1, 2))(golden_input('chained_comparison'))
 
 
-@case((3,), (30,), graph=False)
-def chained_comparison_calls(x):
-    calls = []
-
-    def mid():
-        calls.append('mid')
-        return 10
-    r = 0 < x < mid() < 20
-    return r, calls
+chained_comparison_calls = case((3,), (30,), graph=False)(golden_input('chained_comparison_calls'))
 
 
 @case((0,), (1,), graph=False)
@@ -372,14 +326,7 @@ def logical_in_while(n):
 
 # --- while loops ------------------------------------------------------------------------------
 
-@case((5,), (0,))
-def while_count(n):
-    i = 0
-    s = 0
-    while i < n:
-        s += i
-        i += 1
-    return s
+while_count = case((5,), (0,))(golden_input('while_count'))
 
 
 @case((100,), (1,))
@@ -404,50 +351,16 @@ def nested_while(n, m):
     return total
 
 
-@case((10,), (3,))
-def while_break(n):
-    i = 0
-    while i < n:
-        if i * i > 20:
-            break
-        i += 1
-    return i
+while_break = case((10,), (3,))(golden_input('while_break'))
 
 
-@case((10,), (0,))
-def while_continue(n):
-    i = 0
-    s = 0
-    while i < n:
-        i += 1
-        if i % 3 == 0:
-            continue
-        s += i
-    return s
+while_continue = case((10,), (0,))(golden_input('while_continue'))
 
 
-@case((5,), (50,))
-def while_true_break(n):
-    i = 0
-    while True:
-        i += 7
-        if i > n:
-            break
-    return i
+while_true_break = case((5,), (50,))(golden_input('while_true_break'))
 
 
-@case((5,), (20,))
-def while_else(n):
-    i = 0
-    found = -1
-    while i < n:
-        if i == 12:
-            found = i
-            break
-        i += 1
-    else:
-        found = -2
-    return found
+while_else = case((5,), (20,))(golden_input('while_else'))
 
 
 @case((4,), (0,))
@@ -542,22 +455,10 @@ def while_with_temp(n):
 
 # --- for loops --------------------------------------------------------------------------------
 
-@case(([10, 12, 15, 20],), ([],), ([1, 3],))
-def sum_even(items):
-    s = 0
-    for c in items:
-        if c % 2 > 0:
-            continue
-        s += c
-    return s
+sum_even = case(([10, 12, 15, 20],), ([],), ([1, 3],))(golden_input('sum_even'))
 
 
-@case((5,), (0,))
-def for_range(n):
-    s = 0
-    for i in range(n):
-        s = s + i * i
-    return s
+for_range = case((5,), (0,))(golden_input('for_range'))
 
 
 @case((2, 9, 3), graph=False)
@@ -584,12 +485,7 @@ def for_zip(a, b):
     return s
 
 
-@case(([1, 2, 3],), ([],))
-def for_target_after_loop(items):
-    x = -1
-    for x in items:
-        pass
-    return x
+for_target_after_loop = case(([1, 2, 3],), ([],))(golden_input('for_target_after_loop'))
 
 
 @case(([3, 1, 2],), graph=False)
@@ -599,25 +495,10 @@ def for_target_used_after(items):
     return i
 
 
-@case(([1, 5, 2, 8],), ([],))
-def for_break(items):
-    found = -1
-    for x in items:
-        if x > 4:
-            found = x
-            break
-    return found
+for_break = case(([1, 5, 2, 8],), ([],))(golden_input('for_break'))
 
 
-@case(([1, 5, 2, 8],), ([1, 2],), graph=UnboundLocalError)
-def for_else(items):
-    for x in items:
-        if x > 4:
-            r = x
-            break
-    else:
-        r = 0
-    return r
+for_else = case(([1, 5, 2, 8],), ([1, 2],), graph=UnboundLocalError)(golden_input('for_else'))
 
 
 @case(([1, 2],), ([],))
@@ -639,15 +520,7 @@ def nested_for(n, m):
     return s
 
 
-@case((4,), (6,))
-def nested_for_break_inner(n):
-    s = 0
-    for i in range(n):
-        for j in range(n):
-            if j > i:
-                break
-            s += 1
-    return s
+nested_for_break_inner = case((4,), (6,))(golden_input('nested_for_break_inner'))
 
 
 @case(([[1, 2], [3, 4]],), graph=False)
@@ -727,12 +600,7 @@ def for_unused_temp(n):
     return s
 
 
-@case(([(1, 2), (3, 4)],), graph=False)
-def for_tuple_target(pairs):
-    s = 0
-    for a, b in pairs:
-        s += a - b
-    return s
+for_tuple_target = case(([(1, 2), (3, 4)],), graph=False)(golden_input('for_tuple_target'))
 
 
 @case((4,), graph=False)
@@ -756,18 +624,6 @@ def for_while_mix(n):
     return s
 
 
-@case(([1, 2, 3, 4],), graph=False)
-def for_continue_flag_in_with(items):
-    s = 0
-    for x in items:
-        with _Ctx():
-            if x % 2:
-                continue
-            s += x
-        s += 100
-    return s
-
-
 class _Ctx:
     def __enter__(self):
         return self
@@ -776,14 +632,12 @@ class _Ctx:
         return False
 
 
+for_continue_flag_in_with = case(([1, 2, 3, 4],), graph=False)(golden_input('for_continue_flag_in_with'))
+
+
 # --- early returns ----------------------------------------------------------------------------
 
-@case((3,), (-3,))
-def return_in_if(x):
-    if x > 0:
-        return x
-    y = -x
-    return y * 2
+return_in_if = case((3,), (-3,))(golden_input('return_in_if'))
 
 
 @case((3,), (-3,), (0,))
@@ -794,39 +648,16 @@ def return_in_both(x):
         return -1 if x < 0 else 0
 
 
-@case((1,), (5,), (9,), (20,), graph=TypeError)
-def guard_clauses(x):
-    if x < 2:
-        return 'tiny'
-    if x < 6:
-        return 'small'
-    if x < 10:
-        return 'medium'
-    return 'large'
+guard_clauses = case((1,), (5,), (9,), (20,), graph=TypeError)(golden_input('guard_clauses'))
 
 
-@case(([1, 5, 2],), ([1, 2],), ([],))
-def return_in_for(items):
-    for x in items:
-        if x > 3:
-            return x
-    return -1
+return_in_for = case(([1, 5, 2],), ([1, 2],), ([],))(golden_input('return_in_for'))
 
 
-@case((10,), (3,))
-def return_in_while(n):
-    i = 0
-    while i < n:
-        if i * i > 10:
-            return i
-        i += 1
-    return -1
+return_in_while = case((10,), (3,))(golden_input('return_in_while'))
 
 
-@case((3,), (-3,), graph=TypeError)
-def return_none_path(x):
-    if x > 0:
-        return x
+return_none_path = case((3,), (-3,), graph=TypeError)(golden_input('return_none_path'))
 
 
 @case((3,), (-3,))
@@ -877,16 +708,7 @@ def return_while_true(n):
             return i
 
 
-@case(([2, 4, 5, 6],), ([2, 4],))
-def return_with_break(items):
-    count = 0
-    for x in items:
-        if x % 2:
-            break
-        count += 1
-        if count > 10:
-            return -1
-    return count
+return_with_break = case(([2, 4, 5, 6],), ([2, 4],))(golden_input('return_with_break'))
 
 
 @case((3,), (30,))
@@ -949,12 +771,7 @@ def docstring_and_return(x):
 
 # --- lists ------------------------------------------------------------------------------------
 
-@case((4,), (0,), graph=False)
-def list_append_loop(n):
-    out = []
-    for i in range(n):
-        out.append(i * i)
-    return out
+list_append_loop = case((4,), (0,), graph=False)(golden_input('list_append_loop'))
 
 
 @case((5,), graph=False)
@@ -969,12 +786,7 @@ def list_append_conditional(n):
     return evens, odds
 
 
-@case(([1, 2, 3],), graph=False)
-def list_pop(items):
-    items = list(items)
-    last = items.pop()
-    items.pop()
-    return last, items
+list_pop = case(([1, 2, 3],), graph=False)(golden_input('list_pop'))
 
 
 @case(([5, 6, 7],), graph=False)
@@ -1046,10 +858,7 @@ def list_extend_and_sort(n):
 
 # --- asserts ----------------------------------------------------------------------------------
 
-@case((3,), (-3,), graph=False)
-def assert_with_message(x):
-    assert x > 0, 'x must be positive, got %d' % x
-    return x
+assert_with_message = case((3,), (-3,), graph=False)(golden_input('assert_with_message'))
 
 
 @case((3,), (-3,), graph=False)
@@ -1069,11 +878,7 @@ def assert_in_loop(n):
 
 # --- calls, recursion, closures ---------------------------------------------------------------
 
-@case((5,), (0,), graph=RecursionError)
-def factorial(n):
-    if n <= 1:
-        return 1
-    return n * factorial(n - 1)
+factorial = case((5,), (0,), graph=RecursionError)(golden_input('factorial'))
 
 
 @case((10,), (7,), graph=False)
@@ -1113,16 +918,7 @@ def apply_twice(f, x):
     return f(f(x))
 
 
-@case((3,), graph=False)
-def closure_counter(n):
-    count = 0
-
-    def inc():
-        nonlocal count
-        count += 1
-    for _ in range(n):
-        inc()
-    return count
+closure_counter = case((3,), graph=False)(golden_input('closure_counter'))
 
 
 @case((2,), graph=False)
@@ -1300,12 +1096,7 @@ def raises_in_branch(x):
     return 'fine'
 
 
-@case((2,), graph=False)
-def del_statement(x):
-    y = x * 2
-    z = y + 1
-    del y
-    return z
+del_statement = case((2,), graph=False)(golden_input('del_statement'))
 
 
 @case((3,), graph=False)
@@ -1370,13 +1161,7 @@ def while_over_list(n):
     return out
 
 
-@case((2,), (-2,))
-def variable_defined_in_both_branches(x):
-    if x > 0:
-        y = x
-    else:
-        y = -x
-    return y
+variable_defined_in_both_branches = case((2,), (-2,))(golden_input('variable_defined_in_both_branches'))
 
 
 @case((2,), (-2,), graph=False)
@@ -1386,16 +1171,7 @@ def variable_defined_in_one_branch_unused(x):
     return x
 
 
-@case((3,))
-def shadowing_generated_names(if_true):
-    loop_body = 0
-    for retval_ in range(if_true):
-        loop_body += retval_
-    if loop_body > 1:
-        if_false = 1
-    else:
-        if_false = 2
-    return if_false + loop_body
+shadowing_generated_names = case((3,))(golden_input('shadowing_generated_names'))
 
 
 @case((4,), (1,))
@@ -1409,24 +1185,7 @@ def flag_names_clash(break_):
     return do_return
 
 
-@case((3,), graph=False)
-def deeply_nested(n):
-    s = 0
-    for i in range(n):
-        if i % 2 == 0:
-            j = 0
-            while j < i:
-                if j == 1:
-                    j += 1
-                    continue
-                s += j
-                j += 1
-        else:
-            for k in range(i):
-                if k > 3:
-                    break
-                s -= k
-    return s
+deeply_nested = case((3,), graph=False)(golden_input('deeply_nested'))
 
 
 @case((5,), (0,))
@@ -1932,36 +1691,13 @@ def item_tested_then_deleted(params):
 
 # --- state written in place: attributes, items, variables closures see -------------------------
 
-@case((3,), (-3,))
-def attribute_written_in_branch(x):
-    c = _Counter()
-    if x > 0:
-        c.step = c.step + x
-    else:
-        c.level = c.level - 1
-    return c.step, c.level
+attribute_written_in_branch = case((3,), (-3,))(golden_input('attribute_written_in_branch'))
 
 
-@case((4,), (0,))
-def item_written_in_loop(n):
-    totals = {'sum': 0, 'count': 0}
-    i = 0
-    while i < n:
-        totals['sum'] += i
-        totals['count'] = totals['count'] + 1
-        i += 1
-    return totals['sum'], totals['count']
+item_written_in_loop = case((4,), (0,))(golden_input('item_written_in_loop'))
 
 
-@case((4,), (1,))
-def closure_reads_loop_updates(n):
-    total = 0
-    current = lambda: total
-    checks = 0
-    for i in range(n):
-        total += i
-        checks = checks + current()
-    return checks, current()
+closure_reads_loop_updates = case((4,), (1,))(golden_input('closure_reads_loop_updates'))
 
 
 @case((3,), graph=NotImplementedError)

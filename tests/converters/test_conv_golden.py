@@ -1,41 +1,33 @@
-"""Golden files: the generated code of representative functions, kept under tests/golden/.
+"""Golden files: the generated code of representative functions, side by side with its input.
 
-Refresh after an intended change of the generated code with
+Each case is a folder tests/golden/<name>/ holding input.py (the function, also a corpus
+function run three ways by test_conv_corpus.py) and expected.py (what `ag.to_code` gives for
+it). Add a case by writing <name>/input.py and registering it in conversion_corpus.py with
+`case(...)(golden_input('<name>'))`. Refresh after an intended change of the generated code with
 
     AUTOGRAPH_UPDATE_GOLDEN=1 python -m pytest tests/converters/test_conv_golden.py
 
 and review the diff: these files are what users see in `ag.to_code`.
 """
 import os
-import pathlib
 
 import pytest
 
 import conversion_corpus as corpus
 from autograph import api
 
-GOLDEN_DIR = pathlib.Path(__file__).resolve().parent.parent / 'golden'
+GOLDEN_DIR = corpus.GOLDEN_DIR
 UPDATE = os.environ.get('AUTOGRAPH_UPDATE_GOLDEN') == '1'
 
-GOLDEN = [
-    'square_if_positive', 'sum_even', 'if_no_else', 'if_elif_else', 'nested_ifs',
-    'if_multiple_vars', 'if_temporary_in_branch', 'if_and_or', 'ternary', 'chained_comparison',
-    'chained_comparison_calls', 'while_count', 'while_break', 'while_continue', 'while_else',
-    'while_true_break', 'for_range', 'for_target_after_loop', 'for_break', 'for_else',
-    'nested_for_break_inner', 'for_tuple_target', 'return_in_if', 'guard_clauses',
-    'return_in_for', 'return_in_while', 'return_none_path', 'return_with_break',
-    'list_append_loop', 'list_pop', 'assert_with_message', 'factorial', 'closure_counter',
-    'for_continue_flag_in_with', 'del_statement', 'variable_defined_in_both_branches',
-    'shadowing_generated_names', 'deeply_nested', 'attribute_written_in_branch',
-    'item_written_in_loop', 'closure_reads_loop_updates',
-]
+GOLDEN = sorted(p.parent.name for p in GOLDEN_DIR.glob('*/input.py'))
 _BY_NAME = {c.name: c for c in corpus.CORPUS}
 
 
 @pytest.mark.parametrize('name', GOLDEN)
 def test_generated_code_matches_golden_file(name):
-    code = api.to_code(_BY_NAME[name].fn) + '\n'
-    path = GOLDEN_DIR / ('%s.py' % name)
+    fn = corpus.golden_input(name)
+    code = api.to_code(fn) + '\n'
+    path = GOLDEN_DIR / name / 'expected.py'
     if UPDATE or not path.exists():
         if not UPDATE:
             pytest.fail('missing golden file %s (run with AUTOGRAPH_UPDATE_GOLDEN=1)' % path)
@@ -45,7 +37,13 @@ def test_generated_code_matches_golden_file(name):
         % name)
 
 
-def test_golden_files_are_many_and_all_used():
+def test_golden_cases_are_many_complete_and_in_the_corpus():
     assert len(GOLDEN) >= 20
-    on_disk = {p.stem for p in GOLDEN_DIR.glob('*.py')}
-    assert on_disk == set(GOLDEN), on_disk ^ set(GOLDEN)
+    folders = {p.name for p in GOLDEN_DIR.iterdir() if p.is_dir() and p.name != '__pycache__'}
+    assert folders == set(GOLDEN), 'folders without input.py: %s' % sorted(folders - set(GOLDEN))
+    stray = sorted(p.name for p in GOLDEN_DIR.iterdir() if p.is_file())
+    assert not stray, 'files outside a case folder: %s' % stray
+    for name in GOLDEN:
+        # Each golden input is also run three ways by the corpus test, with its example arguments.
+        assert name in _BY_NAME and _BY_NAME[name].fn is corpus.golden_input(name), name
+        assert (GOLDEN_DIR / name / 'expected.py').exists() or UPDATE, name

@@ -1,0 +1,5 @@
+def for_target_after_loop(items):
+    x = -1
+    for x in items:
+        pass
+    return x
