@@ -104,7 +104,7 @@ _EXPORTS = {
     'Function': (_FUNCTION, 'Function'),
     'ConcreteFunction': (_FUNCTION, 'ConcreteFunction'),
     'RetracingWarning': (_FUNCTION, 'RetracingWarning'),
-    'LeakedTensorError': ('autograph.trace_leaks', 'LeakedTensorError'),
+    'LeakedTensorError': (_FUNCTION, 'LeakedTensorError'),
     'UnrollWarning': ('autograph.operators.control_flow', 'UnrollWarning'),
     'TensorSpec': (_FUNCTION, 'TensorSpec'),
 }

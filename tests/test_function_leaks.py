@@ -4,7 +4,7 @@ back to their values before the trace."""
 import pytest
 
 import autograph as ag
-from autograph.trace_leaks import LeakedTensorError
+from autograph.tracing.leaks import LeakedTensorError
 
 
 def c(value, dtype=None):

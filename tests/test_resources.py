@@ -17,6 +17,7 @@ from autograph.function import RetracingWarning
 from autograph.runtime.graph import Graph
 
 function_module = importlib.import_module("autograph.function")
+retracing = importlib.import_module("autograph.tracing.retracing")
 
 N = 20
 
@@ -256,8 +257,8 @@ def test_the_work_of_a_trace_does_not_grow_with_earlier_traces(log_level, max_tr
 
 def test_retrace_explanations_are_built_only_when_used(monkeypatch):
     calls = []
-    real = function_module._differences
-    monkeypatch.setattr(function_module, "_differences",
+    real = retracing.differences
+    monkeypatch.setattr(retracing, "differences",
                         lambda *a: calls.append(1) or real(*a))
     logger = logging.getLogger("autograph")
     old_level = logger.level

@@ -38,10 +38,13 @@ class Graph:
     graph: a tensor of an enclosing graph used inside is captured as an input placeholder.
     """
 
-    def __init__(self, outer=None, name="graph"):
+    def __init__(self, outer=None, name="graph", is_function=False):
         self.operations = []
         self.outer = outer
         self.name = name
+        # The graph of a traced ag.function: a call inside it copies the callee's ops in
+        # (like a cond/while body), where a user's root graph gets one function_call op.
+        self.is_function = is_function
         self._names = {}
         self._scope = []
         self._lock = threading.Lock()

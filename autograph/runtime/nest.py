@@ -27,7 +27,7 @@ def _flatten(x, out, expand):
         for v in x:
             _flatten(v, out, expand)
     elif t is dict or isinstance(x, dict):
-        for k in _sorted_keys(x):
+        for k in sorted_keys(x):
             _flatten(x[k], out, expand)
     elif isinstance(x, (list, tuple)):
         for v in x:
@@ -39,7 +39,8 @@ def _flatten(x, out, expand):
         out.append(x)
 
 
-def _sorted_keys(d):
+def sorted_keys(d):
+    """A dict's keys in the order nest walks them: sorted, or insertion order if unsortable."""
     try:
         return sorted(d)
     except TypeError:
@@ -65,7 +66,7 @@ def _pack(x, it, expand):
     if is_namedtuple(x):
         return t(*[_pack(v, it, expand) for v in x])
     if isinstance(x, dict):
-        vals = {k: _pack(x[k], it, expand) for k in _sorted_keys(x)}
+        vals = {k: _pack(x[k], it, expand) for k in sorted_keys(x)}
         return t((k, vals[k]) for k in x) if t is not dict else {k: vals[k] for k in x}
     if isinstance(x, (list, tuple)):
         return t(_pack(v, it, expand) for v in x)
@@ -102,7 +103,7 @@ def _paths(x, prefix, out):
         for i, v in enumerate(x):
             _paths(v, "%s[%d]" % (prefix, i), out)
     elif isinstance(x, dict):
-        for k in _sorted_keys(x):
+        for k in sorted_keys(x):
             _paths(x[k], "%s[%r]" % (prefix, k), out)
     elif hasattr(x, "_ag_flatten"):
         out.extend([prefix] * len(x._ag_flatten()))
@@ -119,7 +120,7 @@ def structure_text(x):
     if isinstance(x, list):
         return "[%s]" % ", ".join(structure_text(v) for v in x)
     if isinstance(x, dict):
-        return "{%s}" % ", ".join("%r: %s" % (k, structure_text(x[k])) for k in _sorted_keys(x))
+        return "{%s}" % ", ".join("%r: %s" % (k, structure_text(x[k])) for k in sorted_keys(x))
     if x is None:
         return "None"
     return type(x).__name__
@@ -131,7 +132,7 @@ def same_structure(a, b):
         if ta is not tb and not (isinstance(a, list) and isinstance(b, list)):
             return False
         if isinstance(a, dict):
-            return _sorted_keys(a) == _sorted_keys(b) and all(
+            return sorted_keys(a) == sorted_keys(b) and all(
                 same_structure(a[k], b[k]) for k in a)
         return len(a) == len(b) and all(same_structure(x, y) for x, y in zip(a, b))
     ca, cb = hasattr(a, "_ag_flatten"), hasattr(b, "_ag_flatten")
@@ -155,7 +156,7 @@ def flatten_up_to(shallow, deep):
 
 def _up_to(shallow, deep, out):
     if isinstance(shallow, dict):
-        for k in _sorted_keys(shallow):
+        for k in sorted_keys(shallow):
             _up_to(shallow[k], deep[k], out)
     elif isinstance(shallow, (list, tuple)):
         if not isinstance(deep, (list, tuple)) or len(deep) != len(shallow):

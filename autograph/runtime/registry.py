@@ -375,14 +375,14 @@ def _run(opdef, values, key, inputs, attrs, in_dtypes=None):
             result = None
             outs = ()
         else:
-            outs = tuple(_wrap(v, d) for v, d in zip(out, out_dtype))
+            outs = tuple(wrap(v, d) for v, d in zip(out, out_dtype))
             result = outs
     else:
         t = type(out)
         if (t is np.ndarray or t in _NP_SCALARS) and out.dtype is out_dtype.np_dtype:
-            result = EagerTensor(out, out_dtype)       # the common case of _wrap
+            result = EagerTensor(out, out_dtype)       # the common case of wrap
         else:
-            result = _wrap(out, out_dtype)
+            result = wrap(out, out_dtype)
         outs = (result,)
     if eager_observers:
         for observe in eager_observers:
@@ -390,7 +390,8 @@ def _run(opdef, values, key, inputs, attrs, in_dtypes=None):
     return result
 
 
-def _wrap(value, dtype):
+def wrap(value, dtype):
+    """An eager tensor of `dtype` holding `value` (converted to its numpy dtype if needed)."""
     npd = dtype.np_dtype
     if type(value) is np.ndarray or isinstance(value, np.generic):
         if value.dtype is not npd and value.dtype != npd:

@@ -78,7 +78,7 @@ def test_attribute_written_in_a_branch():
 def test_method_writing_self_in_a_branch_under_function_is_a_leak_error():
     # Converted, the write is staged; but under ag.function it would leave a graph tensor in
     # `acc.total` after the trace: a clear error, and the attribute keeps its value.
-    from autograph.trace_leaks import LeakedTensorError
+    from autograph.tracing.leaks import LeakedTensorError
     acc = Accumulator()
     traced = ag.function(acc.add)
     with pytest.raises(LeakedTensorError, match=r"self\.total holds the graph tensor"):
@@ -243,7 +243,7 @@ def test_attribute_of_a_module_global():
     GLOBAL_BOX.value = 1.0
     assert api.to_graph(global_box_in_branch)(2.0) == expected
     GLOBAL_BOX.value = 1.0
-    from autograph.trace_leaks import LeakedTensorError
+    from autograph.tracing.leaks import LeakedTensorError
     with pytest.raises(LeakedTensorError, match=r"GLOBAL_BOX\.value holds the graph tensor"):
         ag.function(global_box_in_branch)(ag.constant(2.0))
     assert GLOBAL_BOX.value == 1.0
