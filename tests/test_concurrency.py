@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import autograph as ag
+from samples import collatz_steps, sum_even
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fuzz'))
 import fuzzgen  # noqa: E402  (tests/fuzz/fuzzgen.py: the differential fuzzer)
@@ -51,26 +52,6 @@ def _switch_often():
     sys.setswitchinterval(2e-4)
     yield
     sys.setswitchinterval(old)
-
-
-def collatz_steps(n):
-    steps = 0
-    while n != 1 and steps < 200:
-        if n % 2 == 0:
-            n = n // 2
-        else:
-            n = 3 * n + 1
-        steps += 1
-    return steps
-
-
-def sum_even(items):
-    s = 0
-    for c in items:
-        if c % 2 > 0:
-            continue
-        s += c
-    return s
 
 
 def test_threads_convert_the_same_functions():

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import autograph as ag
+from samples import sum_even
 from autograph import api
 from autograph.pyct.errors import ConversionError
 
@@ -69,15 +70,6 @@ def test_a_ternary_inside_a_lambda_is_rewritten_and_runs_on_graph_tensors():
     fast = ag.function(pick)
     assert float(fast(ag.constant(3.0))) == 6.0 and float(fast(ag.constant(-4.0))) == 4.0
     assert fast.experimental_get_tracing_count() == 1       # one graph: a cond, not Python
-
-
-def sum_even(items):
-    s = 0
-    for c in items:
-        if c % 2 > 0:
-            continue
-        s += c
-    return s
 
 
 def test_continue_negates_the_condition_as_the_docs_say():

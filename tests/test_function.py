@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import autograph as ag
+from samples import sum_even
 from autograph.function import ConcreteFunction, Function, RetracingWarning, TensorSpec
 from autograph.function import function
 from autograph.runtime.errors import GraphMismatchError, InvalidArgumentError
@@ -1039,15 +1040,6 @@ def test_graph_gradients_through_a_function_call_match_finite_differences(statef
 
 
 # -- autograph switch -------------------------------------------------------------------------
-def sum_even(items):
-    s = 0
-    for item in items:
-        if item % 2 > 0:
-            continue
-        s += item
-    return s
-
-
 def test_autograph_false_iterating_a_graph_tensor_fails_clearly():
     f = function(sum_even, autograph=False)
     with pytest.raises(TypeError) as info:

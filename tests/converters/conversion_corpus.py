@@ -8,16 +8,14 @@ whose graph semantics cannot hold (tested as a clear error).
 
 Keep the functions plain: they are read by the converter from this file. The golden cases
 (see test_conv_golden.py) are corpus functions too, kept in tests/golden/<name>/input.py beside
-their expected generated code (expected.py); `golden_input` loads them from there.
+their expected generated code (expected.py); `samples.golden_input` loads them from there.
 """
 import functools
-import importlib.util
 import math
-import pathlib
-import sys
+
+from samples import golden_input
 
 CORPUS = []
-GOLDEN_DIR = pathlib.Path(__file__).resolve().parent.parent / 'golden'
 
 
 class Case:
@@ -38,17 +36,6 @@ def case(*args, graph=True, graph_args=None):
         CORPUS.append(Case(fn, list(args), graph, graph_args))
         return fn
     return deco
-
-
-def golden_input(name):
-    """The function `name` defined in tests/golden/<name>/input.py, imported from that file."""
-    module_name = 'golden_input_' + name
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, GOLDEN_DIR / name / 'input.py')
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return getattr(sys.modules[module_name], name)
 
 
 # --- no control flow ------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Each case is a folder tests/golden/<name>/ holding input.py (the function, also a corpus
 function run three ways by test_conv_corpus.py) and expected.py (what `ag.to_code` gives for
 it). Add a case by writing <name>/input.py and registering it in conversion_corpus.py with
-`case(...)(golden_input('<name>'))`. Refresh after an intended change of the generated code with
+`case(...)(golden_input('<name>'))` (samples.golden_input). Refresh after an intended change of
+the generated code with
 
     AUTOGRAPH_UPDATE_GOLDEN=1 python -m pytest tests/converters/test_conv_golden.py
 
@@ -15,8 +16,7 @@ import pytest
 
 import conversion_corpus as corpus
 from autograph import api
-
-GOLDEN_DIR = corpus.GOLDEN_DIR
+from samples import GOLDEN_DIR, golden_input
 UPDATE = os.environ.get('AUTOGRAPH_UPDATE_GOLDEN') == '1'
 
 GOLDEN = sorted(p.parent.name for p in GOLDEN_DIR.glob('*/input.py'))
@@ -25,7 +25,7 @@ _BY_NAME = {c.name: c for c in corpus.CORPUS}
 
 @pytest.mark.parametrize('name', GOLDEN)
 def test_generated_code_matches_golden_file(name):
-    fn = corpus.golden_input(name)
+    fn = golden_input(name)
     code = api.to_code(fn) + '\n'
     path = GOLDEN_DIR / name / 'expected.py'
     if UPDATE or not path.exists():
@@ -45,5 +45,5 @@ def test_golden_cases_are_many_complete_and_in_the_corpus():
     assert not stray, 'files outside a case folder: %s' % stray
     for name in GOLDEN:
         # Each golden input is also run three ways by the corpus test, with its example arguments.
-        assert name in _BY_NAME and _BY_NAME[name].fn is corpus.golden_input(name), name
+        assert name in _BY_NAME and _BY_NAME[name].fn is golden_input(name), name
         assert (GOLDEN_DIR / name / 'expected.py').exists() or UPDATE, name

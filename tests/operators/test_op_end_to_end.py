@@ -5,27 +5,11 @@ import numpy as np
 import pytest
 
 import autograph as ag
+from samples import collatz_steps, square_if_positive, sum_even
 
 api = pytest.importorskip("autograph.api")
 
 F, INT = ag.float32, ag.int32
-
-
-def square_if_positive(x):
-    if x > 0:
-        x = x * x
-    else:
-        x = 0.0
-    return x
-
-
-def sum_even(items):
-    s = 0
-    for c in items:
-        if c % 2 > 0:
-            continue
-        s += c
-    return s
 
 
 def sum_float(items):
@@ -156,14 +140,6 @@ def index_of_negative(items):
         if items[i] < 0:
             return i
     return -1
-
-
-def collatz_steps(n):
-    steps = 0
-    while n != 1:
-        n = n // 2 if n % 2 == 0 else 3 * n + 1
-        steps += 1
-    return steps
 
 
 def clipped_sum(items, hi):

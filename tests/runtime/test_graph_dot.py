@@ -8,15 +8,7 @@ import types
 import pytest
 
 import autograph as ag
-
-
-def sum_even(items):
-    s = 0
-    for c in items:
-        if c % 2 > 0:
-            continue
-        s += c
-    return s
+from samples import sum_even
 
 
 def nested(x):
