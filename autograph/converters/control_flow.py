@@ -226,6 +226,13 @@ def _direct_writes(stmts, names, out):
     for s in stmts:
         t = type(s)
         if t is gast.If or t is gast.While or t is gast.For:
+            # Only the test of an `if` and the iterable of a `for` run here: a walrus in them
+            # (`if (y := f()) > 0:`) assigns in this function.
+            head = s.test if t is gast.If else s.iter if t is gast.For else None
+            if head is not None:
+                out.update(n.target.id for n in gast.walk(head)
+                           if type(n) is gast.NamedExpr and type(n.target) is gast.Name
+                           and n.target.id in names)
             continue
         if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
             if s.name in names:

@@ -379,7 +379,20 @@ def finally_sees_loop_assignment(n):
     return log
 
 
+def walrus_in_nested_if_test(a):
+    log = []
+    try:
+        if a:
+            if (w := a + 1) > 5:
+                a = 0
+            return a
+    finally:
+        log.append(w if a else None)
+    return log
+
+
 @pytest.mark.parametrize('f,args', [
+    (walrus_in_nested_if_test, (1,)), (walrus_in_nested_if_test, (0,)),
     (loop_assigns_then_raises, (3,)), (loop_assigns_then_raises, (1,)),
     (branch_assigns_then_raises, (1,)), (branch_assigns_then_raises, (0,)),
     (finally_sees_loop_assignment, (3,)),
