@@ -21,6 +21,7 @@ def _have_stdlib_tests():
     return True
 
 
+@pytest.mark.slow  # about 25 s; CI runs it (README: -m "not slow" for quick local runs)
 @pytest.mark.skipif(not _have_stdlib_tests(), reason="CPython's test package is not installed")
 def test_stdlib_test_suites_pass_with_converted_functions():
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
