@@ -452,6 +452,21 @@ def _collector_paused(convert):
     return wrapper
 
 
+def _final_text(new, text, lines, first, last, line_numbers, newline):
+    """The text that replaces lines `first`..`last` of the module: the converted function's
+    `text` (unparsed from `new`) with the user's comments kept, line marks if asked, indented
+    as the original `def` line."""
+    mapping = None
+    if '#' in ''.join(lines[first - 1:last]):  # (cheap test before tokenizing)
+        mapping = origin_info.line_map(new, text)
+        text, mapping = module_text.keep_comments(text, mapping, lines, first, last)
+    if line_numbers:
+        if mapping is None:
+            mapping = origin_info.line_map(new, text)
+        text = origin_info.annotate_lines(text, mapping)
+    return module_text.indent_block(text, module_text.indentation(lines[first - 1]), newline)
+
+
 @_collector_paused
 def convert_module_source(source, filename, line_numbers=False, stage=None):
     """Converts every function and method in a module's source text, without running it.
@@ -484,7 +499,10 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
     module = parser.parse_module_source(source, filename)
     lines = module_text.source_lines(source)
     reserved = naming.identifiers(source)
-    replaced = []  # (first line, last line, node, text) of each converted function
+    # (first line, last line, text) of each converted function, its final text: the trees are
+    # not kept (a whole module's converted trees would be alive until the end).
+    replaced = []
+    newline = module_text.newline_of(lines)
 
     def convert_body(body):
         for node in body:
@@ -500,7 +518,9 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
                     new.decorator_list = []  # (the converter may return `node` itself)
                     text = parser.unparse(new)
                 if text != before:  # else the function stays as written, comments and all
-                    replaced.append((first, last, new, text))
+                    replaced.append((first, last, _final_text(new, text, lines, first, last,
+                                                              line_numbers, newline)))
+                node.body = new.body = []   # done with this function's trees: free them
             elif t is gast.ClassDef:
                 convert_body(node.body)
             elif t in (gast.If, gast.Try, gast.With, gast.For, gast.While):
@@ -510,19 +530,14 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
                     convert_body(h.body)
 
     convert_body(module.body)
-    newline = module_text.newline_of(lines)
-    out = list(lines)
-    for first, last, new, text in sorted(replaced, key=lambda r: r[0], reverse=True):
-        mapping = None
-        if '#' in ''.join(lines[first - 1:last]):  # (cheap test before tokenizing)
-            mapping = origin_info.line_map(new, text)
-            text, mapping = module_text.keep_comments(text, mapping, lines, first, last)
-        if line_numbers:
-            if mapping is None:
-                mapping = origin_info.line_map(new, text)
-            text = origin_info.annotate_lines(text, mapping)
-        indent = module_text.indentation(out[first - 1])
-        out[first - 1:last] = [module_text.indent_block(text, indent, newline)]
+    # Assembled front to back (replacing slices in place would move the rest of the file once
+    # per function).
+    out, done = [], 0
+    for first, last, text in sorted(replaced, key=lambda r: r[0]):
+        out.extend(lines[done:first - 1])
+        out.append(text)
+        done = last
+    out.extend(lines[done:])
     # `ag__`, unless the module uses that name itself (then what convert_with_helper_name chose).
     module_text.insert_line(out, module_text.runtime_import_line(module, lines),
                             module_text.runtime_import(naming.helper_name(reserved)))

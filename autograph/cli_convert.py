@@ -365,8 +365,37 @@ def _first_attr(obj, names):
 # --- checking the output -------------------------------------------------------------------
 
 
+_CHUNK_LINES = 2000
+_TOP_LEVEL_STARTS = ("def ", "async def ", "class ", "@")
+
+
+def _compiles_in_chunks(name, text):
+    """Whether `text` compiles, compiled a few thousand lines at a time (compiling a large
+    module at once takes memory in proportion to its size: about the size of all of
+    autograph's other work on the file). Chunks end before a top-level `def`/`class`/
+    decorator line; False when a chunk does not compile on its own (a cut that was not a
+    statement boundary, or an error): then the caller compiles the whole text."""
+    lines = text.splitlines(True)
+    if len(lines) <= 2 * _CHUNK_LINES:
+        return False
+    start = 0
+    while start < len(lines):
+        end = min(start + _CHUNK_LINES, len(lines))
+        while end < len(lines) and not (lines[end].startswith(_TOP_LEVEL_STARTS)
+                                        and not lines[end - 1].startswith("@")):
+            end += 1
+        try:
+            compile("".join(lines[start:end]), name, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        start = end
+    return True
+
+
 def check_compiles(name, text):
     """Compiles the converted module: invalid output is an internal error, never written."""
+    if _compiles_in_chunks(name, text):
+        return
     try:
         compile(text, name, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:

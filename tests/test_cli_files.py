@@ -454,3 +454,30 @@ def test_comments_inside_converted_functions_are_kept_where_their_code_survives(
     assert any(line.strip() == "total += i  # add it" for line in lines), out
     assert "this line is rewritten" not in out and "for_stmt" in out
     assert load_module(tmp_path / "out.py", "commented%d" % len(args)).looping(7) == 9
+
+
+
+def test_large_output_is_compiled_in_chunks_and_errors_still_found(monkeypatch):
+    from autograph import cli_convert
+    monkeypatch.setattr(cli_convert, "_CHUNK_LINES", 5)
+    good = "".join("@dec\ndef f%d(x):\n    return x\n" % i for i in range(20))
+    compiled = []
+    real = compile
+
+    def counting(text, *args, **kwargs):
+        compiled.append(text)
+        return real(text, *args, **kwargs)
+    monkeypatch.setattr(cli_convert, "compile", counting, raising=False)
+    cli_convert.check_compiles("m.py", "dec = None\n" + good)
+    assert len(compiled) > 2 and "".join(compiled) == "dec = None\n" + good, compiled
+    # A line that only looks like a statement boundary (inside a string): a cut there does
+    # not compile on its own, and the whole text is compiled instead.
+    tricky = "def g():\n    \"\"\"doc\n\ndef not_a_cut():\"\"\"\n" * 10
+    del compiled[:]
+    cli_convert.check_compiles("m.py", tricky + good)
+    assert compiled[-1] == tricky + good
+    for bad in (good + "def broken(:\n    pass\n", "def broken(:\n    pass\n" + good,
+                good.replace("    return x\n", "    return x)\n", 1)):
+        with pytest.raises(cli_convert.CliError) as info:
+            cli_convert.check_compiles("m.py", bad)
+        assert "does not compile" in str(info.value.args), info.value.args
