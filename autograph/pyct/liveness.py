@@ -93,10 +93,10 @@ def _annotate_children(s, after, live_in):
         return
     if hasattr(s, 'handlers'):
         final_in = _annotate_block(s.finalbody, after, live_in)
-        _annotate_block(s.orelse, final_in, live_in)
+        orelse_in = _annotate_block(s.orelse, final_in, live_in)
         for h in s.handlers:
             _annotate_block(h.body, final_in, live_in)
-        _annotate_block(s.body, final_in, live_in)
+        _annotate_block(s.body, orelse_in, live_in)     # a body that completes runs `else:`
         return
     if s.__class__.__name__ in ('FunctionDef', 'AsyncFunctionDef', 'ClassDef'):
         return

@@ -75,7 +75,27 @@ def else_after_unconditional_return(x):
     return x
 
 
+def else_after_continue_with_returning_finally(n):
+    log = []
+    c = 0
+    while c < 2:
+        c += 1
+        try:
+            if n:
+                continue
+            log.append('body')
+        except LookupError:
+            pass
+        else:
+            log.append('else')
+        finally:
+            return log
+    return 'end'
+
+
 @pytest.mark.parametrize('f,args', [
+    (else_after_continue_with_returning_finally, (1,)),
+    (else_after_continue_with_returning_finally, (0,)),
     (else_after_return, (1,)), (else_after_return, (0,)), (else_after_break, (3,)),
     (else_after_continue, (4,)), (else_after_unconditional_return, (5,)),
 ])
