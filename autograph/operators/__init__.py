@@ -8,6 +8,7 @@ The type decision is one table (`dispatch.py`) whose first entry is the runtime'
 Importing this module does not import the runtime (it is loaded on first use).
 """
 
+from autograph.operators import dispatch as _dispatch
 from autograph.operators.calls import converted_call, converted_call_kw
 from autograph.operators.control_flow import (UnrollWarning, for_stmt, if_exp, if_stmt,
                                               set_unroll_warning_threshold, while_stmt)
@@ -20,6 +21,14 @@ from autograph.operators.py_builtins import (abs_, enumerate_, float_, int_, len
                                              range_, zip_)
 from autograph.operators.sequences import StagedEnumerate, StagedRange, StagedZip
 from autograph.operators.variables import Undefined, UndefinedValueError, is_undefined, ld
+
+# The built-in backends: our runtime first, JAX tracers second (jax_backend imports JAX only
+# once a type from JAX is seen). dispatch itself imports no backend.
+if not _dispatch.backends():
+    from autograph.operators.jax_backend import JaxBackend as _JaxBackend
+    from autograph.operators.runtime_backend import RuntimeBackend as _RuntimeBackend
+    _dispatch.register_backend(_RuntimeBackend(), first=True)
+    _dispatch.register_backend(_JaxBackend())
 
 __all__ = [
     "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "and_test", "or_test", "not_",

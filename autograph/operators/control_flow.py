@@ -40,9 +40,8 @@ __all__ = ["if_stmt", "while_stmt", "for_stmt", "if_exp", "set_unroll_warning_th
 
 logger = logging.getLogger("autograph")
 
-_TABLE = dispatch._TABLE
-_UNSEEN = dispatch._UNSEEN
-_lookup = dispatch.lookup
+backend_for = dispatch.backend_for
+python_types = dispatch.python_types
 
 # A Python loop unrolled over more iterations than this while a graph is being built warns
 # (UnrollWarning) and suggests a tensor loop. Configure with
@@ -92,21 +91,6 @@ def _normalize(result, n, what="body"):
         raise ValueError("the %s returned %d values for %d state variables"
                          % (what, len(result), n))
     return result
-
-
-def _staged(value):
-    """The backend staging `value`, or None (slow path; callers check _TABLE first)."""
-    entry = _TABLE.get(type(value), _UNSEEN)
-    if entry is None:
-        return None
-    return _lookup(value, entry)
-
-
-def _building_graph():
-    for backend in dispatch._BACKENDS:
-        if backend.building_graph():
-            return True
-    return False
 
 
 def _counting(body, what, names):
@@ -175,9 +159,8 @@ def if_stmt(cond, body, orelse, state, names, in_place=(), untracked=()):
     if cond is True:
         return body(*state)
     if cond is not False:
-        entry = _TABLE.get(type(cond), _UNSEEN)
-        if entry is not None:
-            backend = _lookup(cond, entry)
+        if type(cond) not in python_types:
+            backend = backend_for(cond)
             if backend is not None:
                 try:
                     if in_place or untracked:
@@ -316,9 +299,8 @@ def if_exp(cond, if_true, if_false):
     if cond is True:
         return if_true()
     if cond is not False:
-        entry = _TABLE.get(type(cond), _UNSEEN)
-        if entry is not None:
-            backend = _lookup(cond, entry)
+        if type(cond) not in python_types:
+            backend = backend_for(cond)
             if backend is not None:
                 result = _IfBuilder(backend, (Undefined("<if expression>"),),
                                     ("<if expression>",), is_expression=True).build(
@@ -794,7 +776,7 @@ def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
     some Python iterations continues as a `while_loop` from the current state.
     """
     n = len(state)
-    if _unroll_limit > 0 and _building_graph():
+    if _unroll_limit > 0 and dispatch.building_graph():
         body = _counting(body, "while", names)
     if n == 1:
         (v,) = state
@@ -803,8 +785,8 @@ def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
             if c is not True:
                 if c is False:
                     return v
-                if _TABLE.get(type(c), _UNSEEN) is not None:
-                    backend = _staged(c)
+                if type(c) not in python_types:
+                    backend = backend_for(c)
                     if backend is not None:
                         return _stage_while(backend, test, body, (v,), names, in_place,
                                             untracked, opts)[0]
@@ -817,8 +799,8 @@ def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
             if c is not True:
                 if c is False:
                     return None
-                if _TABLE.get(type(c), _UNSEEN) is not None:
-                    backend = _staged(c)
+                if type(c) not in python_types:
+                    backend = backend_for(c)
                     if backend is not None:
                         _stage_while(backend, test, body, (), names, in_place, untracked, opts)
                         return None
@@ -831,8 +813,8 @@ def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
         if c is not True:
             if c is False:
                 return state
-            if _TABLE.get(type(c), _UNSEEN) is not None:
-                backend = _staged(c)
+            if type(c) not in python_types:
+                backend = backend_for(c)
                 if backend is not None:
                     return _stage_while(backend, test, body, state, names, in_place,
                                         untracked, opts)
@@ -880,9 +862,8 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
     Returns:
       the final state (the value for one variable, a tuple for several, None for none).
     """
-    entry = _TABLE.get(type(iterable), _UNSEEN)
-    if entry is not None:
-        backend = _lookup(iterable, entry)
+    if type(iterable) not in python_types:
+        backend = backend_for(iterable)
         if backend is not None:
             return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names,
                                       in_place, untracked, opts))
@@ -890,9 +871,9 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
     if _unroll_limit > 0:
         t = type(iterable)
         if t is list or t is tuple or t is range or t is dict:
-            if len(iterable) > _unroll_limit and _building_graph():
+            if len(iterable) > _unroll_limit and dispatch.building_graph():
                 _warn_unrolled("for", names, len(iterable))
-        elif _building_graph():
+        elif dispatch.building_graph():
             body = _counting(body, "for", names)
     if extra_test is None:
         if n == 1:
@@ -952,14 +933,14 @@ def _stop(c):
     graph tensor (the rest of the loop is staged)."""
     if c is False:
         return True
-    if _TABLE.get(type(c), _UNSEEN) is not None and _staged(c) is not None:
+    if type(c) not in python_types and backend_for(c) is not None:
         return None
     return not c
 
 
 def _switch_to_staged(c, iterable, it, k, extra_test, body, state, names, in_place,
                       untracked, opts=None):
-    backend = _staged(c)
+    backend = backend_for(c)
     rest = _remaining(iterable, it, k)
     if not rest:
         return state       # the last item has run: nothing is left to stage

@@ -26,7 +26,7 @@ def list_append(target, element):
             list_ops.check_element(target, element)
         target.append(element)
         return target
-    for b in dispatch._BACKENDS:
+    for b in dispatch.backends():
         if b.is_list(target):
             return b.list_append(target, element)
     target.append(element)  # any other object with an append method
@@ -42,7 +42,7 @@ def list_pop(target, i=None):
     """
     if type(target) is list:
         return target, (target.pop() if i is None else target.pop(i))
-    for b in dispatch._BACKENDS:
+    for b in dispatch.backends():
         if b.is_list(target):
             if i is not None:
                 raise NotImplementedError("pop(i) with an index from a TensorArray is not "

@@ -1,8 +1,12 @@
 """The one table that decides, per value type, whether control flow runs in Python or is staged.
 
 Every helper in `autograph.operators` asks this module one question about its condition or
-iterable: "which `Backend` stages you, if any?". The answer is cached per Python type, so the
-hot Python path costs one dict lookup (`_TABLE.get(type(x))` returning `None`).
+iterable: "which `Backend` stages you, if any?" (`backend_for(value)`; None: Python runs it).
+The answer is cached per Python type; `python_types` holds the types no backend stages,
+so a hot Python path costs one set lookup (`type(x) in python_types`) before any call. `building_graph()` tells whether ops are being recorded into a graph right now.
+
+The built-in backends (our runtime first, then JAX) are registered by `autograph.operators`
+when it is imported; this module imports no backend.
 
 A `Backend` knows how one array library builds `cond` and `while_loop` and a handful of
 primitives (constants, zeros, casts, first-dimension indexing, growable lists). The generic
@@ -16,7 +20,7 @@ which imports JAX only once a type from JAX is seen); another library plugs in w
 import numpy as np
 
 __all__ = ["Backend", "register_backend", "unregister_backend", "backends", "backend_for",
-           "lookup", "on_change"]
+           "building_graph", "python_types", "on_change", "notify_listeners", "mark_lazy"]
 
 
 class Backend:
@@ -232,6 +236,10 @@ _NOT_STAGED = (bool, int, float, complex, str, bytes, type(None), list, tuple, d
                frozenset, range, slice, type(Ellipsis), np.ndarray, np.bool_, np.int8,
                np.int16, np.int32, np.int64, np.uint8, np.float16, np.float32, np.float64)
 _TABLE = dict.fromkeys(_NOT_STAGED)
+# The types known to be Python's (no backend stages any instance): `type(x) in python_types`
+# is the fast test a hot path may make before calling `backend_for`. It grows as types are
+# classified and shrinks back when the backends change; never modify it.
+python_types = set(_NOT_STAGED)
 
 
 def register_backend(backend, first=False):
@@ -258,11 +266,19 @@ def on_change(callback):
     _listeners.append(callback)
 
 
+def notify_listeners():
+    """Calls the `on_change` callbacks (a backend whose capabilities grew, e.g. once its
+    library is loaded) without reclassifying the types seen so far."""
+    for callback in _listeners:
+        callback()
+
+
 def _changed():
     # Types seen so far are classified again (only non-builtin ones can change).
     for cls in list(_TABLE):
         if cls not in _NOT_STAGED and _TABLE[cls] is not LAZY:
             del _TABLE[cls]
+    python_types.intersection_update(_NOT_STAGED)
     for callback in _listeners:
         callback()
 
@@ -278,13 +294,15 @@ def _classify(cls):
             entry = _PerValue(backend)
             break
     _TABLE[cls] = entry
+    if entry is None:
+        python_types.add(cls)
     return entry
 
 
 _UNSEEN = object()
 
 
-def lookup(value, entry=_UNSEEN):
+def _resolve(value, entry=_UNSEEN):
     """Slow path of `backend_for`: resolves an unseen type or a per-value entry."""
     if entry is _UNSEEN:
         entry = _TABLE.get(type(value), _UNSEEN)
@@ -298,28 +316,23 @@ def lookup(value, entry=_UNSEEN):
     return backend if backend.is_staged(value) else None
 
 
-def backend_for(value):
+def backend_for(value, _get=_TABLE.get):
     """The backend that stages `value`, or None when Python handles it."""
-    entry = _TABLE.get(type(value), _UNSEEN)
+    entry = _get(type(value), _UNSEEN)
     if entry is None:
         return None
-    return lookup(value, entry)
+    return _resolve(value, entry)
+
+
+def building_graph():
+    """True while some backend records ops into a graph (not eager, not plain Python)."""
+    for backend in _BACKENDS:
+        if backend.building_graph():
+            return True
+    return False
 
 
 def mark_lazy(cls):
     """Registers a lazy staged sequence class (instances carry `.backend`)."""
     _TABLE[cls] = LAZY
     return cls
-
-
-def _install_default():
-    from autograph.operators.runtime_backend import RuntimeBackend
-
-    _BACKENDS.insert(0, RuntimeBackend())
-    # JAX tracers (the module imports JAX only once a type from JAX is seen).
-    from autograph.operators.jax_backend import JaxBackend
-
-    _BACKENDS.append(JaxBackend())
-
-
-_install_default()

@@ -4,8 +4,7 @@ from autograph.operators import dispatch
 
 __all__ = ["assert_stmt"]
 
-_TABLE = dispatch._TABLE
-_UNSEEN = dispatch._UNSEEN
+backend_for = dispatch.backend_for
 
 
 def assert_stmt(cond, msg_thunk=None):
@@ -23,23 +22,21 @@ def assert_stmt(cond, msg_thunk=None):
     """
     if cond is True:
         return None
-    entry = _TABLE.get(type(cond), _UNSEEN)
-    if entry is not None:
-        backend = dispatch.lookup(cond, entry)
-        if backend is not None:
-            message, data = "", []
-            if msg_thunk is not None:
-                msg = msg_thunk()
-                if backend.is_value(msg):
-                    data = [msg]
-                elif isinstance(msg, (list, tuple)):
-                    parts = []
-                    for m in msg:
-                        (data if backend.is_value(m) else parts).append(m)
-                    message = " ".join(str(p) for p in parts)
-                else:
-                    message = str(msg)
-            return backend.assert_(cond, message, data)
+    backend = backend_for(cond)
+    if backend is not None:
+        message, data = "", []
+        if msg_thunk is not None:
+            msg = msg_thunk()
+            if backend.is_value(msg):
+                data = [msg]
+            elif isinstance(msg, (list, tuple)):
+                parts = []
+                for m in msg:
+                    (data if backend.is_value(m) else parts).append(m)
+                message = " ".join(str(p) for p in parts)
+            else:
+                message = str(msg)
+        return backend.assert_(cond, message, data)
     if not cond:
         if msg_thunk is None:
             raise AssertionError()

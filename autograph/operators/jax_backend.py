@@ -146,8 +146,7 @@ class JaxBackend(Backend):
         if issubclass(cls, self.Tracer):
             # A new kind of value: converted_call's overload table gains jnp.stack etc.
             from autograph.operators import dispatch
-            for callback in dispatch._listeners:
-                callback()
+            dispatch.notify_listeners()
             return True
         return False
 

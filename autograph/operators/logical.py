@@ -23,9 +23,8 @@ from autograph.operators import dispatch
 
 __all__ = ["and_", "or_", "and_test", "or_test", "not_", "StagedOperandError"]
 
-_TABLE = dispatch._TABLE
-_UNSEEN = dispatch._UNSEEN
-_lookup = dispatch.lookup
+backend_for = dispatch.backend_for
+python_types = dispatch.python_types
 
 
 class StagedOperandError(TypeError):
@@ -40,9 +39,8 @@ def and_(first, *rest):
     if v is not True:
         if v is False:
             return v
-        entry = _TABLE.get(type(v), _UNSEEN)
-        if entry is not None:
-            backend = _lookup(v, entry)
+        if type(v) not in python_types:
+            backend = backend_for(v)
             if backend is not None:
                 return _staged("and", backend, v, rest, False)
         if not v:
@@ -60,9 +58,8 @@ def or_(first, *rest):
     if v is not False:
         if v is True:
             return v
-        entry = _TABLE.get(type(v), _UNSEEN)
-        if entry is not None:
-            backend = _lookup(v, entry)
+        if type(v) not in python_types:
+            backend = backend_for(v)
             if backend is not None:
                 return _staged("or", backend, v, rest, False)
         if v:
@@ -83,9 +80,8 @@ def and_test(first, *rest):
     if v is not True:
         if v is False:
             return v
-        entry = _TABLE.get(type(v), _UNSEEN)
-        if entry is not None:
-            backend = _lookup(v, entry)
+        if type(v) not in python_types:
+            backend = backend_for(v)
             if backend is not None:
                 return _staged("and", backend, v, rest, True)
         if not v:
@@ -103,9 +99,8 @@ def or_test(first, *rest):
     if v is not False:
         if v is True:
             return v
-        entry = _TABLE.get(type(v), _UNSEEN)
-        if entry is not None:
-            backend = _lookup(v, entry)
+        if type(v) not in python_types:
+            backend = backend_for(v)
             if backend is not None:
                 return _staged("or", backend, v, rest, True)
         if v:
@@ -160,7 +155,7 @@ def _truth(backend, v):
         return v
     if backend.is_value(v):
         return backend.truth(v)
-    other = dispatch.backend_for(v)
+    other = backend_for(v)
     if other is not None:
         return other.truth(v)
     return bool(v)
@@ -242,9 +237,8 @@ def not_(x):
         return False
     if x is False:
         return True
-    entry = _TABLE.get(type(x), _UNSEEN)
-    if entry is not None:
-        backend = _lookup(x, entry)
+    if type(x) not in python_types:
+        backend = backend_for(x)
         if backend is not None:
             return backend.logical_not(backend.to_value(x) if not backend.is_value(x) else x)
     return not x

@@ -21,16 +21,7 @@ from autograph.operators import dispatch
 
 __all__ = ["in_", "not_in"]
 
-_TABLE = dispatch._TABLE
-_UNSEEN = dispatch._UNSEEN
-_lookup = dispatch.lookup
-
-
-def _backend(v):
-    entry = _TABLE.get(type(v), _UNSEEN)
-    if entry is None:
-        return None
-    return _lookup(v, entry)
+_backend = dispatch.backend_for
 
 
 def in_(x, container):

@@ -20,20 +20,13 @@ from autograph.operators import dispatch, sequences
 __all__ = ["range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_", "float_",
            "BUILTIN_OVERLOADS"]
 
-_TABLE = dispatch._TABLE
-_UNSEEN = dispatch._UNSEEN
-_lookup = dispatch.lookup
 
 _range, _len, _enumerate, _zip = builtins.range, builtins.len, builtins.enumerate, builtins.zip
 _abs, _min, _max, _int, _float = builtins.abs, builtins.min, builtins.max, builtins.int, \
     builtins.float
 
 
-def _staged(value):
-    entry = _TABLE.get(type(value), _UNSEEN)
-    if entry is None:
-        return None
-    return _lookup(value, entry)
+_staged = dispatch.backend_for
 
 
 def _any_staged(args):
@@ -99,17 +92,16 @@ def len_(*args, **kwargs):
     if _len(args) != 1 or kwargs:
         return _len(*args, **kwargs)      # Python's own error
     x = args[0]
-    entry = _TABLE.get(type(x), _UNSEEN)
-    if entry is None:
+    if type(x) in dispatch.python_types:
         return _len(x)
-    backend = _lookup(x, entry)
+    backend = _staged(x)
     if backend is not None:
         if isinstance(x, sequences._Sequence):
             return x.length()
         if backend.is_list(x):
             return backend.list_length(x)
         return backend.length(x)
-    for b in dispatch._BACKENDS:
+    for b in dispatch.backends():
         if b.is_list(x):  # an eager TensorArray: its size as a Python int
             return _int(b.list_length(x))
     return _len(x)

@@ -10,8 +10,8 @@ returned, stored or passed on.
 
 from autograph.operators import dispatch
 
-_TABLE = dispatch._TABLE
-_UNSEEN = dispatch._UNSEEN
+backend_for = dispatch.backend_for
+python_types = dispatch.python_types
 
 __all__ = ["Undefined", "UndefinedValueError", "is_undefined", "ld"]
 
@@ -85,9 +85,8 @@ def ld(value):
             "cannot access local variable '%s' where it is not associated with a value (it is "
             "not assigned on the path the program took, or it was deleted)"
             % (value.symbol_name,))
-    entry = _TABLE.get(type(value), _UNSEEN)
-    if entry is not None:
-        backend = dispatch.lookup(value, entry)
+    if type(value) not in python_types:
+        backend = backend_for(value)
         if backend is not None:
             # A graph value a loop may not have assigned (see control_flow._LoopBuilder):
             # the read is checked when the graph runs, where Python would raise.
