@@ -13,8 +13,9 @@ Bodies become nested functions that take the variables they modify and return th
 
 The state of a statement is the variables it modifies that are live afterwards, read by the
 next iteration or the loop test, or read inside the body before being written; dead
-temporaries stay local to the body function. The analyses run once, before any rewrite, and
-every decision is read from their annotations on the original nodes.
+temporaries stay local to the body function. The analyses (pyct/analysis.py, the state itself
+in pyct/staged_state.py) run once, before any rewrite, and every decision is read from their
+annotations on the original nodes.
 
 State variables that may be undefined on entry are recorded on the first generated statement
 (`Basic.UNDEFINED_HERE` when nothing defines them before, or when the statement assigns them on
@@ -50,16 +51,14 @@ from autograph.pyct import analysis
 from autograph.pyct import anno
 from autograph.pyct import ast_util
 from autograph.pyct import jumps
-from autograph.pyct import liveness
-from autograph.pyct import parser
 from autograph.pyct import reaching_definitions
+from autograph.pyct import staged_state
 from autograph.pyct import templates
 from autograph.pyct import transformer
 
-STATE = 'state'
-IN_PLACE = 'in_place_state'
-_EMPTY = frozenset()
-_BLOCK_FIELDS = ('body', 'orelse', 'finalbody')
+STATE = anno.Key.STATE
+IN_PLACE = anno.Key.IN_PLACE
+_NO_IN_PLACE = staged_state.NO_IN_PLACE
 _BODY_WITH_STATE = '''
 def fn_name(params):
     body
@@ -73,226 +72,6 @@ _TEST = '''
 def fn_name(params):
     return test
 '''
-
-
-class InPlace:
-    """What a staged statement's bodies write in place (see the module docstring).
-
-    Attributes:
-      variables: names of captured/nonlocal variables the statement assigns (ordered).
-      composites: source forms of the attributes/items it tracks (`'self.x'`, `"d['k']"`).
-      untracked: (source form, line) of the attribute/item writes it cannot track.
-      body, orelse: the `variables` each block assigns (its function declares them nonlocal).
-    """
-
-    __slots__ = ('variables', 'composites', 'untracked', 'body', 'orelse')
-
-    def __init__(self, variables, composites, untracked, body, orelse):
-        self.variables = variables
-        self.composites = composites
-        self.untracked = untracked
-        self.body = body
-        self.orelse = orelse
-
-    @property
-    def names(self):
-        return self.variables + self.composites
-
-
-_NO_IN_PLACE = InPlace([], [], [], [], [])
-
-
-def _block_live_in(stmts, default):
-    if stmts:
-        return anno.getanno(stmts[0], anno.Static.LIVE_IN, default)
-    return default
-
-
-def _state(node):
-    """The state of a staged statement, from the activity and liveness annotations."""
-    t = type(node)
-    body_mod = anno.getanno(node, anno.Static.BODY_SCOPE).modified
-    if t is gast.If:
-        after = anno.getanno(node, anno.Static.LIVE_OUT, _EMPTY)
-        orelse_mod = anno.getanno(node, anno.Static.ORELSE_SCOPE).modified
-        body_in = _block_live_in(node.body, after)
-        orelse_in = _block_live_in(node.orelse, after)
-        # Passed in and out: needed afterwards, or read by a branch that also assigns it.
-        state = [v for v in body_mod if v in after or v in body_in
-                 or (v in orelse_mod and v in orelse_in)]
-        state += [v for v in orelse_mod
-                  if v not in body_mod and (v in after or v in orelse_in)]
-        return state
-    head = anno.getanno(node, liveness.LIVE_HEAD, _EMPTY)
-    if t is gast.While:
-        return [v for v in body_mod if v in head]
-    targets = anno.getanno(node, 'target_activity').writes
-    state = [v for v in body_mod if v in head and v not in targets]
-    return state + [v for v in targets if v in head]
-
-
-def _root_name(node):
-    """The name an attribute/item target hangs off (`a` for `a.b[i + 1]`), or None."""
-    while True:
-        t = type(node)
-        if t is gast.Attribute or t is gast.Subscript:
-            node = node.value
-        elif t is gast.Name:
-            return node.id
-        else:
-            return None
-
-
-def _source(node, lines):
-    """The user's text of a (single-line) target, else the target unparsed."""
-    d = node.__dict__
-    line = d.get('lineno')
-    if lines and line and line == d.get('end_lineno') and 0 < line <= len(lines):
-        text = lines[line - 1].encode('utf-8')[d['col_offset']:d['end_col_offset']]
-        return text.decode('utf-8', 'replace')
-    return parser.unparse(node).strip()
-
-
-def _in_place(node, state, shared, lines):
-    """Splits off the state written in place; returns (state, InPlace)."""
-    t = type(node)
-    body = anno.getanno(node, anno.Static.BODY_SCOPE)
-    orelse = anno.getanno(node, anno.Static.ORELSE_SCOPE, None) if t is gast.If else None
-    target = anno.getanno(node, 'target_activity') if t is gast.For else None
-    variables = [v for v in state if v in shared] if shared else []
-    if not (variables or body.write_nodes or (orelse is not None and orelse.write_nodes)
-            or (target is not None and target.wnodes)):
-        return state, _NO_IN_PLACE      # the common case: nothing written in place
-    if variables:
-        state = [v for v in state if v not in shared]
-    blocks = [b for b in (body, orelse, target) if b is not None]
-    simple = set(body.modified)
-    if orelse is not None:
-        simple.update(orelse.modified)
-    if target is not None:
-        simple.update(target.writes)
-    modified, nodes = {}, {}
-    for b in blocks:
-        if t is gast.For and b is target:
-            modified.update(b.cwrites)
-            wn = b.wnodes
-        else:
-            modified.update(b.composite_modified)
-            wn = b.write_nodes
-        for k, v in (wn or {}).items():
-            nodes.setdefault(k, v)
-    composites, untracked = [], []
-    for key, n in nodes.items():
-        qn = modified.get(key) if type(key) is str else None
-        if qn is None:
-            # No static name: `a[i + 1] = v`, `f().x = v`.
-            if _root_name(n) not in simple:
-                untracked.append((_source(n, lines), n.lineno))
-            continue
-        if str(qn.root) in simple:
-            continue        # an object the statement binds itself (`row = []; row[0] = v`)
-        parent, rebound = qn.parent, False
-        while parent is not None and not parent.is_simple:
-            if str(parent) in modified:
-                rebound = True  # written into whatever the statement assigns to the parent
-                break
-            parent = parent.parent
-        if rebound:
-            continue
-        if qn.support_set & simple:
-            untracked.append((key, n.lineno))   # an index the statement changes (`a[i]`)
-            continue
-        composites.append(key)
-    if not variables and not composites and not untracked:
-        return state, _NO_IN_PLACE
-    body_vars, orelse_vars = [], []
-    if variables:
-        wanted = frozenset(variables)
-        direct = set()
-        if target is not None:
-            direct.update(v for v in target.writes if v in wanted)
-        _direct_writes(node.body, wanted, direct)
-        body_vars = [v for v in variables if v in direct]
-        if orelse is not None:
-            direct = set()
-            _direct_writes(node.orelse, wanted, direct)
-            orelse_vars = [v for v in variables if v in direct]
-    return state, InPlace(variables, composites, untracked, body_vars, orelse_vars)
-
-
-def _direct_writes(stmts, names, out):
-    """Adds to `out` the `names` that `stmts` assign outside nested staged statements (those
-    become functions of their own, which declare what they assign `nonlocal` themselves)."""
-    for s in stmts:
-        t = type(s)
-        if t is gast.If or t is gast.While or t is gast.For:
-            # Only the test of an `if` and the iterable of a `for` run here: a walrus in them
-            # (`if (y := f()) > 0:`) assigns in this function.
-            head = s.test if t is gast.If else s.iter if t is gast.For else None
-            if head is not None:
-                out.update(n.target.id for n in gast.walk(head)
-                           if type(n) is gast.NamedExpr and type(n.target) is gast.Name
-                           and n.target.id in names)
-            continue
-        if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
-            if s.name in names:
-                out.add(s.name)
-            continue
-        act = anno.getanno(s, activity.ACTIVITY, None)
-        if act is not None:
-            out.update(w for w in act.writes if w in names)
-        for f in _BLOCK_FIELDS:
-            _direct_writes(getattr(s, f, ()), names, out)
-        for h in getattr(s, 'handlers', ()):
-            act = anno.getanno(h, activity.ACTIVITY, None)
-            if act is not None:
-                out.update(w for w in act.writes if w in names)
-            _direct_writes(h.body, names, out)
-
-
-_TRY = (gast.Try,) + ((gast.TryStar,) if hasattr(gast, 'TryStar') else ())
-
-
-def _annotate_states(fn, lines=None):
-    """Records each staged statement's state; from there on, its state counts as defined."""
-    fscope = anno.getanno(fn, anno.Static.SCOPE)
-    shared = fscope.captured
-    if fscope.nonlocals:
-        shared = dict(shared)
-        shared.update(fscope.nonlocals)
-    # A statement inside a `try` that catches or cleans up (`except`/`finally:`) writes its
-    # variables in place: an exception that leaves a branch or loop body midway must leave
-    # what the body already assigned, as Python does, for the handler or clause to see.
-    stack = [(s, False) for s in fn.body]
-    while stack:
-        s, in_try = stack.pop()
-        t = type(s)
-        if t is gast.If or t is gast.While or t is gast.For:
-            state = _state(s)
-            here = shared
-            if in_try and state:
-                here = dict(shared)
-                here.update((v, None) for v in state)
-            state, in_place = _in_place(s, state, here, lines)
-            anno.setanno(s, STATE, state)
-            anno.setanno(s, IN_PLACE, in_place)
-            anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state) + tuple(
-                in_place.variables)
-        if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
-            continue
-        if t in _TRY:
-            caught = in_try or bool(s.handlers) or bool(s.finalbody)
-            cleaned = in_try or bool(s.finalbody)
-            stack.extend((x, caught) for x in s.body)
-            stack.extend((x, cleaned) for x in s.orelse)
-            stack.extend((x, in_try) for x in s.finalbody)
-            for h in s.handlers:
-                stack.extend((x, cleaned) for x in h.body)
-            continue
-        for f in _BLOCK_FIELDS:
-            stack.extend((x, in_try) for x in getattr(s, f, ()))
-        for h in getattr(s, 'handlers', ()):
-            stack.extend((x, in_try) for x in h.body)
 
 
 class ControlFlowTransformer(transformer.StatementTransformer):
@@ -448,7 +227,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             iterate = target.id
         else:
             iterate = self._new('itr')
-        self._enter(state + [iterate] + list(anno.getanno(node, 'target_activity').writes))
+        self._enter(state + [iterate] + list(anno.getanno(node, activity.TARGET_ACTIVITY).writes))
         node = self.generic_visit(node)
         self.scopes.pop()
         body = node.body
@@ -472,7 +251,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
 
 def _add_loop_options(stmt, loop):
     # `ag.set_loop_options(...)` lifted from the loop body (converters/loop_options.py).
-    opts = anno.getanno(loop, 'loop_options', None)
+    opts = anno.getanno(loop, anno.Key.LOOP_OPTIONS, None)
     if opts is not None:
         call = stmt.value if type(stmt) is gast.Assign or type(stmt) is gast.Expr else stmt
         call.keywords.append(gast.keyword(arg='opts', value=opts))
@@ -483,5 +262,5 @@ def transform(node, ctx):
                                                                           gast.For)
     if not ctx.info['staged']:
         return node
-    analysis.analyze(node, after_liveness=lambda fn: _annotate_states(fn, ctx.lines))
+    analysis.analyze(node, lines=ctx.lines, staged_state=True)
     return ControlFlowTransformer(ctx).visit(node)

@@ -6,6 +6,7 @@ from autograph.pyct import anno
 from autograph.pyct import cfg
 from autograph.pyct import liveness
 from autograph.pyct import reaching_definitions
+from autograph.pyct import staged_state as staged_state_analysis
 
 _COMPOUND_FIELDS = ('body', 'orelse', 'finalbody', 'handlers')
 
@@ -28,16 +29,19 @@ def functions_in(node):
     return out
 
 
-def analyze(node, after_liveness=None):
-    """Annotates `node` (a FunctionDef) with activity, CFG, liveness and reaching definitions.
+def analyze(node, lines=None, staged_state=False):
+    """Annotates `node` with activity, CFG, liveness and reaching definitions, and with the
+    state of each if/while/for (`staged_state`) if asked.
 
-    Analyses only annotate; they never change the tree.
+    Analyses only annotate; they never change the tree. The staged-state analysis runs
+    between liveness and reaching definitions: a staged statement defines its state variables
+    (it rebinds them, maybe to `Undefined`), which reaching definitions must see.
 
     Args:
       node: gast.FunctionDef or gast.Lambda.
-      after_liveness: optional callable(function_node) run for each function between liveness
-        and reaching definitions; it may set `cfg.Node.defs` (e.g. the state a staged
-        statement passes on counts as defined from there on).
+      lines: the user's source lines (the staged-state analysis quotes attribute/item
+        targets from them).
+      staged_state: also run pyct.staged_state.
     """
     if type(node) is gast.Lambda:
         activity.analyze_function(node)
@@ -46,7 +50,7 @@ def analyze(node, after_liveness=None):
     for fn in functions_in(node):
         graph = cfg.build(fn)
         liveness.analyze(fn, graph)
-        if after_liveness is not None:
-            after_liveness(fn)
+        if staged_state:
+            staged_state_analysis.analyze(fn, lines)
         reaching_definitions.analyze(fn, graph)
     return node
