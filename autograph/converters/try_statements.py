@@ -31,6 +31,7 @@ A `try` whose clauses never jump out is left as it is.
 """
 import gast
 
+from autograph.pyct import anno
 from autograph.pyct import ast_util
 from autograph.pyct import jumps
 from autograph.pyct import transformer
@@ -67,6 +68,23 @@ class _PendingLowering(jumps.JumpLowering):
         return [loop]
 
 
+def _mark_finally_reads(node):
+    """Annotates the `try` with the variables its `finally:` clause reads and its other
+    clauses assign: an exception may have skipped the assignment, a path the analyses do not
+    follow (they enter `finally:` from the normal ends), so the variables converter checks
+    every read of them."""
+    written = set()
+    for part in node.body + node.orelse + node.handlers:
+        written.update(n.id for n in gast.walk(part)
+                       if type(n) is gast.Name and type(n.ctx) is gast.Store)
+    read = set()
+    for part in node.finalbody:
+        read.update(n.id for n in gast.walk(part)
+                    if type(n) is gast.Name and type(n.ctx) is gast.Load and n.id in written)
+    if read:
+        anno.setanno(node, jumps.FINALLY_READ, read)
+
+
 def _jump(kind, value):
     if kind is gast.Return:
         return gast.Return(value=ast_util.name(value))
@@ -89,6 +107,8 @@ class TryTransformer(transformer.StatementTransformer):
 
     def visit_Try(self, node):
         node = self.generic_visit(node)
+        if node.finalbody:
+            _mark_finally_reads(node)
         for h in node.handlers:
             if h.name is not None and self._read_elsewhere(h):
                 self._unbind_at_end(h)

@@ -247,6 +247,18 @@ def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
                 graph, fscope.params, fscope.locals, sets_flag, guards), reads)
             if not reads:
                 break
+    # Variables a `finally:` clause reads and the rest of its `try` assigns: an exception may
+    # reach the clause before the assignment, a path the analyses do not follow.
+    forced = set()
+    for node in graph.nodes:
+        if node.kind == 'try':
+            forced.update(anno.getanno(node.ast_node, jumps.FINALLY_READ, ()))
+    forced &= names
+    if forced:
+        for node in graph.nodes:
+            extra = forced.intersection(node.names.reads)
+            if extra:
+                reads[node.index] = reads.get(node.index, set()) | extra
     found = set()
     for index, wanted in reads.items():
         node = graph.nodes[index]

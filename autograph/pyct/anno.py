@@ -24,6 +24,8 @@ class Key:
     LOOP_OPTIONS = 'loop_options'      # While/For: gast.Dict of ag.set_loop_options (loop_options)
     JUMP_FLAG = 'jump_flag'            # stmt: assignment of a break/continue/return flag (jumps)
     ORIGINAL_LOCALS = 'original_locals'  # FunctionDef: the names its original code binds (jumps)
+    FINALLY_READ = 'finally_read'      # Try: names its `finally:` reads and its other
+                                       # clauses assign (try_statements; variables checks them)
 
     # --- Set by the static analyses (cfg, activity, liveness, reaching_definitions, state);
     # they annotate and never change the tree.

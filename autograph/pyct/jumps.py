@@ -39,6 +39,7 @@ FLAG = anno.Key.JUMP_FLAG
 
 
 LOCALS = anno.Key.ORIGINAL_LOCALS   # FunctionDef annotation: the names its original code binds
+FINALLY_READ = anno.Key.FINALLY_READ    # Try: names `finally:` reads, the rest assigns
 
 _NESTED = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.ListComp,
            gast.SetComp, gast.DictComp, gast.GeneratorExp)

@@ -419,3 +419,19 @@ def walrus_in_nested_if_test(a):
 ])
 def test_exception_leaving_a_body_keeps_its_assignments(f, args):
     same(f, *args)
+
+
+def finally_reads_what_the_body_did_not_assign(n, d):
+    c = 0
+    while c < 2:
+        c += 1
+        try:
+            v = d[n]
+        finally:
+            d[v if n else 0] = 1
+    return v
+
+
+@pytest.mark.parametrize('args', [(5, {1: 1}), (1, {1: 1})])
+def test_finally_read_after_an_exception_skipped_the_assignment(args):
+    same(finally_reads_what_the_body_did_not_assign, args[0], dict(args[1]))
