@@ -503,6 +503,7 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
     # not kept (a whole module's converted trees would be alive until the end).
     replaced = []
     newline = module_text.newline_of(lines)
+    helper = naming.helper_name(reserved)
 
     def convert_body(body):
         for node in body:
@@ -511,13 +512,19 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
                 first, last = node.lineno, node.end_lineno  # decorators stay as written
                 node.decorator_list = []
                 ctx = transformer.Context(filename, lines, naming.Namer(reserved))
+                # Whether conversion changed the function: with every converter run, a change
+                # calls the helpers, so if the function's text does not name them, it changed
+                # iff the converted text does (no unparse of the original needed). Converted
+                # code without helper calls runs exactly as the original anyway.
+                quick = stage is None and helper not in ''.join(lines[first - 1:last])
                 with _nesting_limit(node.name, filename, node.lineno):
-                    before = parser.unparse(node)
+                    before = None if quick else parser.unparse(node)
                     new, _ = naming.convert_with_helper_name(
                         node, ctx, lambda n, c=ctx: pipeline.convert(n, c, stage=stage))
                     new.decorator_list = []  # (the converter may return `node` itself)
                     text = parser.unparse(new)
-                if text != before:  # else the function stays as written, comments and all
+                if (helper in text) if quick else (text != before):
+                    # (else the function stays as written, comments and all)
                     replaced.append((first, last, _final_text(new, text, lines, first, last,
                                                               line_numbers, newline)))
                 node.body = new.body = []   # done with this function's trees: free them
