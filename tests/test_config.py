@@ -30,7 +30,7 @@ def test_bad_unroll_threshold_names_the_variable(value):
 
 
 def test_unroll_threshold_from_the_environment():
-    code = "from autograph.operators import control_flow as c; print(c._unroll_limit)"
+    code = "from autograph.operators import loops as c; print(c._unroll_limit)"
     assert _python(code, AUTOGRAPH_UNROLL_WARNING_ITERATIONS=" 42 ").stdout == "42\n"
     assert _python(code, AUTOGRAPH_UNROLL_WARNING_ITERATIONS="").stdout == "3000\n"
     assert _python(code, AUTOGRAPH_UNROLL_WARNING_ITERATIONS="0").stdout == "0\n"

@@ -2,7 +2,7 @@
 
 On a Python list they mutate it in place and return it (exactly `l.append(x)` / `l.pop(i)`).
 When a list is appended to inside a staged loop, the loop lowers it to its backend's list
-(a TensorArray, see control_flow._LoopBuilder); these helpers then write to that instead.
+(a TensorArray, see loop_builder._LoopBuilder); these helpers then write to that instead.
 """
 import sys
 

@@ -227,8 +227,8 @@ class JaxBackend(Backend):
 
     def _user_where(self):
         """' at file:line' of the converted statement being staged (the user's line)."""
-        from autograph.operators import control_flow
-        where = control_flow._statement_frame_info()
+        from autograph.operators import frames
+        where = frames._statement_frame_info()
         return " at %s:%d" % where if where else ""
 
     def _labels(self, names, values):

@@ -21,7 +21,8 @@ import numpy as np
 
 from autograph.operators import dispatch
 
-__all__ = ["and_", "or_", "and_test", "or_test", "not_", "StagedOperandError"]
+__all__ = ["and_", "or_", "and_test", "or_test", "not_", "not_and", "not_or",
+           "StagedOperandError"]
 
 backend_for = dispatch.backend_for
 python_types = dispatch.python_types
@@ -138,11 +139,11 @@ def _staged(op, backend, v, rest, truth_only):
 
 def _traced(nxt, rest):
     """The later operands, traced inside the `cond`: an exception the user's code raises there
-    becomes a StagingError (see control_flow.StagingError), as in a branch of a staged `if`."""
+    becomes a StagingError (see staging.StagingError), as in a branch of a staged `if`."""
     try:
         return nxt(*rest)
     except Exception as e:
-        from autograph.operators.control_flow import _user_exception
+        from autograph.operators.staging import _user_exception
         err = _user_exception(e, "the right-hand side of a tensor-dependent `and`/`or`")
         if err is None:
             raise
@@ -242,3 +243,29 @@ def not_(x):
         if backend is not None:
             return backend.logical_not(backend.to_value(x) if not backend.is_value(x) else x)
     return not x
+
+
+def not_and(*thunks):
+    """`not (a and b and ...)` where the `not` is a value (`flag = not (x and n)`): on Python
+    values exactly `not_(and_(...))` (the deciding operand's `__bool__` runs twice, as in
+    CPython); on graph tensors only the operands' truth matters, so their dtypes may differ."""
+    return _not_of("and", thunks)
+
+
+def not_or(*thunks):
+    """`not (a or b or ...)` as a value (see `not_and`)."""
+    return _not_of("or", thunks)
+
+
+def _not_of(op, thunks):
+    last = len(thunks) - 1
+    for i, thunk in enumerate(thunks):
+        v = thunk()
+        if i == last:
+            return not_(v)
+        if type(v) not in python_types:
+            backend = backend_for(v)
+            if backend is not None:
+                return backend.logical_not(_staged(op, backend, v, thunks[i + 1:], True))
+        if (not v) if op == "and" else v:
+            return not v

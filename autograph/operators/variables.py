@@ -88,7 +88,7 @@ def ld(value):
     if type(value) not in python_types:
         backend = backend_for(value)
         if backend is not None:
-            # A graph value a loop may not have assigned (see control_flow._LoopBuilder):
+            # A graph value a loop may not have assigned (see loop_builder._LoopBuilder):
             # the read is checked when the graph runs, where Python would raise.
             return backend.read(value)
     return value

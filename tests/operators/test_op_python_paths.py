@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import autograph.operators as ag__
-from autograph.operators import control_flow
+from autograph.operators import loops
 
 
 # --- if_stmt ---------------------------------------------------------------------------------
@@ -237,6 +237,6 @@ def test_no_unroll_warning_without_a_graph(caplog):
 def test_set_unroll_warning_threshold_returns_previous():
     previous = ag__.set_unroll_warning_threshold(17)
     try:
-        assert control_flow._unroll_limit == 17
+        assert loops._unroll_limit == 17
     finally:
         assert ag__.set_unroll_warning_threshold(previous) == 17

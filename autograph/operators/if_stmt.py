@@ -1,0 +1,338 @@
+"""`if_stmt` and `if_exp`: a Python branch on Python values and eager tensors; a staged
+`cond` (built by `_IfBuilder` through the condition's `Backend`) on graph values.
+"""
+
+from autograph.operators import dispatch
+from autograph.operators.frames import (_assignment_line, _use_line_after_if, _user_frame_info,
+                                        register_helper)
+from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_values, _carries,
+                                         _check_escaped, _describe, _snapshot, _endless_recursion,
+                                         _is_none_or_undefined, _is_retval, _normalize,
+                                         _same_python_value, _stage_in_place, _unpack,
+                                         _user_exception)
+from autograph.operators.variables import Undefined, UndefinedValueError
+
+__all__ = ['if_stmt', 'if_exp']
+
+backend_for = dispatch.backend_for
+python_types = dispatch.python_types
+
+
+# --- if ----------------------------------------------------------------------------------------
+
+def if_stmt(cond, body, orelse, state, names, in_place=(), untracked=()):
+    """`if cond: body else: orelse` over the state variables `names`.
+
+    Args:
+      cond: the condition (Python value, eager tensor or graph tensor).
+      body, orelse: functions taking the state values and returning the new ones; `orelse`
+        may be None (keeps the state).
+      state: tuple of the current values of the variables the branches may modify.
+      names: their names (for error messages).
+      in_place: names of the variables and attributes/items the branches write in place
+        (`'count'`, `'self.total'`, see in_place.py); ignored on Python values, carried like
+        the state by a graph `cond`.
+      untracked: `(source, line)` of attribute/item writes without a fixed name; an error
+        (`UntrackedWriteError`) with a graph condition.
+
+    Returns:
+      the new state: the value for one variable, a tuple for several, None for none.
+
+    Raises:
+      UndefinedValueError: with a graph condition, a variable that is not an early-return
+        value is assigned on one branch only.
+      TypeError: with a graph condition, the branches give a variable different dtypes or
+        structures.
+    """
+    if cond is True:
+        return body(*state)
+    if cond is not False:
+        if type(cond) not in python_types:
+            backend = backend_for(cond)
+            if backend is not None:
+                try:
+                    if in_place or untracked:
+                        return _unpack(_stage_in_place(
+                            "if", backend, state, names, in_place, untracked, (body, orelse),
+                            lambda s, n, fns: _IfBuilder(backend, s, n).build(cond, *fns)))
+                    return _unpack(_IfBuilder(backend, state, names).build(cond, body, orelse))
+                except RecursionError as e:
+                    raise _endless_recursion(e) from None
+        if cond:
+            return body(*state)
+    if orelse is not None:
+        return orelse(*state)
+    if len(state) == 1:
+        return state[0]
+    return _unpack(state)
+
+
+def if_exp(cond, if_true, if_false):
+    """`if_true() if cond else if_false()`; a graph condition builds a `cond`."""
+    if cond is True:
+        return if_true()
+    if cond is not False:
+        if type(cond) not in python_types:
+            backend = backend_for(cond)
+            if backend is not None:
+                result = _IfBuilder(backend, (Undefined("<if expression>"),),
+                                    ("<if expression>",), is_expression=True).build(
+                    cond, lambda _: if_true(), lambda _: if_false())
+                return result[0]
+        if cond:
+            return if_true()
+    return if_false()
+
+
+class _IfBuilder:
+    """Stages one `if` over a graph condition.
+
+    The `cond` outputs ("layout") are the state variables holding tensors, numbers or
+    structures of them before the `if`, plus the undefined ones (either branch may define
+    them). Variables holding other Python objects pass through and must not change. The
+    second branch built sees the first one's outputs and reconciles: fills early-return
+    values with zeros, checks structures, or asks for a rebuild (`_Retry`) when the
+    first-built branch needed to know the second (it then traces both branches again).
+    Python numbers against tensors are left to the backend's `cond`, which gives them the
+    other branch's dtype.
+    """
+
+    def __init__(self, backend, state, names, is_expression=False):
+        self.backend = backend
+        self.state = tuple(state)
+        n = len(self.state)
+        self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
+        self.is_expression = is_expression
+        self.forced = set()      # positions forced into the layout by a retry
+        self.fill = {}           # position -> spec of the zeros filling an undefined retval
+        self.lists = {}          # position -> element spec: a Python list one branch lowered
+
+    def build(self, pred, body, orelse):
+        for _ in range(2 * len(self.state) + 2):
+            try:
+                return self._attempt(pred, body, orelse)
+            except _Retry as r:
+                if r.owner is not self:
+                    raise
+        raise AssertionError("autograph: staging this `if` did not converge")
+
+    def _attempt(self, pred, body, orelse):
+        b, state, n = self.backend, self.state, len(self.state)
+        self.fns = (body, orelse)
+        self.layout = layout = [
+            k for k in range(n)
+            if k in self.forced or type(state[k]) is Undefined or _carries(b, state[k])]
+        self.in_layout = set(layout)
+        self.list_lens = {k: len(v) for k, v in enumerate(state) if type(v) is list}
+        self.outs = [None, None]
+
+        def true_fn():
+            return self._branch(0, body)
+
+        def false_fn():
+            return self._branch(1, orelse)
+
+        result = b.cond(pred, true_fn, false_fn, tuple(self.names[k] for k in layout))
+        if len(layout) == 1 and not isinstance(result, (list, tuple)):
+            result = (result,)
+        merged = list(self.outs[0])
+        t_out, f_out = self.outs
+        for pos, k in enumerate(layout):
+            tv, fv = t_out[k], f_out[k]
+            if type(tv) is Undefined and type(fv) is Undefined:
+                merged[k] = tv
+            elif _is_retval(self.names[k]) and _is_none_or_undefined(tv) \
+                    and _is_none_or_undefined(fv):
+                merged[k] = None
+            elif _same_python_value(tv, fv):
+                merged[k] = tv
+            else:
+                merged[k] = result[pos]
+        return tuple(merged)
+
+    def _branch(self, which, fn):
+        b, state, n = self.backend, self.state, len(self.state)
+        before = _snapshot(fn) if fn is not None else None
+        try:
+            out = state if fn is None else _normalize(fn(*state), n, _BRANCH[which])
+        except Exception as e:
+            # A list the branch appended to is the root cause of what failed after it (e.g.
+            # a loop further down the branch that sees the list, or a value holding it,
+            # change structure): report that, and let an enclosing loop lower the list.
+            self._check_lists(which, e)
+            err = _user_exception(e, "the %s of a tensor-dependent `if`" % _BRANCH[which])
+            if err is None:
+                raise
+            raise err from e
+        self._check_lists(which)
+        if fn is not None:
+            _check_escaped(b, fn, self.names,
+                           "the %s of a tensor-dependent `if`" % _BRANCH[which], before)
+        self.outs[which] = out
+        other = self.outs[1 - which]
+        # Variables outside the layout hold Python objects: both branches must agree on them.
+        for k in range(n):
+            if k in self.in_layout:
+                continue
+            v = out[k]
+            if other is not None:
+                self._lowered_list(k, v, other[k])
+            if _carries(b, v):
+                if other is None or _carries(b, other[k]):
+                    self.forced.add(k)  # a tensor-valued variable after all: a cond output
+                    raise _Retry(self)
+                self._mismatch(k, which, v, other[k], _BRANCH[1 - which])
+            if other is not None and not _same_python_value(v, other[k]):
+                self._mismatch(k, which, v, other[k], _BRANCH[1 - which])
+        result = []
+        for k in self.layout:
+            v = out[k]
+            ov = None if other is None else other[k]
+            if k in self.lists:
+                v = self._as_list(k, v)
+                if type(ov) is list:
+                    ov = v       # lowered alike in the other branch's output
+            elif other is not None:
+                self._lowered_list(k, v, ov)
+            if type(v) is Undefined:
+                v = self._undefined_output(k, which, other)
+            elif not _carries(b, v):
+                if v is None and _is_retval(self.names[k]) and _is_none_or_undefined(ov):
+                    v = b.to_value(False)  # `return None` vs no return: stays None
+                elif other is None:
+                    self._mismatch(k, which, v, state[k], "before the `if`")
+                else:
+                    self._mismatch(k, which, v, ov, _BRANCH[1 - which])
+            elif other is not None:
+                v = self._reconcile(k, which, v, ov)
+            result.append(v)
+        return tuple(result)
+
+    def _check_lists(self, which, cause=None):
+        state = self.state
+        for k, n0 in self.list_lens.items():
+            lst = state[k]
+            if len(lst) != n0:
+                appended = lst[n0:]
+                del lst[n0:]
+                raise _ListMutated(
+                    "list '%s' is modified in place inside the %s of a tensor-dependent "
+                    "`if`; a graph `cond` cannot append to or pop from a Python list. Build "
+                    "the list in a tensor loop (it becomes a TensorArray) or use a tensor."
+                    % (self.names[k], _BRANCH[which]), lst, appended) from cause
+
+    def _as_list(self, k, v):
+        if type(v) is not list:
+            return v
+        b, spec = self.backend, self.lists[k]
+        return b.new_list(spec, [x if b.is_value(x) else b.to_value(x, spec.dtype) for x in v])
+
+    def _lowered_list(self, k, v, ov):
+        """One branch lowered a Python list to a backend list (it appended to it in a tensor
+        loop), the other kept the Python list: rebuild, lowering it in both branches."""
+        b = self.backend
+        if type(v) is list and b.is_list(ov):
+            spec = b.list_spec(ov)
+        elif type(ov) is list and b.is_list(v):
+            spec = b.list_spec(v)
+        else:
+            return
+        if k not in self.lists:
+            self.lists[k] = spec
+            self.forced.add(k)
+            raise _Retry(self)
+
+    def _undefined_output(self, k, which, other):
+        b = self.backend
+        if k in self.fill:
+            return b.zeros(self.fill[k])
+        if other is None or _is_none_or_undefined(other[k]):
+            # A placeholder output: discarded if the variable ends up undefined (or None) on
+            # both paths, else the second branch reconciles.
+            if other is not None and other[k] is None and not _is_retval(self.names[k]):
+                self._mismatch(k, which, other[k], Undefined(self.names[k]),
+                               _BRANCH[1 - which])
+            return b.to_value(False)
+        if not _is_retval(self.names[k]):
+            self._undefined_error(k, which, 1 - which)
+        if not _carries(b, other[k]):
+            self._mismatch(k, 1 - which, other[k], Undefined(self.names[k]), _BRANCH[which])
+        # An early-return value: zeros shaped like the other branch's.
+        self.fill[k] = b.spec(_as_values(b, other[k]))
+        return b.zeros(self.fill[k])
+
+    def _reconcile(self, k, which, v, ov):
+        """Second-built branch: match the first branch's value at position k."""
+        b = self.backend
+        if k in self.fill:
+            return v  # the first-built branch filled its undefined retval with zeros
+        if _carries(b, ov) and not b.same_structure(v, ov):
+            where = _user_frame_info()
+            at = " at %s:%d" % where if where else ""
+            if _is_retval(self.names[k]) and not self.is_expression:
+                raise TypeError(
+                    "the function returns %s on one path and %s on another, depending on a "
+                    "tensor-dependent `if`%s; in a graph every path must return the same "
+                    "structure (a Python list appended in a tensor loop becomes a "
+                    "TensorArray)" % (b.structure_text(v), b.structure_text(ov), at))
+            what = ("the conditional expression" if self.is_expression
+                    else "'%s'" % self.names[k])
+            raise TypeError(
+                "%s has different structures in the two branches of a tensor-dependent `if`%s: "
+                "%s in the %s, %s in the %s" % (
+                    what, at, b.structure_text(v), _BRANCH[which], b.structure_text(ov),
+                    _BRANCH[1 - which]))
+        if type(ov) is Undefined or ov is None:
+            if not _is_retval(self.names[k]):
+                if ov is None:
+                    self._mismatch(k, which, v, ov, _BRANCH[1 - which])
+                self._undefined_error(k, 1 - which, which)
+            if ov is None:
+                self._mismatch(k, which, v, ov, _BRANCH[1 - which])
+            self.fill[k] = b.spec(_as_values(b, v))
+            raise _Retry(self)  # the first-built branch must produce the zeros
+        # Python numbers against tensors: the backend's cond adapts them to the other
+        # branch's dtype (a Backend contract).
+        return v
+
+    def _mismatch(self, k, which, v, ov, other_label):
+        b = self.backend
+        if _is_retval(self.names[k]):
+            where = _user_frame_info()
+            raise TypeError(
+                "the function returns %s on one path and %s on another, depending on a "
+                "tensor-dependent `if`%s; in a graph every path must return tensors of the "
+                "same dtype and structure (a path that ends without `return` returns None)"
+                % (_describe(b, v), _describe(b, ov), " at %s:%d" % where if where else ""))
+        what = "conditional expression" if self.is_expression else "'%s'" % self.names[k]
+        raise TypeError(
+            "%s is %s in the %s of a tensor-dependent `if` but %s in the %s; a graph `cond` "
+            "can only select between tensors (or structures of tensors) of the same dtype"
+            % (what, _describe(b, v), _BRANCH[which], _describe(b, ov), other_label))
+
+    def _undefined_error(self, k, lacking, defining):
+        name = self.names[k]
+        where = _user_frame_info()
+        if type(self.state[k]) is not Undefined:
+            # Defined before the `if`, so the lacking branch deleted it (`del self.x`).
+            raise UndefinedValueError(
+                "'%s' is deleted in the %s but not in the %s of a tensor-dependent `if`%s. A "
+                "graph `cond` needs a value from both branches: delete it in both branches, "
+                "or after the `if`." % (name, _BRANCH[lacking], _BRANCH[defining],
+                                        " at %s:%d" % where if where else ""))
+        assigned = _assignment_line(name, self.fns[defining])
+        used = _use_line_after_if(name)
+        parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]
+        if assigned:
+            parts.append(" (line %d)" % assigned)
+        parts.append(" but not in the %s of a tensor-dependent `if`" % _BRANCH[lacking])
+        if where:
+            parts.append(" at %s:%d" % where)
+        if used:
+            parts.append(", and it is used afterwards (line %d)" % used)
+        parts.append(". A graph `cond` needs a value from both branches: assign '%s' before "
+                     "the `if` or in the %s too." % (name, _BRANCH[lacking]))
+        raise UndefinedValueError("".join(parts))
+
+
+register_helper("if", if_stmt)

@@ -1,0 +1,351 @@
+"""`while_stmt` and `for_stmt`: Python loops on Python values and eager tensors (the hot
+path; an unrolled-loop warning while a graph is built); staged through `_LoopBuilder` when the
+condition or iterable is a graph value, also when it becomes one midway.
+"""
+
+import itertools
+import os
+import sys
+import warnings
+
+from autograph import _config
+from autograph.operators import dispatch
+from autograph.operators import sequences
+from autograph.operators.frames import (_statement_frame_info, register_helper)
+from autograph.operators.loop_builder import (_LoopBuilder)
+from autograph.operators.staging import (_normalize, _stage_in_place, _unpack)
+
+__all__ = ["while_stmt", "for_stmt", "set_unroll_warning_threshold", "UnrollWarning",
+           "MAX_STAGED_REMAINING"]
+
+backend_for = dispatch.backend_for
+python_types = dispatch.python_types
+
+# A Python loop unrolled over more iterations than this while a graph is being built warns
+# (UnrollWarning) and suggests a tensor loop. Configure with
+# AUTOGRAPH_UNROLL_WARNING_ITERATIONS (read and checked in autograph/_config.py, with the other
+# variables) or `set_unroll_warning_threshold`.
+_config.validate()
+_unroll_limit = _config.unroll_warning_iterations()
+
+
+class UnrollWarning(UserWarning):
+    """A Python loop was unrolled over many iterations while a graph was being built.
+
+    Every iteration adds ops to the graph. Filter it like any warning, e.g.
+    `warnings.filterwarnings("error", category=ag.UnrollWarning)` to make it an error.
+    """
+
+
+def set_unroll_warning_threshold(iterations):
+    """Sets after how many unrolled iterations a Python loop building a graph warns.
+
+    Returns the previous threshold.
+    """
+    global _unroll_limit
+    previous, _unroll_limit = _unroll_limit, int(iterations)
+    return previous
+
+
+def _counting(body, what, names):
+    """Wraps a Python loop body to warn once when it unrolls too many iterations."""
+    limit = _unroll_limit
+    count = [0]
+
+    def counted(*args):
+        count[0] += 1
+        if count[0] == limit:
+            _warn_unrolled(what, names, limit)
+        return body(*args)
+    counted.__wrapped__ = body  # in_place names are found in the body's closure
+    return counted
+
+
+def _warn_unrolled(what, names, count):
+    warnings.warn(
+        "a Python %s loop%s has been unrolled over %d iterations while building a graph; "
+        "every iteration adds ops to the graph. If its condition or iterable should be a "
+        "tensor, make it one (e.g. ag.range / a tensor bound) so it becomes a single graph "
+        "while_loop." % (what, _loop_vars_text(names), count),
+        UnrollWarning, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel():
+    """The `stacklevel` of the first caller outside this package: the converted code."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1  # the function that calls warnings.warn
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == here:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _loop_vars_text(names):
+    names = [n for n in (names or ()) if n]
+    return " (loop variables: %s)" % ", ".join(names) if names else ""
+
+
+# --- while ---------------------------------------------------------------------------------------
+
+def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
+    """`while test: body` over the state variables `names`.
+
+    Args:
+      test: function of the state values returning the loop condition.
+      body: function of the state values returning the new values.
+      state: tuple of the current values; names: their names.
+      in_place, untracked: as for `if_stmt` (used only when the loop is staged).
+
+    Returns:
+      the final state (the value for one variable, a tuple for several, None for none).
+
+    A graph condition builds a `while_loop`; a condition that becomes a graph tensor after
+    some Python iterations continues as a `while_loop` from the current state.
+    """
+    n = len(state)
+    if _unroll_limit > 0 and dispatch.building_graph():
+        body = _counting(body, "while", names)
+    if n == 1:
+        (v,) = state
+        while True:
+            c = test(v)
+            if c is not True:
+                if c is False:
+                    return v
+                if type(c) not in python_types:
+                    backend = backend_for(c)
+                    if backend is not None:
+                        return _stage_while(backend, test, body, (v,), names, in_place,
+                                            untracked, opts)[0]
+                if not c:
+                    return v
+            v = body(v)
+    if n == 0:
+        while True:
+            c = test()
+            if c is not True:
+                if c is False:
+                    return None
+                if type(c) not in python_types:
+                    backend = backend_for(c)
+                    if backend is not None:
+                        _stage_while(backend, test, body, (), names, in_place, untracked, opts)
+                        return None
+                if not c:
+                    return None
+            body()
+    state = tuple(state)
+    while True:
+        c = test(*state)
+        if c is not True:
+            if c is False:
+                return state
+            if type(c) not in python_types:
+                backend = backend_for(c)
+                if backend is not None:
+                    return _stage_while(backend, test, body, state, names, in_place,
+                                        untracked, opts)
+            if not c:
+                return state
+        state = body(*state)
+
+
+def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), opts=None):
+    if in_place or untracked:
+        return _stage_in_place("while", backend, state, names, in_place, untracked,
+                               (test, body), lambda s, n, fns: _stage_while(backend, *fns, s, n, opts=opts))
+    n = len(state)
+
+    def body_fn(*s):
+        return _normalize(body(*s), n)
+
+    return _LoopBuilder(backend, state, names, body, _loop_options(opts)).build(test, body_fn)
+
+
+def _loop_options(opts):
+    """The backend `while_loop` options from `ag.set_loop_options` (lifted into `opts=` by
+    the loop_options converter): `maximum_iterations`, `shape_invariants` (a dict name ->
+    shape), `parallel_iterations`, `swap_memory`."""
+    if not opts:
+        return {}
+    return {k: v for k, v in dict(opts).items() if v is not None}
+
+
+# --- for -----------------------------------------------------------------------------------------
+
+def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=(),
+             opts=None):
+    """`for target in iterable: body` over the state variables `names`.
+
+    Args:
+      iterable: what to iterate: Python iterables run as Python; a graph tensor iterates
+        its first dimension; `range`/`enumerate`/`zip` over tensors (from converted_call)
+        and backend lists (TensorArray) are staged by index.
+      extra_test: None, or a function of the state returning False to stop (break).
+      body: function `body(target, *state)` returning the new state values.
+      state, names: the current values of the variables the body modifies, and their names.
+      in_place, untracked: as for `if_stmt` (used only when the loop is staged).
+
+    Returns:
+      the final state (the value for one variable, a tuple for several, None for none).
+    """
+    if type(iterable) not in python_types:
+        backend = backend_for(iterable)
+        if backend is not None:
+            return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names,
+                                      in_place, untracked, opts))
+    n = len(state)
+    if _unroll_limit > 0:
+        t = type(iterable)
+        if t is list or t is tuple or t is range or t is dict:
+            if len(iterable) > _unroll_limit and dispatch.building_graph():
+                _warn_unrolled("for", names, len(iterable))
+        elif dispatch.building_graph():
+            body = _counting(body, "for", names)
+    if extra_test is None:
+        if n == 1:
+            (v,) = state
+            for x in iterable:
+                v = body(x, v)
+            return v
+        if n == 0:
+            for x in iterable:
+                body(x)
+            return None
+        state = tuple(state)
+        for x in iterable:
+            state = body(x, *state)
+        return state
+    # With a break (or return): the extra test runs before each `next()`, so that a loop
+    # that stops never asks its iterator for one more item (Python's `break` leaves the loop
+    # without calling `next()`). It may turn into a graph tensor midway.
+    state = tuple(state)
+    c = extra_test(*state)
+    if c is not True:
+        stop = _stop(c)
+        if stop is not None:
+            if stop:
+                return _unpack(state)
+            return _unpack(_switch_to_staged(c, iterable, None, 0, extra_test, body, state,
+                                             names, in_place, untracked, opts))
+    it = iter(iterable)
+    k = 0
+    while True:
+        # next() on `it` itself: `for x in it` would call `iter(it)` a second time (an
+        # iterator's __iter__ may do more than return itself).
+        try:
+            x = next(it)
+        except StopIteration:
+            break
+        if n == 1:
+            state = (body(x, *state),)
+        elif n:
+            state = body(x, *state)
+        else:
+            body(x)
+        k += 1
+        c = extra_test(*state)
+        if c is not True:
+            stop = _stop(c)
+            if stop is None:
+                return _unpack(_switch_to_staged(c, iterable, it, k, extra_test, body, state,
+                                                 names, in_place, untracked, opts))
+            if stop:
+                break
+    return _unpack(state)
+
+
+def _stop(c):
+    """Whether the loop's extra test `c` (not `True`) stops it: True/False, or None for a
+    graph tensor (the rest of the loop is staged)."""
+    if c is False:
+        return True
+    if type(c) not in python_types and backend_for(c) is not None:
+        return None
+    return not c
+
+
+def _switch_to_staged(c, iterable, it, k, extra_test, body, state, names, in_place,
+                      untracked, opts=None):
+    backend = backend_for(c)
+    rest = _remaining(iterable, it, k)
+    if not rest:
+        return state       # the last item has run: nothing is left to stage
+    return _stage_for(backend, rest, extra_test, body, state, names, in_place, untracked,
+                      opts)
+
+
+# The most items of a Python iterator that a loop switching to a staged loop midway reads
+# ahead (the staged loop needs them all while it is built); one more is an error.
+MAX_STAGED_REMAINING = 100000
+
+
+def _remaining(iterable, it, k):
+    """The items not yet run when a Python `for` loop switches to a staged loop after `k`
+    iterations (`it` is the Python iterator in use, None before the first `next()`).
+
+    A range, list or tuple is sliced (nothing more is read from it). Any other iterable is
+    read to its end, as the staged loop needs all its items at once; an iterator that yields
+    more than MAX_STAGED_REMAINING further items is refused (it may be endless, like
+    `itertools.count()`).
+    """
+    t = type(iterable)
+    if t is range or t is list or t is tuple:
+        return iterable[k:]
+    if it is None:
+        it = iter(iterable)
+    rest = list(itertools.islice(it, MAX_STAGED_REMAINING + 1))
+    if len(rest) > MAX_STAGED_REMAINING:
+        where = _statement_frame_info()
+        raise TypeError(
+            "the `for` loop%s over a Python %s stops (break/return) on a graph tensor "
+            "condition after %d iterations, so the rest of the loop must be a graph "
+            "while_loop, which needs all its remaining items while the graph is built; the "
+            "iterator yielded more than %d further items (is it endless, like "
+            "itertools.count()?). Loop over a tensor or ag.range(n), or write a `while` "
+            "loop with a tensor condition"
+            % (" at %s:%d" % where if where else "", type(iterable).__name__, k,
+               MAX_STAGED_REMAINING))
+    return rest
+
+
+def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), untracked=(),
+               opts=None):
+    if in_place or untracked:
+        return _stage_in_place(
+            "for", backend, state, names, in_place, untracked, (extra_test, body),
+            lambda s, n, fns: _stage_for(backend, iterable, fns[0], fns[1], s, n, opts=opts))
+    seq = sequences.as_sequence(backend, iterable)
+    n = len(state)
+    length = seq.length()
+    if type(length) is int and length == 0:
+        return tuple(state)     # nothing to iterate (e.g. a Python loop switched at its end)
+    dtype = seq.index_dtype()
+    i0 = backend.to_value(0, dtype)
+
+    def test_fn(i, *s):
+        c = i < length
+        if extra_test is not None:
+            more = extra_test(*s)
+            if more is not True:
+                if more is False:
+                    return backend.to_value(False)
+                c = backend.logical_and(c, more)
+        return c
+
+    def body_fn(i, *s):
+        out = _normalize(body(seq.item(i), *s), n)
+        return (i + 1,) + out
+
+    names = ("<for index>",) + tuple(names or ("<var %d>" % k for k in range(n)))
+    options = _loop_options(opts)
+    if type(length) is int:
+        # A static trip count lets a backend build a fixed-length loop (JAX: lax.scan, which
+        # reverse-mode autodiff supports); `exact`: no break, every iteration runs.
+        options["static_trip_count"] = (length, extra_test is None)
+    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options).build(
+        test_fn, body_fn)
+    return result[1:]
+
+
+register_helper("while", while_stmt)
+register_helper("for", for_stmt)
