@@ -118,6 +118,11 @@ class LogicalExpressionTransformer(transformer.Base):
         node = self.generic_visit(node)
         if type(node.op) is not gast.Not:
             return node
+        operand = node.operand
+        for fn in ('and_', 'or_'):
+            if type(operand) is gast.Call and _is_helper_call(operand, fn):
+                # a value-context `not (a and b)`: on graph tensors only the truth matters
+                return _call('not_' + fn[:-1], operand.args)
         return templates.replace_as_expression('ag__.not_(operand)', operand=node.operand)
 
     def visit_Compare(self, node):

@@ -798,12 +798,13 @@ DOCUMENTED = [
      r'dtypes are not promoted', 'and/or operands of different kinds'),
     (TypeError, r"cannot convert '[^']*' to bool; use a comparison or ag.cast",
      'and/or operands of different kinds'),
+    (TypeError, r'expected a numeric tensor, got bool', 'and/or operands of different kinds'),
     # A method called in a tensor-dependent branch or loop body that stores a tensor in its
     # object (`self.total = ...`): state the statement does not carry; a clear error.
     (ag.GraphMismatchError, r'inside a tensor-dependent branch or loop body .* escaped',
      'object state written by a method in staged control flow'),
-    (ag.StagingError, r'was set to a tensor computed in .* by code the statement does not '
-     r'carry', 'object state written by a method in staged control flow'),
+    (ag.StagingError, r'was set while tracing .* by code the statement does not carry',
+     'object state written by a method in staged control flow'),
     (ag.InvalidArgumentError, r'is set only inside the tensor-dependent loop',
      'item or attribute created in a loop that ran zero times'),
 ]

@@ -442,8 +442,8 @@ def total(n):
         acc.add(i)
     return acc.total
 ''', "total")
-    with pytest.raises(ag.StagingError, match="'acc.total' was set to a tensor computed in "
-                                             "the body of a tensor-dependent loop"):
+    with pytest.raises(ag.StagingError, match="'acc.total' was set while tracing the body "
+                                             "of a tensor-dependent loop"):
         ag.function(f)(ag.constant(3))
 
 
@@ -512,3 +512,38 @@ def in_and(x):
     for name in ("in_test", "in_and"):
         with pytest.raises(ag.StagingError, match="ValueError: big was raised at"):
             ag.function(ns[name])(ag.constant(1))
+
+
+def test_a_method_changing_a_python_number_in_self_inside_a_staged_loop_is_an_error():
+    # acc.total starts as a Python int: the traced body ran `add` once (3 + 17), so the graph
+    # returned 20 for every input instead of 3 + 17 * len(xs).
+    f = make_function('''
+class Acc:
+    def __init__(self, v):
+        self.total = v
+
+    def add(self, x):
+        self.total = self.total + x
+        return self.total
+
+def count(xs):
+    v = 0
+    acc = Acc(3)
+    for x in xs:
+        v = acc.add(17)
+    return v
+''', "count")
+    assert f(ag.constant([5, -2])) == 37
+    with pytest.raises(ag.StagingError, match="'acc.total' was set while tracing"):
+        ag.function(f)(ag.constant([5, -2]))
+
+
+def test_not_of_and_or_as_a_value_needs_only_the_truth_of_graph_operands():
+    f = make_function('''
+def flags(a, b):
+    return (not ((b % 2) and (b < a))), (not (a or b))
+''', "flags")
+    for a, b in [(1, 3), (5, 3), (0, 0), (2, 2)]:
+        want = f(a, b)
+        got = ag.function(f)(ag.constant(a), ag.constant(b))
+        assert tuple(bool(x.numpy()) for x in got) == want
