@@ -453,10 +453,10 @@ def _keep_dropped_locals(fn, fn_loads):
     local = anno.getanno(fn, jumps.LOCALS, None)
     if not local:
         return
-    binds = _binds_by_scope(fn)
-    candidates = local - binds[fn]
+    candidates = local - _binds(fn)
     if not candidates:
         return
+    binds = {}
 
     def bound_around(inner):
         out = set()
@@ -529,49 +529,6 @@ def _binds(scope):
         if t in (gast.Global, gast.Nonlocal):
             continue
         _push_children(stack, n)
-    return bound
-
-
-def _binds_by_scope(fn):
-    """{scope: names it binds in its own scope} for `fn` and every generated function or
-    lambda in it, in one walk (what `_binds` gives for each)."""
-    out = {}
-    todo = [fn]
-    while todo:
-        scope = todo.pop()
-        bound = out[scope] = _params_of(scope)
-        if type(scope) is gast.Lambda:
-            bound = set()       # (its body binds nothing of its own; only scopes are sought)
-            stack = [scope.body]
-        else:
-            stack = list(scope.body)
-        while stack:
-            n = stack.pop()
-            t = type(n)
-            if t is gast.Name:
-                if type(n.ctx) in (gast.Store, gast.Del):
-                    bound.add(n.id)
-                continue
-            if t in _SCOPES:
-                if t is not gast.Lambda:
-                    bound.add(n.name)
-                if t is not gast.ClassDef and anno.hasanno(n, anno.Basic.GENERATED):
-                    todo.append(n)
-                continue
-            if t is gast.ExceptHandler and n.name is not None:
-                bound.add(n.name.id)
-            if t in (gast.Import, gast.ImportFrom):
-                bound.update((a.asname or a.name).split('.')[0] for a in n.names)
-            if t in (gast.Global, gast.Nonlocal):
-                continue
-            _push_children(stack, n)
-    return out
-
-
-def _params_of(scope):
-    args = scope.args
-    bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
-    bound.update(a.id for a in (args.vararg, args.kwarg) if a is not None)
     return bound
 
 
