@@ -61,11 +61,7 @@ def convert_command(args):
 
 
 def _check_stage(stage):
-    try:
-        from autograph.converters.pipeline import STAGES
-        from autograph.converters.pipeline import STAGE_ALIASES
-    except ImportError:
-        return  # an older converter: it will say itself whether it knows the stage
+    from autograph.converters.pipeline import STAGE_ALIASES, STAGES
     if stage not in STAGES and stage not in STAGE_ALIASES:
         raise CliError(EXIT_USAGE, "autograph convert: error: unknown stage %r; the stages, in "
                        "order, are: %s" % (stage, ", ".join(STAGES)))
@@ -201,15 +197,7 @@ def isolate(text, defs):
 
 def _converter():
     """(convert_module_source, ConversionError), imported only when needed."""
-    try:
-        from autograph.api import convert_module_source
-    except ImportError as e:
-        raise CliError(EXIT_INTERNAL, "autograph: internal error: this installation has no "
-                       "module converter (%s)" % e) from None
-    try:
-        from autograph.pyct.errors import ConversionError
-    except ImportError:
-        ConversionError = SyntaxError  # noqa: N806 - only used in an except clause
+    from autograph.api import ConversionError, convert_module_source
     return convert_module_source, ConversionError
 
 
