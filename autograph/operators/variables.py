@@ -82,8 +82,8 @@ def ld(value):
     """
     if type(value) is Undefined:
         raise UnboundLocalError(
-            "cannot access local variable '%s' where it is not associated with a value (it is "
-            "not assigned on the path the program took, or it was deleted)"
+            # Python's own message: code that prints or compares it sees the same text.
+            "cannot access local variable '%s' where it is not associated with a value"
             % (value.symbol_name,))
     if type(value) not in python_types:
         backend = backend_for(value)

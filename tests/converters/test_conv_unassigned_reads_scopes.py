@@ -150,3 +150,13 @@ def test_unbound_read_in_a_thunk_is_unbound_local_error():
     with pytest.raises(UnboundLocalError, match="'v0'") as info:
         ag.to_graph(read_later_assigned_in_and)(1)
     assert type(info.value) is UnboundLocalError
+
+
+def test_unbound_read_message_is_pythons():
+    def message(f, *args):
+        try:
+            f(*args)
+        except UnboundLocalError as e:
+            return str(e)
+    assert message(ag.to_graph(read_later_assigned_in_and), 1) == message(
+        read_later_assigned_in_and, 1)
