@@ -106,6 +106,13 @@ class _IfBuilder:
         self.forced = set()      # positions forced into the layout by a retry
         self.fill = {}           # position -> spec of the zeros filling an undefined retval
         self.lists = {}          # position -> element spec: a Python list one branch lowered
+        # position -> message: a value a loop may not have made (a `check_defined` value) in
+        # the state or a branch's output. Its "has a value" flag is a `cond` output of its own
+        # and the merged value is checked again after the `if`: passed through as the checked
+        # value, the check would run whenever the branch is taken, used or not.
+        self.checked = {}
+        self.lazy = (type(backend).unchecked is not dispatch.Backend.unchecked
+                     and hasattr(backend, "check_message"))
 
     def build(self, pred, body, orelse):
         for _ in range(2 * len(self.state) + 2):
@@ -123,6 +130,11 @@ class _IfBuilder:
             k for k in range(n)
             if k in self.forced or type(state[k]) is Undefined or _carries(b, state[k])]
         self.in_layout = set(layout)
+        for k in layout:
+            unwrapped = self._unwrap(state[k])
+            if unwrapped is not None:
+                self.checked.setdefault(k, unwrapped[2])
+        self.flagged = [k for k in layout if k in self.checked]
         self.list_lens = {k: len(v) for k, v in enumerate(state) if type(v) is list}
         self.outs = [None, None]
 
@@ -132,9 +144,12 @@ class _IfBuilder:
         def false_fn():
             return self._branch(1, orelse)
 
-        result = b.cond(pred, true_fn, false_fn, tuple(self.names[k] for k in layout))
-        if len(layout) == 1 and not isinstance(result, (list, tuple)):
+        names = tuple(self.names[k] for k in layout)
+        names += tuple("<%s has a value>" % self.names[k] for k in self.flagged)
+        result = b.cond(pred, true_fn, false_fn, names)
+        if len(names) == 1 and not isinstance(result, (list, tuple)):
             result = (result,)
+        flag_at = {k: len(layout) + j for j, k in enumerate(self.flagged)}
         merged = list(self.outs[0])
         t_out, f_out = self.outs
         for pos, k in enumerate(layout):
@@ -146,9 +161,21 @@ class _IfBuilder:
                 merged[k] = None
             elif _same_python_value(tv, fv):
                 merged[k] = tv
+            elif k in flag_at:
+                merged[k] = b.check_defined(result[flag_at[k]], result[pos], self.checked[k])
             else:
                 merged[k] = result[pos]
         return tuple(merged)
+
+    def _unwrap(self, v):
+        """`(flag, value, message)` if `v` is a value a loop may not have made, else None."""
+        b = self.backend
+        if not self.lazy or type(v) is Undefined or not _carries(b, v):
+            return None
+        unchecked = b.unchecked(v)
+        if unchecked is None:
+            return None
+        return unchecked[0], unchecked[1], b.check_message(v)
 
     def _branch(self, which, fn):
         b, state, n = self.backend, self.state, len(self.state)
@@ -184,10 +211,19 @@ class _IfBuilder:
                 self._mismatch(k, which, v, other[k], _BRANCH[1 - which])
             if other is not None and not _same_python_value(v, other[k]):
                 self._mismatch(k, which, v, other[k], _BRANCH[1 - which])
-        result = []
+        result, flags = [], []
         for k in self.layout:
             v = out[k]
             ov = None if other is None else other[k]
+            flag = None
+            unwrapped = self._unwrap(v)
+            if unwrapped is not None:
+                if k not in self.checked:
+                    self.checked[k] = unwrapped[2]  # e.g. made by a loop in this branch
+                    raise _Retry(self)
+                flag, v = unwrapped[0], unwrapped[1]
+            if k in self.checked:
+                flags.append(b.to_value(type(v) is not Undefined) if flag is None else flag)
             if k in self.lists:
                 v = self._as_list(k, v)
                 if type(ov) is list:
@@ -206,7 +242,7 @@ class _IfBuilder:
             elif other is not None:
                 v = self._reconcile(k, which, v, ov)
             result.append(v)
-        return tuple(result)
+        return tuple(result) + tuple(flags)
 
     def _check_lists(self, which, cause=None):
         state = self.state

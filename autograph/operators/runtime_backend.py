@@ -249,6 +249,16 @@ class RuntimeBackend(Backend):
             return None
         return ran, self.nest.pack_sequence_as(value, raw)
 
+    def check_message(self, value):
+        """The message of the first `check_defined` leaf of `value` (see `unchecked`), or
+        None: a staged `if` that carries the flag re-checks its output with it."""
+        from autograph.runtime.ops.check_ops import DEFINED_CHECK
+        for x in self.nest.flatten(value):
+            op = getattr(x, "op", None) if isinstance(x, self.Tensor) else None
+            if op is not None and op.opdef is DEFINED_CHECK:
+                return op.attrs["message"]
+        return None
+
     # --- lists -------------------------------------------------------------------------------------
     def is_list(self, value):
         return self._load() and isinstance(value, self.TensorArray)

@@ -229,6 +229,27 @@ CASES = {
                 v += 1
             return v, (b if a else 7)
         ''', [0, 3], [[2, 3], [-1, 0], [4, 0]]),
+    # seed 606803: a value only a zero-trip inner loop makes, carried unread through a tensor
+    # `if` of a Python loop that became a staged loop: the `if` output the checked value, so
+    # the check ran whenever the branch was taken (a spurious run-time error).
+    'loop_created_value_through_a_staged_if': ('''
+        def f(a, b):
+            v0 = a
+            c3 = 0
+            while True:
+                c3 += 1
+                if c3 > 1:
+                    break
+                c5 = 0
+                while c5 < a % 4:
+                    c5 += 1
+                    late4 = 10
+                if -2 == b:
+                    if b // 5 >= v0 > 5 + late4:
+                        break
+                v0 = a
+            return v0
+        ''', [4, -5], [[1, -2], [4, 3], [2, -2]]),
 }
 
 

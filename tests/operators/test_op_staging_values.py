@@ -547,3 +547,63 @@ def flags(a, b):
         want = f(a, b)
         got = ag.function(f)(ag.constant(a), ag.constant(b))
         assert tuple(bool(x.numpy()) for x in got) == want
+
+
+def test_a_staged_if_carries_whether_a_loop_made_a_value():
+    # `j` may have no value (the loop may run zero times); a tensor `if` that assigns it on
+    # one branch passes it through on the other: it must stay checked only where it is used,
+    # with a value on the path taken (seed 606803 of the fuzzer).
+    f = make_function('''
+import autograph as ag
+
+def through_if(n, c):
+    for i in ag.range(n):
+        j = i
+    if c > 0:
+        j = 5
+    r = 0
+    if c > 1:
+        r = j
+    k = 0
+    while k < 2:
+        k += 1
+        if c < 0:
+            j = 7
+    return r, j
+''', "through_if")
+    g = ag.function(f)
+
+    def run(n, c):
+        return tuple(int(x.numpy()) for x in g(ag.constant(n), ag.constant(c)))
+
+    assert run(3, 0) == (0, 2)
+    assert run(0, 1) == (0, 5)
+    assert run(0, 2) == (5, 5)
+    assert run(0, -1) == (0, 7)
+    assert run(2, -1) == (0, 7)
+    with pytest.raises(ag.InvalidArgumentError, match="'j' is assigned only inside"):
+        run(0, 0)                                                # eager: UnboundLocalError
+
+
+def test_a_loop_made_value_keeps_its_flag_through_a_staged_if_in_a_staged_loop():
+    # The loop carrying `j` asks the `if` in its body whether `j` has a value: it has one
+    # after the loop when an earlier loop or the `if` made it, never an invented one.
+    f = make_function('''
+import autograph as ag
+
+def in_loop(n, c):
+    for i in ag.range(n):
+        j = i
+    k = 0
+    while k < c:
+        k += 1
+        if k > 1:
+            j = k
+    return k, j
+''', "in_loop")
+    g = ag.function(f)
+    for n, c, expected in [(0, 3, (3, 3)), (2, 1, (1, 1)), (0, 2, (2, 2))]:
+        assert tuple(int(x.numpy()) for x in g(ag.constant(n), ag.constant(c))) == expected
+    for n, c in [(0, 0), (0, 1)]:
+        with pytest.raises(ag.InvalidArgumentError, match="'j' is assigned only inside"):
+            g(ag.constant(n), ag.constant(c))                    # eager: UnboundLocalError
