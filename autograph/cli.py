@@ -47,7 +47,7 @@ examples:
   autograph convert - < model.py
 
 The output keeps the module's imports and top-level code, adds
-`from autograph import operators as ag__`, and behaves like the original module: on
+`from autograph.impl.conversion import ag__`, and behaves like the original module: on
 Python values it computes the same results, on graph tensors it builds graph ops.
 
 exit status: 0 success, 1 cannot be converted, 2 usage or I/O error, 3 internal error"""

@@ -265,8 +265,10 @@ def convert_selected(name, text, tree, defs, options):
         chunk = [_reindent(line.rstrip("\r\n"), new.node.col_offset, indent) + newline
                  for line in chunk]
         lines[d.first_line - 1:d.node.end_lineno] = chunk
-    helper = re.search(r"^from autograph import operators as (\w+)", result, re.M)
-    return _insert_runtime_import("".join(lines), tree, helper.group(1) if helper else "ag__")
+    helper = re.search(r"^from autograph\.impl\.conversion import ag__(?: as (\w+))?$",
+                       result, re.M)
+    return _insert_runtime_import("".join(lines), tree,
+                                  (helper.group(1) or "ag__") if helper else "ag__")
 
 
 def _numbered(defs):

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 import autograph as ag  # noqa: E402
-import autograph.operators as ag__  # noqa: E402
+from autograph.impl.conversion import ag__  # noqa: E402
 
 
 # --- the seed's functions, original and converted ------------------------------------------------

@@ -401,7 +401,7 @@ def test_convert_module_source_converts_without_running():
     tree = ast.parse(out)
     assert ast.get_docstring(tree) == 'A user module.'
     assert out.splitlines()[1] == 'from __future__ import annotations'
-    assert out.splitlines()[2] == 'from autograph import operators as ag__'
+    assert out.splitlines()[2] == 'from autograph.impl.conversion import ag__'
     assert 'import math' in out and "raise SystemExit('never run at conversion')" in out
     assert '@deco\ndef f(x: float) -> float:' in out
     assert 'ag__.if_stmt' in out and 'ag__.for_stmt' in out

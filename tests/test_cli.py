@@ -291,7 +291,7 @@ def convert_module_source(source, filename):
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
             node.body.insert(0, ast.parse("converted = True").body[0])
-    return "from autograph import operators as ag__\\n" + ast.unparse(tree) + "\\n"
+    return "from autograph.impl.conversion import ag__\\n" + ast.unparse(tree) + "\\n"
 
 autograph.api.convert_module_source = convert_module_source
 from autograph.cli import main
@@ -345,7 +345,7 @@ def test_selected_functions_are_spliced_into_the_unchanged_module(tmp_path):
     out = (tmp_path / "out.py").read_text()
     expected = MIXED.replace("from __future__ import annotations\n",
                              "from __future__ import annotations\n"
-                             "from autograph import operators as ag__\n")
+                             "from autograph.impl.conversion import ag__\n")
     expected = expected.replace("def ok(x):\n", "def ok(x):\n    converted = True\n")
     # The converter indents by 4; the method keeps its column, its body the converter's style.
     expected = expected.replace("  def m(self):\n    return 1\n",
@@ -381,7 +381,7 @@ def test_examples_convert_and_run_the_same(tmp_path, example):
     r = run("convert", example, "-o", out, cwd=tmp_path)
     assert r.code == 0 and r.out == "", r
     text = out.read_text()
-    assert "from autograph import operators as ag__" in text
+    assert "from autograph.impl.conversion import ag__" in text
     original = subprocess.run([sys.executable, str(example)], capture_output=True, text=True,
                               env=_env(), cwd=tmp_path, timeout=120)
     converted = subprocess.run([sys.executable, str(out)], capture_output=True, text=True,
@@ -467,7 +467,7 @@ def test_converted_module_behaves_like_the_original_on_python_values(tmp_path):
     assert r.code == 0, r
     text = (tmp_path / "converted.py").read_text()
     imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
-    assert imports == ["from autograph import operators as ag__"], imports
+    assert imports == ["from autograph.impl.conversion import ag__"], imports
     original = load_module(tmp_path / "programs.py", "programs_original")
     converted = load_module(tmp_path / "converted.py", "programs_converted")
     for x in (-2, -1.5, 0, 0.5, 3):
@@ -597,7 +597,7 @@ def test_convert_module_source_line_numbers_and_stage():
     text = api.convert_module_source(source, "m.py", line_numbers=True)
     lines = text.splitlines()
     # Lines outside converted functions are copied exactly, without marks.
-    assert lines[0] == '"""A module."""' and lines[1] == "from autograph import operators as ag__"
+    assert lines[0] == '"""A module."""' and lines[1] == "from autograph.impl.conversion import ag__"
     assert any(line.startswith("def f(x):") and line.endswith("# L5") for line in lines)
     assert any("ag__.while_stmt" in line and line.endswith("# L8") for line in lines)
     assert any(line.strip().startswith("x = x - math.pi") and line.endswith("# L9")

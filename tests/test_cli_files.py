@@ -221,8 +221,8 @@ def test_broken_pipe_is_quiet(tmp_path):
 # --- #11: the output always compiles ---------------------------------------------------------
 
 BAD_CONVERTER = FAKE_CONVERTER.replace(
-    '    return "from autograph import operators as ag__\\n" + ast.unparse(tree) + "\\n"',
-    '    return "from autograph import operators as ag__\\ndef broken(:\\n"')
+    '    return "from autograph.impl.conversion import ag__\\n" + ast.unparse(tree) + "\\n"',
+    '    return "from autograph.impl.conversion import ag__\\ndef broken(:\\n"')
 
 
 def test_output_that_does_not_compile_is_an_internal_error(tmp_path):
@@ -315,7 +315,7 @@ def test_whole_file_keeps_everything_but_the_converted_functions(tmp_path, newli
     assert lines[0] == "#!/usr/bin/env python3" and lines[1] == "# -*- coding: utf-8 -*-"
     assert lines[2].startswith("# Converted by autograph")
     assert lines[3:6] == LOSSLESS.split("\n")[2:5]  # docstring and __future__ import
-    assert lines[6] == "from autograph import operators as ag__"
+    assert lines[6] == "from autograph.impl.conversion import ag__"
     assert _is_subsequence(_untouched_lines(LOSSLESS), lines), out
     assert out.endswith("\x0c\n# A form feed above; trailing comments and blank lines below.\n\n\n")
     assert "@staticmethod  # a decorator with a comment\n" in out
@@ -393,7 +393,7 @@ def test_convert_module_source_is_lossless():
         ''')
     out = api.convert_module_source(source, "m.py")
     head, tail = out.split("def f(x):")
-    assert head == ('"""Doc."""\nfrom autograph import operators as ag__\n# comment\n'
+    assert head == ('"""Doc."""\nfrom autograph.impl.conversion import ag__\n# comment\n'
                     'X = 1   # odd   spacing\n\n\n')
     assert "while_stmt" in tail
 

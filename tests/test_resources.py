@@ -166,7 +166,7 @@ def test_dropped_user_functions_and_their_generated_source_are_freed():
 
 
 def test_functions_called_from_converted_code_are_not_kept_without_bound(monkeypatch):
-    from autograph.operators import calls
+    from autograph.impl import conversion as calls
     from autograph.pyct import parser
     monkeypatch.setattr(calls, "_CACHE_LIMIT", 8)
     monkeypatch.setattr(parser, "_MAX_FILE_INDEXES", 8)

@@ -1,5 +1,8 @@
 """The `ag__` helpers that converted code calls (generated code: `ag__.if_stmt(...)`).
 
+Generated code reaches them through `autograph.impl.conversion.ag__`, which adds
+`converted_call` (the conversion core sits in the layer above this package).
+
 Each helper looks at the type of its condition or iterable once: Python values and eager
 tensors run exactly as the original Python; graph tensors build `cond` / `while_loop` ops.
 The type decision is one table (`dispatch.py`) whose first entry is the runtime's graph
@@ -9,7 +12,6 @@ Importing this module does not import the runtime (it is loaded on first use).
 """
 
 from autograph.operators import dispatch as _dispatch
-from autograph.operators.calls import converted_call, converted_call_kw
 from autograph.operators.control_flow import (UnrollWarning, for_stmt, if_exp, if_stmt,
                                               set_unroll_warning_threshold, while_stmt)
 from autograph.operators.data_structures import list_append, list_pop
@@ -34,7 +36,6 @@ __all__ = [
     "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "and_test", "or_test", "not_",
     "not_and", "not_or",
     "in_", "not_in",
-    "converted_call", "converted_call_kw",
     "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
     "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",

@@ -11,12 +11,14 @@ import tokenize
 _LINE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z')
 _COOKIE = re.compile(r'[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)')
 
-RUNTIME_IMPORT = 'from autograph import operators as ag__'
+RUNTIME_IMPORT = 'from autograph.impl.conversion import ag__'
 
 
 def runtime_import(helper='ag__'):
     """The import line of the helper module, named `helper` in the generated code."""
-    return 'from autograph import operators as ' + helper
+    if helper == 'ag__':
+        return RUNTIME_IMPORT
+    return RUNTIME_IMPORT + ' as ' + helper
 
 
 def source_lines(source):

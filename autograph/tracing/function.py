@@ -445,18 +445,15 @@ def _signature(fn):
 
 def _convert(fn, name):
     """The AutoGraph-converted `fn` (`fn` itself for classes and C functions)."""
-    from autograph import api
+    from autograph.impl import conversion
     if isinstance(fn, (type, types.BuiltinFunctionType, types.BuiltinMethodType)):
         return fn                               # classes and C functions run as they are
-    try:
-        return api.convert(fn)
-    except api.ConversionError as e:
-        if api.is_strict():
-            raise
+
+    def warn(error):
         logger.warning("ag.function '%s': autograph could not convert the function, so it is "
                        "traced unconverted (Python control flow over graph tensors inside it "
-                       "will fail): %s", name, e)
-        return fn
+                       "will fail): %s", name, error)
+    return conversion.convert_or_as_is(fn, warn)
 
 
 def function(func=None, *, input_signature=None, autograph=True, reduce_retracing=False,

@@ -1,6 +1,7 @@
 """converted_call: what gets converted, what is called as is, caching and warnings.
 
-The transpiler is replaced by a fake `api` whose `convert` marks the functions it converts.
+The transpiler is replaced by a fake whose `convert` marks the functions it converts (it
+stands in for `conversion.convert`, `is_marked_do_not_convert` and `is_strict`).
 """
 import functools
 import json
@@ -10,9 +11,11 @@ import math
 import numpy as np
 import pytest
 
-import autograph.operators as ag__
-from autograph.operators import calls
+from autograph.impl import conversion
+from autograph.impl.conversion import ag__
 from autograph.pyct.errors import ConversionError
+
+REAL_IS_STRICT = conversion.is_strict     # (the fixture replaces it with the fake's)
 
 
 class FakeApi:
@@ -42,10 +45,12 @@ class FakeApi:
 @pytest.fixture
 def api(monkeypatch):
     fake = FakeApi()
-    monkeypatch.setattr(calls, "_api", lambda: fake)
-    monkeypatch.setattr(calls, "_cache", {})
-    monkeypatch.setattr(calls, "_skip_codes", set())
-    monkeypatch.setattr(calls, "_warned", set())
+    monkeypatch.setattr(conversion, "convert", fake.convert)
+    monkeypatch.setattr(conversion, "is_marked_do_not_convert", fake.is_marked_do_not_convert)
+    monkeypatch.setattr(conversion, "is_strict", fake.is_strict)
+    monkeypatch.setattr(conversion, "_cache", {})
+    monkeypatch.setattr(conversion, "_skip_codes", set())
+    monkeypatch.setattr(conversion, "_warned", set())
     return fake
 
 
@@ -97,7 +102,7 @@ def test_closures_are_converted_but_not_kept_in_the_cache(api):
     for k in range(3):
         assert ag__.converted_call(make(k), (1,)) == ("converted", 1 + k)
     assert len(api.converted) == 3
-    assert not calls._cache
+    assert not conversion._cache
 
 
 @pytest.mark.parametrize("f,args", [
@@ -144,20 +149,10 @@ def test_strict_mode_from_environment(api, monkeypatch):
         return x
 
     api.fail = (helper,)
-    del FakeApi.is_strict
-    try:
-        monkeypatch.setenv("AUTOGRAPH_STRICT", "1")
-        with pytest.raises(ConversionError):
-            ag__.converted_call(helper, (1,))
-    finally:
-        FakeApi.is_strict = lambda self: self.strict
-
-
-def test_without_the_transpiler_functions_run_as_they_are(monkeypatch):
-    monkeypatch.setattr(calls, "_api", lambda: None)
-    monkeypatch.setattr(calls, "_cache", {})
-    monkeypatch.setattr(calls, "_skip_codes", set())
-    assert ag__.converted_call(user_fn, (1, 2)) == 3
+    monkeypatch.setattr(conversion, "is_strict", REAL_IS_STRICT)
+    monkeypatch.setenv("AUTOGRAPH_STRICT", "1")
+    with pytest.raises(ConversionError):
+        ag__.converted_call(helper, (1,))
 
 
 def test_exceptions_from_the_called_function_propagate(api):
@@ -166,3 +161,13 @@ def test_exceptions_from_the_called_function_propagate(api):
 
     with pytest.raises(KeyError):
         ag__.converted_call(bad, ("k",))
+
+
+def test_the_ag_namespace_is_the_operators_plus_converted_call():
+    import autograph.operators as operators
+
+    for name in operators.__all__:
+        assert getattr(ag__, name) is getattr(operators, name)
+    assert ag__.converted_call is conversion.converted_call
+    assert ag__.converted_call_kw is conversion.converted_call_kw
+    assert not hasattr(operators, "converted_call")    # the operators never import the api

@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-import autograph.operators as ag__
+from autograph.impl.conversion import ag__
 from autograph.operators import dispatch
 
 _ids = itertools.count()

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import autograph as ag
-import autograph.operators as ag__
+from autograph.impl.conversion import ag__
 
 
 def call(f, *args, **kwargs):

@@ -4,7 +4,7 @@ import itertools
 import numpy as np
 import pytest
 
-import autograph.operators as ag__
+from autograph.impl.conversion import ag__
 from autograph.operators.variables import UndefinedValueError
 
 VALUES = [0, 1, 2, "", "a", [], [0], None, 0.0, True, False]

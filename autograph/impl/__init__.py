@@ -1,0 +1,1 @@
+"""The conversion core (`conversion`): see autograph/api.py for the entry points."""
