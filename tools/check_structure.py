@@ -1,4 +1,4 @@
-"""The structure guard run by CI: line budget, declared layering, no import cycles, no dead code.
+"""The structure guard run by CI (.ci/run): line budget, declared layering, no import cycles, no dead code.
 
     python tools/check_structure.py          # exit 1 and one line per violation
 
