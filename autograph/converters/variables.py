@@ -528,15 +528,6 @@ def _binds(scope):
             bound.update((a.asname or a.name).split('.')[0] for a in n.names)
         if t in (gast.Global, gast.Nonlocal):
             continue
-        _push_children(stack, n)
+        ast_util.push_children(stack, n)
     return bound
 
-
-def _push_children(stack, node):
-    d = node.__dict__
-    for f in type(node)._fields:
-        v = d.get(f)
-        if type(v) is list:
-            stack.extend(x for x in v if isinstance(x, gast.AST))
-        elif isinstance(v, gast.AST):
-            stack.append(v)

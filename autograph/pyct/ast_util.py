@@ -138,3 +138,14 @@ def strip_locations(node):
         for a in _LOC:
             d.pop(a, None)
     return node
+
+
+def push_children(stack, node):
+    """Pushes the AST children of `node` onto `stack` (for explicit-stack tree walks)."""
+    d = node.__dict__
+    for f in type(node)._fields:
+        v = d.get(f)
+        if type(v) is list:
+            stack.extend(x for x in v if isinstance(x, gast.AST))
+        elif isinstance(v, gast.AST):
+            stack.append(v)

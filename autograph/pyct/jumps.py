@@ -74,7 +74,7 @@ def record_locals(fn):
             bound.add(node.name.id)
         if t in (gast.Import, gast.ImportFrom):
             bound.update((a.asname or a.name).split('.')[0] for a in node.names)
-        _push_children(stack, node)
+        ast_util.push_children(stack, node)
     anno.setanno(fn, LOCALS, bound - declared)
 
 
@@ -308,12 +308,3 @@ class JumpLowering:
         s.orelse = orelse
         return s
 
-
-def _push_children(stack, node):
-    d = node.__dict__
-    for f in type(node)._fields:
-        v = d.get(f)
-        if type(v) is list:
-            stack.extend(x for x in v if isinstance(x, gast.AST))
-        elif isinstance(v, gast.AST):
-            stack.append(v)
