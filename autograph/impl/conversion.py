@@ -381,7 +381,7 @@ def converted_call(f, args, kwargs=None):
       autograph.pyct.errors.ConversionError: in strict mode, `f` cannot be converted.
     """
     t = type(f)
-    if t is _FunctionType:
+    if t is _FunctionType:      # _function's cache look-up, inlined: the hottest path
         entry = _cache.get(f)
         if entry is None or entry[1] is not f.__defaults__ \
                 or entry[2] is not f.__kwdefaults__:
@@ -391,12 +391,7 @@ def converted_call(f, args, kwargs=None):
     elif t is _MethodType:
         func = f.__func__
         if type(func) is _FunctionType:
-            entry = _cache.get(func)
-            if entry is None or entry[1] is not func.__defaults__ \
-                    or entry[2] is not func.__kwdefaults__:
-                conv = _function(func)
-            else:
-                conv = entry[0]
+            conv = _function(func)
             if conv is func:
                 conv = f
             else:
@@ -503,6 +498,9 @@ def _backends_changed():
 
 def _function(f):
     """The callable to run for the Python function `f` (converted or `f` itself)."""
+    entry = _cache.get(f)
+    if entry is not None and entry[1] is f.__defaults__ and entry[2] is f.__kwdefaults__:
+        return entry[0]
     overload = _backend_overload(f)
     if overload is not None:
         _cache[f] = (overload, f.__defaults__, f.__kwdefaults__)
@@ -587,12 +585,7 @@ def _other(f):
         if call is not None:
             break
     if type(call) is _FunctionType:
-        entry = _cache.get(call)
-        if entry is None or entry[1] is not call.__defaults__ \
-                or entry[2] is not call.__kwdefaults__:
-            conv = _function(call)
-        else:
-            conv = entry[0]
+        conv = _function(call)
         if conv is not call:
             return functools.partial(conv, f)
     return f
