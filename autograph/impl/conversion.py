@@ -579,11 +579,7 @@ def _other(f):
             merged.update(kwargs)
             return converted_call(inner, f.args + args, merged)
         return call_partial
-    call = None
-    for klass in type(f).__mro__:
-        call = klass.__dict__.get("__call__")
-        if call is not None:
-            break
+    call = _call_method(f)
     if type(call) is _FunctionType:
         conv = _function(call)
         if conv is not call:
