@@ -120,23 +120,24 @@ def divide(x, y, name=None):
 truediv = divide
 
 
-@quiet
-def _float_floordiv(x, y):
-    return np.floor_divide(x, y)
+def _division_kernel(op_name, ufunc):
+    """Kernel of `ufunc` (// or %): quiet inf/nan on floats, InvalidArgumentError on an integer
+    division by zero."""
+    on_floats, on_ints = quiet(ufunc), int_division(ufunc)
+
+    def kernel(x, y):
+        if x.dtype.kind == "f":
+            return on_floats(x, y)
+        try:
+            return on_ints(x, y)
+        except FloatingPointError:
+            raise InvalidArgumentError(f"{op_name}: integer division by zero") from None
+
+    kernel.__name__ = kernel.__qualname__ = f"_{op_name}"
+    return kernel
 
 
-@int_division
-def _int_floordiv(x, y):
-    return np.floor_divide(x, y)
-
-
-def _floordiv(x, y):
-    if x.dtype.kind == "f":
-        return _float_floordiv(x, y)
-    try:
-        return _int_floordiv(x, y)
-    except FloatingPointError:
-        raise InvalidArgumentError("floordiv: integer division by zero") from None
+_floordiv = _division_kernel("floordiv", np.floor_divide)
 
 
 FLOORDIV = declare("floordiv", _floordiv, dtype=rules.same_numeric, shape=rules.broadcast_all,
@@ -161,23 +162,7 @@ def floordiv(x, y, name=None):
 floor_divide = floordiv
 
 
-@quiet
-def _float_mod(x, y):
-    return np.remainder(x, y)
-
-
-@int_division
-def _int_mod(x, y):
-    return np.remainder(x, y)
-
-
-def _mod(x, y):
-    if x.dtype.kind == "f":
-        return _float_mod(x, y)
-    try:
-        return _int_mod(x, y)
-    except FloatingPointError:
-        raise InvalidArgumentError("mod: integer division by zero") from None
+_mod = _division_kernel("mod", np.remainder)
 
 
 def _mod_grad(op, g):
