@@ -1129,3 +1129,25 @@ def test_concurrent_first_calls_trace_once():
         t.join()
     assert results == [float(i + 1) for i in range(8)]
     assert len(traces) == 1
+
+
+def test_an_error_raised_by_a_fast_plan_is_not_retried_on_the_slow_path():
+    # A KeyError/AttributeError from the compiled plan must reach the caller; the fast path's
+    # own lookup errors are the only ones that fall back to the slow path (which would run the
+    # graph a second time).
+    f = ag.function(lambda x: x + 1.0)
+    x = ag.constant(np.float32(1.0))
+    f(x)
+    f(x)
+    assert len(f._fast) == 1
+    runs = []
+
+    def failing_plan(*vals):
+        runs.append(1)
+        raise KeyError("from the plan")
+
+    key, (plan, build, order, concrete) = next(iter(f._fast.items()))
+    f._fast[key] = (failing_plan, build, order, concrete)
+    with pytest.raises(KeyError, match="from the plan"):
+        f(x)
+    assert len(runs) == 1

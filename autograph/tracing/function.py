@@ -151,6 +151,7 @@ class Function:
             # Fast path: tensor / scalar arguments, a trace already made for this key.
             key = []
             vals = []
+            entry = None
             try:
                 for a in args:
                     t = type(a)
@@ -176,18 +177,20 @@ class Function:
                 else:
                     if not kwargs or fast_kwargs(kwargs, key, vals):
                         entry = self._fast.get(tuple(key))
-                        if entry is not None:
-                            plan, build, order, concrete = entry
-                            concrete._used = self._ncalls
-                            if order is not None:
-                                vals = [vals[i] for i in order]
-                            try:
-                                out = plan(*vals)
-                            except Exception as e:  # noqa: BLE001 - re-raised with location
-                                raise_located(e)
-                            return build(out)
             except (AttributeError, KeyError):      # variant tensors, unsupported numpy dtypes
                 pass
+            # The plan runs outside that try: an error it raises must reach the caller, never
+            # send the call on to the slow path (which would run the graph a second time).
+            if entry is not None:
+                plan, build, order, concrete = entry
+                concrete._used = self._ncalls
+                if order is not None:
+                    vals = [vals[i] for i in order]
+                try:
+                    out = plan(*vals)
+                except Exception as e:  # noqa: BLE001 - re-raised with location
+                    raise_located(e)
+                return build(out)
         return self._call_slow(args, kwargs)
 
     # -- calling --------------------------------------------------------------------------
