@@ -113,7 +113,6 @@ def or_test(first, *rest):
 
 def _staged(op, backend, v, rest, truth_only):
     """`v and rest...` / `v or rest...` where `v` is a graph tensor: a `cond` on `v`."""
-    where = _caller_line()
     if truth_only:
         nxt = and_test if op == "and" else or_test
         t = _truth(backend, v)
@@ -125,6 +124,7 @@ def _staged(op, backend, v, rest, truth_only):
             return backend.cond(v, later, lambda: t, ("<and>",))
         return backend.cond(v, lambda: t, later, ("<or>",))
     nxt = and_ if op == "and" else or_
+    where = _caller_line()
 
     def later():
         w = _traced(nxt, rest)
