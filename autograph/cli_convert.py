@@ -204,27 +204,11 @@ def _converter():
 def _call_converter(name, text, options):
     """Runs the converter; returns (source, None) or (None, error) for a conversion error."""
     convert, conversion_error = _converter()
-    kwargs = _supported_options(convert, options)
+    kwargs = {key: value for key, value in options.items() if value}
     try:
         return convert(text, name, **kwargs), None
     except conversion_error as e:
         return None, e
-
-
-def _supported_options(convert, options):
-    import inspect
-
-    wanted = {k: v for k, v in options.items() if v}
-    try:
-        params = inspect.signature(convert).parameters
-    except (TypeError, ValueError):
-        params = {}
-    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    for key in wanted:
-        if key not in params and not takes_kwargs:
-            raise CliError(EXIT_USAGE, "autograph convert: error: --%s is not supported by "
-                           "this version of the converter" % key.replace("_", "-"))
-    return wanted
 
 
 def convert_module(name, text, defs, options):
