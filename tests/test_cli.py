@@ -21,24 +21,6 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
 
 
-def _has_converter():
-    try:
-        from autograph.api import convert_module_source  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _has(name):
-    import autograph
-
-    return hasattr(autograph, name)
-
-
-needs_converter = pytest.mark.skipif(not _has_converter(),
-                                     reason="autograph.api.convert_module_source not there yet")
-
-
 def _env():
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
@@ -374,7 +356,6 @@ def test_internal_error_is_one_line_with_status_3(tmp_path):
 # --- with the real converter -----------------------------------------------------------------
 
 
-@needs_converter
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_examples_convert_and_run_the_same(tmp_path, example):
     out = tmp_path / ("converted_" + example.name)
@@ -390,7 +371,6 @@ def test_examples_convert_and_run_the_same(tmp_path, example):
     assert converted.stdout == original.stdout
 
 
-@needs_converter
 def test_never_imports_or_executes_the_file(tmp_path):
     marker = tmp_path / "marker"
     write(tmp_path / "sneaky.py", f"""\
@@ -460,7 +440,6 @@ class Accumulator:
 """
 
 
-@needs_converter
 def test_converted_module_behaves_like_the_original_on_python_values(tmp_path):
     write(tmp_path / "programs.py", PROGRAMS)
     r = run("convert", "programs.py", "-o", "converted.py", cwd=tmp_path)
@@ -480,8 +459,6 @@ def test_converted_module_behaves_like_the_original_on_python_values(tmp_path):
         assert converted.collatz_steps(n) == original.collatz_steps(n)
 
 
-@needs_converter
-@pytest.mark.skipif(not (_has("function") and _has("constant")), reason="needs ag.function")
 def test_converted_module_builds_graphs_without_autograph(tmp_path):
     import autograph as ag
 
@@ -510,7 +487,6 @@ def also_good(x):
 """
 
 
-@needs_converter
 def test_unsupported_construct_reports_its_line_and_the_other_functions(tmp_path):
     write(tmp_path / "mixed.py", UNSUPPORTED)
     r = run("convert", "mixed.py", "-o", "out.py", cwd=tmp_path)
@@ -524,7 +500,6 @@ def test_unsupported_construct_reports_its_line_and_the_other_functions(tmp_path
     assert r.code == 0 and "def numbers(n):\n    i = 0\n" in r.out, r
 
 
-@needs_converter
 def test_check_writes_nothing(tmp_path):
     write(tmp_path / "programs.py", PROGRAMS)
     before = sorted(os.listdir(tmp_path))
@@ -533,7 +508,6 @@ def test_check_writes_nothing(tmp_path):
     assert sorted(os.listdir(tmp_path)) == before
 
 
-@needs_converter
 def test_stdin_and_stdout(tmp_path):
     r = run("convert", "-", cwd=tmp_path, stdin=PROGRAMS.encode())
     assert r.code == 0, r
@@ -542,7 +516,6 @@ def test_stdin_and_stdout(tmp_path):
     assert r.out == run("convert", "-", "-o", "-", cwd=tmp_path, stdin=PROGRAMS.encode()).out
 
 
-@needs_converter
 def test_selected_function_only(tmp_path):
     write(tmp_path / "programs.py", PROGRAMS)
     r = run("convert", "programs.py", "-f", "sum_even", cwd=tmp_path)
@@ -551,7 +524,6 @@ def test_selected_function_only(tmp_path):
     assert "for_stmt" in r.out and "while_stmt" not in r.out, r.out
 
 
-@needs_converter
 def test_line_numbers_and_stage(tmp_path):
     write(tmp_path / "programs.py", PROGRAMS)
     r = run("convert", "programs.py", "-f", "square_if_positive", "--line-numbers", cwd=tmp_path)
@@ -656,7 +628,6 @@ except ImportError:
 """
 
 
-@needs_converter
 def test_selecting_functions_inside_ifs_classes_and_handlers(tmp_path):
     write(tmp_path / "nested.py", NESTED)
     r = run("convert", "nested.py", "-f", "h,C.s", "-f", "fallback", "-o", "out.py", cwd=tmp_path)
