@@ -33,7 +33,8 @@ from autograph.tracing.retracing import TraceCache, check_max_traces, summaries
 from autograph.tracing.signature import (NOT_FAST, CallSignature, encode_entries, fast_float,
                                          fast_kwargs, fast_leaf, leaf_paths, op_name, relax,
                                          replace_leaves, shape_text, tensor_leaves)
-from autograph.tracing.spec import NP_TO_DTYPE, TensorSpec, check_signature, tensor_dtype
+from autograph.tracing.spec import (NP_TO_DTYPE, VARIANT, TensorSpec, check_signature,
+                                   tensor_dtype)
 
 __all__ = ["function", "Function", "BoundMethod"]
 
@@ -152,35 +153,40 @@ class Function:
             key = []
             vals = []
             entry = None
-            try:
-                for a in args:
-                    t = type(a)
-                    if t is EagerTensor:
-                        v = a._value
-                        key.append(v.shape)
-                        key.append(a._dtype)
-                        vals.append(v)
-                    elif t is float:
-                        key.append(t)
-                        key.append(fast_float(a))
-                    elif t is int or t is bool or t is str or a is None:
-                        key.append(t)
-                        key.append(a)
-                    elif t is np.ndarray:
-                        key.append(a.shape)
-                        key.append(NP_TO_DTYPE[a.dtype])
-                        vals.append(a)
-                    elif (t is list or t is tuple) and fast_leaf(a, key, vals):
-                        pass
-                    else:
+            # Only exact builtin types take it, checked without catching anything: no code
+            # of the user's (a __hash__, __eq__ or property) runs here, so nothing it raises
+            # can be mistaken for "not a fast-path call".
+            for a in args:
+                t = type(a)
+                if t is EagerTensor:
+                    if a._dtype is VARIANT:
                         break
+                    v = a._value
+                    key.append(v.shape)
+                    key.append(a._dtype)
+                    vals.append(v)
+                elif t is float:
+                    key.append(t)
+                    key.append(fast_float(a))
+                elif t is int or t is bool or t is str or a is None:
+                    key.append(t)
+                    key.append(a)
+                elif t is np.ndarray:
+                    d = NP_TO_DTYPE.get(a.dtype)
+                    if d is None:
+                        break
+                    key.append(a.shape)
+                    key.append(d)
+                    vals.append(a)
+                elif (t is list or t is tuple) and fast_leaf(a, key, vals):
+                    pass
                 else:
-                    if not kwargs or fast_kwargs(kwargs, key, vals):
-                        entry = self._fast.get(tuple(key))
-            except (AttributeError, KeyError):      # variant tensors, unsupported numpy dtypes
-                pass
-            # The plan runs outside that try: an error it raises must reach the caller, never
-            # send the call on to the slow path (which would run the graph a second time).
+                    break
+            else:
+                if not kwargs or fast_kwargs(kwargs, key, vals):
+                    entry = self._fast.get(tuple(key))
+            # An error the plan raises reaches the caller: never the slow path (which would
+            # run the graph a second time).
             if entry is not None:
                 plan, build, order, concrete = entry
                 concrete._used = self._ncalls

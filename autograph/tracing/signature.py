@@ -290,6 +290,8 @@ def fast_leaf(a, key, vals):
 
 def fast_kwargs(kwargs, key, vals):
     for k, a in kwargs.items():
+        if type(k) is not str:          # a str subclass: its __hash__/__eq__ are user code
+            return False
         key.append(k)
         if not fast_leaf(a, key, vals):
             return False
