@@ -176,6 +176,8 @@ def run(quick):
         lambda: ag__.converted_call(len, (xs,)), n * 50), harness.best_of(plain_call, n * 50))
     h.add("and_(lambda: 1, lambda: 2)", harness.best_of(
         lambda: ag__.and_(lambda: 1, lambda: 2), n * 50), harness.best_of(lambda: 1 and 2, n * 50))
+    h.add("in_(2, xs)", harness.best_of(lambda: ag__.in_(2, xs), n * 50),
+          harness.best_of(lambda: 2 in xs, n * 50))
     return [t, h]
 
 

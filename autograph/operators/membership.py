@@ -24,8 +24,10 @@ __all__ = ["in_", "not_in"]
 _backend = dispatch.backend_for
 
 
-def in_(x, container):
+def in_(x, container, _python=dispatch.python_types):
     """`x in container`; a bool tensor when either side is a graph tensor (see the module)."""
+    if type(container) in _python and type(x) in _python:    # no backend stages either
+        return x in container
     backend = _backend(container)
     if backend is not None:
         return _in_tensor(backend, x, container)
@@ -41,8 +43,10 @@ def in_(x, container):
     return x in container
 
 
-def not_in(x, container):
+def not_in(x, container, _python=dispatch.python_types):
     """`x not in container`."""
+    if type(container) in _python and type(x) in _python:
+        return x not in container
     r = in_(x, container)
     if r is True or r is False:
         return not r

@@ -104,3 +104,26 @@ def test_items_that_are_the_tensor_or_not_numbers():
     assert a is True or bool(a.numpy()) is True
     assert b is False or bool(b.numpy()) is False
     assert bool(d.numpy()) is True
+
+
+def test_builtin_values_take_the_fast_exit_without_asking_the_backends(monkeypatch):
+    # Plain Python on both sides needs no backend lookup (the hot path of converted code);
+    # a user's __contains__ still runs, and a tensor on either side still dispatches.
+    from autograph.operators import membership
+
+    def no_lookup(value):
+        raise AssertionError("backend lookup for %r" % (value,))
+    monkeypatch.setattr(membership, "_backend", no_lookup)
+    for x, container in ((1, [1, 2]), ("a", "abc"), ("k", {"k": 1}), (2, {1, 2}),
+                         (4, range(0, 10, 2)), (None, (None,)), (1.5, frozenset([1.5]))):
+        assert in_(x, container) is (x in container)
+        assert not_in(x, container) is (x not in container)
+    monkeypatch.undo()
+    calls = []
+
+    class Box:
+        def __contains__(self, x):
+            calls.append(x)
+            return x == 3
+    assert in_(3, Box()) is True and not_in(3, Box()) is False and calls == [3, 3]
+    assert bool(in_(c(2), [1, 2])) and bool(in_(2, c([1, 2])))
