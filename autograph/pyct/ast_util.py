@@ -107,29 +107,48 @@ def fill_locations(nodes, from_node):
         return
     # Generated code points at where the replaced node starts: a multi-line span would make
     # CPython attribute some calls to the span's last line.
+    lineno = s['lineno']
     col = s.get('col_offset', 0)
-    loc = (('lineno', s['lineno']), ('col_offset', col), ('end_lineno', s['lineno']),
-           ('end_col_offset', col))
+    ast = gast.AST
     stack = list(nodes) if type(nodes) is list else [nodes]
     while stack:
         n = stack.pop()
         if type(n) is list:
             stack.extend(n)
             continue
-        if not isinstance(n, gast.AST):
+        if not isinstance(n, ast):
             continue
         d = n.__dict__
         if 'lineno' in d:
             continue
         if n._attributes:
-            for a, v in loc:
-                d[a] = v
-        for f in n._fields:
+            d['lineno'] = lineno
+            d['col_offset'] = col
+            d['end_lineno'] = lineno
+            d['end_col_offset'] = col
+        for f in child_fields(type(n)):
             v = d.get(f)
             if type(v) is list:
                 stack.extend(v)
-            elif isinstance(v, gast.AST):
+            elif v is not None:
                 stack.append(v)
+
+
+# Fields that never hold a node with fields of its own (names, operators, contexts, flags):
+# tree walks skip them.
+_NON_NODE_FIELDS = frozenset(('ctx', 'op', 'ops', 'id', 'attr', 'arg', 'type_comment', 'kind',
+                              'is_async', 'level', 'module', 'conversion'))
+_CHILD_FIELDS = {}
+
+
+def child_fields(cls):
+    """The fields of node class `cls` that may hold nodes with fields (for tree walks)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(
+            f for f in cls._fields if f not in _NON_NODE_FIELDS
+            and not (cls is gast.Constant and f == 'value'))
+    return fields
 
 
 def strip_locations(node):

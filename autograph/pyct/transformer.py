@@ -135,10 +135,11 @@ class Base:
     def _children(self, node, inline):
         """Visits the fields of `node`. A generator: with `inline`, it yields each child that
         `visit` would only walk generically (no visitor, not skipped) instead of visiting it,
-        and the caller walks that child before the generator goes on."""
+        and the caller walks that child before the generator goes on. Children that hold no
+        nodes at all (constants, names without an annotation) are not walked."""
         dispatch = self._dispatch
         d = node.__dict__
-        for f in type(node)._fields:
+        for f in ast_util.child_fields(type(node)):
             v = d.get(f)
             if type(v) is list:
                 if v and isinstance(v[0], gast.stmt):
@@ -150,7 +151,8 @@ class Base:
                         if inline and dispatch.get(type(item), _MISSING) is None:
                             annos = item.__dict__.get(_ANNOS)
                             if annos is None or _SKIP not in annos:
-                                yield item
+                                if not _is_leaf(item):
+                                    yield item
                                 new.append(item)
                                 continue
                         r = self.visit(item)
@@ -167,13 +169,20 @@ class Base:
                 if inline and dispatch.get(type(v), _MISSING) is None:
                     annos = v.__dict__.get(_ANNOS)
                     if annos is None or _SKIP not in annos:
-                        yield v
+                        if not _is_leaf(v):
+                            yield v
                         continue
                 d[f] = self.visit(v)
         if type(node) is gast.For:
             extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
             if extra is not None:   # an expression kept aside for control_flow
                 anno.setanno(node, anno.Basic.EXTRA_LOOP_TEST, self.visit(extra))
+
+
+def _is_leaf(node):
+    """Whether `node` holds no nodes with fields: a constant, or a name without annotation."""
+    t = type(node)
+    return t is gast.Constant or (t is gast.Name and node.annotation is None)
 
 
 def _drain(generator):
