@@ -322,9 +322,10 @@ def _wrap(node, reads):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    loads = {fn: _scoped_loads(fn) for fn in _user_functions(node)}
-    for fn, fn_loads in loads.items():
-        _keep_dropped_locals(fn, fn_loads)
+    loads = {}
+    for fn in _user_functions(node):
+        loads[fn], binds = _scan(fn)
+        _keep_dropped_locals(fn, loads[fn], binds)
     staged = ctx.info.get('staged', True)
     if not (staged or ctx.has_nodes(gast.Delete) or any(
             inner is not None for fn_loads in loads.values() for _, inner in fn_loads)):
@@ -349,32 +350,59 @@ def transform(node, ctx):
     return node
 
 
-def _scoped_loads(fn):
-    """[(Name, inner)] for the Name loads of `fn`'s own code, where they are now: `inner` is
-    None in `fn`'s own scope, else the tuple of generated functions and lambdas (a branch or
-    loop body, an and/or/ternary thunk) around the load."""
-    out = []
-    stack = [(c, None) for c in fn.body]
-    stack.extend((d, None) for d in fn.args.defaults)
-    while stack:
-        n, inner = stack.pop()
-        t = type(n)
-        if t is gast.Name:
-            if type(n.ctx) is gast.Load:
-                out.append((n, inner))
-            continue
-        if t in _SCOPES:
-            if not anno.hasanno(n, anno.Basic.GENERATED):
-                continue        # the user's own: a function of its own
-            inner = (inner or ()) + (n,)
-        d = n.__dict__
-        for f in t._fields:
-            v = d.get(f)
-            if type(v) is list:
-                stack.extend((x, inner) for x in v if isinstance(x, gast.AST))
-            elif isinstance(v, gast.AST):
-                stack.append((v, inner))
-    return out
+def _scan(fn):
+    """One walk of `fn`'s own code: (loads, binds).
+
+    loads: [(Name, inner)] for the Name loads of `fn`'s own code, where they are now: `inner`
+      is None in `fn`'s own scope, else the tuple of generated functions and lambdas (a
+      branch or loop body, an and/or/ternary thunk) around the load.
+    binds: the names `fn` binds in its own scope now (what `_binds(fn)` gives).
+    """
+    loads = []
+    bound = _params(fn.args)
+    pending = [(fn.body, None, bound), (fn.args.defaults, None, None)]
+    while pending:
+        roots, inner, binds = pending.pop()
+        stack = list(roots)
+        while stack:
+            n = stack.pop()
+            t = type(n)
+            if t is gast.Name:
+                ctx = type(n.ctx)
+                if ctx is gast.Load:
+                    loads.append((n, inner))
+                elif binds is not None and (ctx is gast.Store or ctx is gast.Del):
+                    binds.add(n.id)
+                continue
+            fields = ast_util.child_fields(t)
+            if not fields:
+                continue
+            if t in _SCOPES:
+                if binds is not None and t is not gast.Lambda:
+                    binds.add(n.name)
+                if anno.hasanno(n, anno.Basic.GENERATED):
+                    # A generated body or thunk: its loads are inside it, its bindings its own.
+                    inside = []
+                    _push(inside, n, fields)
+                    pending.append((inside, (inner or ()) + (n,), None))
+                continue
+            if binds is not None:
+                if t is gast.ExceptHandler and n.name is not None:
+                    binds.add(n.name.id)
+                elif t is gast.Import or t is gast.ImportFrom:
+                    binds.update((a.asname or a.name).split('.')[0] for a in n.names)
+            _push(stack, n, fields)
+    return loads, bound
+
+
+def _push(stack, node, fields):
+    d = node.__dict__
+    for f in fields:
+        v = d.get(f)
+        if type(v) is list:
+            stack.extend(v)
+        elif v is not None:
+            stack.append(v)
 
 
 def _reads_in_generated_scopes(fn, fn_loads, namer):
@@ -444,7 +472,7 @@ def _check_before(node, checks):
                 i += 1
 
 
-def _keep_dropped_locals(fn, fn_loads):
+def _keep_dropped_locals(fn, fn_loads, fn_binds):
     """A variable of the original function must stay one: where conversion dropped its only
     binding (code after a jump: `return x; x = 1`) or moved it into a generated function (an
     assignment in a branch that is not passed on), a read would find a global (NameError)
@@ -453,7 +481,7 @@ def _keep_dropped_locals(fn, fn_loads):
     local = anno.getanno(fn, jumps.LOCALS, None)
     if not local:
         return
-    candidates = local - _binds(fn)
+    candidates = local - fn_binds
     if not candidates:
         return
     binds = {}

@@ -142,11 +142,12 @@ _CHILD_FIELDS = {}
 
 
 def child_fields(cls):
-    """The fields of node class `cls` that may hold nodes with fields (for tree walks)."""
+    """The fields of node class `cls` that may hold nodes with fields (for tree walks); () for
+    a class that is not a node class (str, None, ...)."""
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
         fields = _CHILD_FIELDS[cls] = tuple(
-            f for f in cls._fields if f not in _NON_NODE_FIELDS
+            f for f in getattr(cls, '_fields', ()) if f not in _NON_NODE_FIELDS
             and not (cls is gast.Constant and f == 'value'))
     return fields
 
@@ -162,7 +163,7 @@ def strip_locations(node):
 def push_children(stack, node):
     """Pushes the AST children of `node` onto `stack` (for explicit-stack tree walks)."""
     d = node.__dict__
-    for f in type(node)._fields:
+    for f in child_fields(type(node)):
         v = d.get(f)
         if type(v) is list:
             stack.extend(x for x in v if isinstance(x, gast.AST))
