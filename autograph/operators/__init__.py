@@ -18,6 +18,7 @@ from autograph.operators.data_structures import list_append, list_pop
 from autograph.operators.dispatch import Backend, register_backend
 from autograph.operators.exceptions import assert_stmt
 from autograph.operators.logical import and_, and_test, not_, not_and, not_or, or_, or_test
+from autograph.operators.loop_options import LoopOptions, call_loop_options
 from autograph.operators.membership import in_, not_in
 from autograph.operators.py_builtins import (abs_, enumerate_, float_, int_, len_, max_, min_,
                                              range_, zip_)
@@ -39,5 +40,6 @@ __all__ = [
     "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
     "float_", "StagedRange", "StagedEnumerate", "StagedZip", "Backend", "register_backend",
-    "set_unroll_warning_threshold", "UnrollWarning",
+    "set_unroll_warning_threshold", "UnrollWarning", "LoopOptions",
+    "call_loop_options",
 ]

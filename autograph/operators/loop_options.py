@@ -1,12 +1,57 @@
 """`set_loop_options`: options for the enclosing staged loop (TensorFlow's
 `tf.autograph.experimental.set_loop_options`).
 
-In converted code the call never runs: the loop_options converter lifts it into the loop
-helper's `opts=` (see converters/loop_options.py). Called anywhere else (plain Python, or a
-function that is not converted) it does nothing.
+In converted code the call stays where it is written (the first statement of the loop body,
+as `ag__.call_loop_options(ag.set_loop_options, ...)`), so a loop that runs as Python
+evaluates its arguments as Python does, and the call does nothing. The loop_options converter also hands the same arguments to the loop helper as
+`opts=LoopOptions(lambda: {...})`, evaluated only if the loop is staged (see
+converters/loop_options.py).
 """
+import collections.abc
 
-__all__ = ["set_loop_options"]
+__all__ = ["set_loop_options", "LoopOptions", "call_loop_options"]
+
+
+def call_loop_options(func, **options):
+    """`func(**options)`: the `set_loop_options(...)` statement at the top of a converted loop
+    body. The caller has evaluated `func` and the arguments as Python does; `func` is called as
+    it is (never converted), except ours, which does nothing (skipping it saves the cost of
+    `**` in every iteration of a loop that runs as Python)."""
+    if func is set_loop_options:
+        return None
+    return func(**options)
+
+
+class LoopOptions(collections.abc.Mapping):
+    """The options of one loop, read-only, evaluated on first use: `make()` returns the dict.
+
+    A loop that runs as Python never reads its options, so their expressions are not
+    evaluated outside the loop body (where Python evaluates them, every iteration); a staged
+    loop reads them once, when the loop helper stages it.
+    """
+
+    __slots__ = ("_make", "_options")
+
+    def __init__(self, make):
+        self._make = make
+        self._options = None
+
+    def _get(self):
+        if self._options is None:
+            self._options = dict(self._make())
+        return self._options
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self):
+        return len(self._get())
+
+    def __repr__(self):
+        return "LoopOptions(%r)" % (self._get() if self._options is not None else "<lazy>")
 
 
 def set_loop_options(maximum_iterations=None, shape_invariants=None, parallel_iterations=None,
