@@ -105,11 +105,12 @@ class _Scope:
         self.depth = 0
         self.dicts = []                   # dicts of ints ('k0' always present)
         self.objs = []                    # Acc objects (attribute `total`, method `add`)
+        self.cells = []                   # items of the local list `cells` (fixed indices)
 
     def child(self, loop=None, extra_ints=()):
         s = _Scope(self.ints + list(extra_ints), self.int_vars, self.floats, self.float_vars,
                    self.bools, self.bool_vars, self.lists, self.vecs, self.helpers)
-        s.dicts, s.objs = self.dicts, self.objs
+        s.dicts, s.objs, s.cells = self.dicts, self.objs, self.cells
         s.frozen = set(self.frozen)
         s.loop = loop if loop is not None else self.loop
         s.depth = self.depth + 1
@@ -295,6 +296,16 @@ class Generator:
             return '(not %s)' % self.bool_expr(sc, depth + 1)
         if sc.bools and k < 0.45:
             return self.r.choice(sc.bools)
+        if self.wants('membership') and self.chance(0.03):
+            # `in` on a literal list or a range: staged as comparisons on a tensor
+            self.uses.add('membership')
+            x = self.int_expr(sc, depth + 1)[0]
+            if self.chance(0.3):
+                lo = self.r.randint(-3, 3)
+                return '(%s in range(%d, %d, %d))' % (x, lo, lo + self.r.randint(0, 9),
+                                                      self.r.choice((1, 2, 3)))
+            items = ', '.join(str(self.r.randint(-3, 9)) for _ in range(self.r.randint(0, 3)))
+            return '(%s %s [%s])' % (x, self.r.choice(('in', 'not in')), items)
         if not value and self.wants('truthiness') and self.chance(0.03):
             # Python truthiness of an int (a graph `cond` tests it for non-zero).
             self.uses.add('truthiness')
@@ -364,6 +375,8 @@ class Generator:
             choices += [('late_loop', 2), ('late_if', 1)]
         if sc.dicts and sc.loop:
             choices.append(('dict_set', 1))
+        if (sc.cells or sc.dicts or sc.objs) and self.wants('items'):
+            choices.append(('item_aug', 1))
         if sc.objs:
             choices.append(('method', 1))
             if sc.loop:
@@ -392,7 +405,17 @@ class Generator:
         return ['%s.append(%s)' % (lst, e)]
 
     def st_if(self, sc):
-        out = ['if %s:' % self.bool_expr(sc)]
+        if self.wants('walrus') and self.chance(0.1):
+            # an assignment expression in the test: defined after it on every path
+            w = self.new_name('wal')     # not w<n>: those are the float variables
+            e, b = self.int_expr(sc)
+            if b > INT_VAR_MAX:
+                e, b = self.reduce(e, b)
+            out = ['if (%s := %s) %s %s:' % (w, e, self.r.choice(CMP_OPS),
+                                             self.int_expr(sc)[0])]
+            sc.ints.append(w)
+        else:
+            out = ['if %s:' % self.bool_expr(sc)]
         out += _indent(self.block(sc.child()))
         for _ in range(self.r.choice((0, 0, 1, 2))):
             out.append('elif %s:' % self.bool_expr(sc))
@@ -534,6 +557,20 @@ class Generator:
             e, b = self.reduce(e, b)
         return ['%s.last = %s' % (self.r.choice(sc.objs), e)]
 
+    def st_item_aug(self, sc):
+        """Augmented assignment to an item or attribute that exists (a fixed list index, the
+        dict key 'k0', the attribute `total`): carried through tensor branches and loops."""
+        self.uses.add('items')
+        e, b = self.int_expr(sc)
+        if b > INT_VAR_MAX:
+            e, b = self.reduce(e, b)
+        target = self.r.choice(sc.cells + ['%s["k0"]' % d for d in sc.dicts] +
+                               ['%s.total' % o for o in sc.objs])
+        if target.endswith('"k0"]') and self.chance(0.5):
+            d = target.split('[')[0]
+            return ['%s = %s.get("k0", 0) + %s' % (target, d, e), '%s %%= %d' % (target, P)]
+        return ['%s %s= %s' % (target, self.r.choice('+-'), e), '%s %%= %d' % (target, P)]
+
     def st_method(self, sc):
         """A method updating `self` state."""
         self.uses.add('objects')
@@ -623,6 +660,9 @@ class Generator:
                     bool_vars, lists, vecs, helpers)
         sc.dicts = ['dct'] if self.wants('dicts') and self.chance(0.2) else []
         sc.objs = ['acc'] if self.wants('objects') and self.chance(0.2) else []
+        if self.wants('items') and self.chance(0.25):
+            sc.cells = ['cells[0]', 'cells[1]']
+            sc.ints += sc.cells
         if sc.objs:
             lines += ['class Acc:', '    def __init__(self, v):', '        self.total = v % 7',
                       '', '    def add(self, x):',
@@ -651,6 +691,8 @@ class Generator:
             body.append('%s = {"k0": %s}' % (d, r.choice(('a', 'b', '0'))))
         for o in sc.objs:
             body.append('%s = Acc(%s)' % (o, r.choice(('a', 'b', '3'))))
+        if sc.cells:
+            body.append('cells = [%s, 0]' % r.choice(('a', 'b', '1')))
         body += self.block(sc, r.randint(2, self.max_stmts + 2))
         with_len = None
         if lists and self.ret_kind.startswith('int') and self.chance(0.5):
@@ -1145,7 +1187,10 @@ def _defined_after(stmts, defined, local, names):
                     defined = defined | {tgt.id}
         elif t is ast.AugAssign:
             _reads(st.value, defined, local, names)
-            _reads(ast.Name(id=st.target.id, ctx=ast.Load()), defined, local, names)
+            if isinstance(st.target, ast.Name):
+                _reads(ast.Name(id=st.target.id, ctx=ast.Load()), defined, local, names)
+            else:               # an item or attribute: reads the object (and the index)
+                _reads(st.target, defined, local, names)
         elif t is ast.Expr:
             _reads(st.value, defined, local, names)
         elif t is ast.Return:
@@ -1158,6 +1203,8 @@ def _defined_after(stmts, defined, local, names):
             pass
         elif t is ast.If:
             _reads(st.test, defined, local, names)
+            defined = defined | {n.target.id for n in ast.walk(st.test)      # `(w := e)`
+                                 if isinstance(n, ast.NamedExpr)}
             a = _defined_after(st.body, defined, local, names)
             b = _defined_after(st.orelse, defined, local, names)
             defined = b if a is None else a if b is None else a & b

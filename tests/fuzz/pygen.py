@@ -7,8 +7,15 @@ exceptions raised in every clause; iterators shared between loops and consumed a
 (`iter`, generators, `io.StringIO` files, `zip`, `enumerate`, `map`, dict views, a logging
 iterator class); lists and dicts mutated while they are iterated; `and` / `or` / ternaries
 and `if` / `while` tests on numbers, `None`, strings and lists; `del`; nested functions with
-`nonlocal`; the walrus operator where autograph supports it; reads of variables that may be
-unassigned (they raise UnboundLocalError, which must come out the same).
+`nonlocal`; the walrus operator where autograph supports it (also in a comprehension); reads of
+variables that may be unassigned (they raise UnboundLocalError, which must come out the same);
+augmented assignment to items and attributes and a counter dict (`cnt[k] = cnt.get(k, 0) +
+...`); closures and nested functions made in a loop and called after it (late binding);
+tuple, starred, attribute and item loop targets; `with` blocks (enter/exit logged) left by
+jumps and exceptions; generators consumed by `sum`/`any`/`all`; chained comparisons whose
+operands log; `in` / `not in` on dicts, lists, strings and a logging `__contains__`; `is`;
+shadowed `len` and `range`; `raise StopIteration` and `next(it)` without a default inside
+loops; a nested function's default list (evaluated once per call of `f`).
 
 The oracle is CPython running the original `f`; the converted `ag.to_graph(f)` runs on the
 same arguments right after it (the module's only state, the log, starts empty for each run). Both must give the same outcome: the same
@@ -78,6 +85,40 @@ def gen(name, n):
     LOG.append(('gen-end', name))
 
 
+class Obj:
+    def __init__(self):
+        self.n = 0
+
+
+class Bag:
+    def __contains__(self, x):
+        LOG.append(('contains', x))
+        return x in (0, 2, 'ab')
+
+
+class Ctx:
+    def __init__(self, name, suppress=False):
+        self.name, self.suppress = name, suppress
+
+    def __enter__(self):
+        LOG.append(('enter', self.name))
+        return self
+
+    def __exit__(self, kind, value, tb):
+        LOG.append(('exit', self.name, kind and kind.__name__))
+        return self.suppress
+
+
+def mylen(s):
+    LOG.append(('len',))
+    return len(s) + 1
+
+
+def myrange(*args):
+    LOG.append(('range',) + args)
+    return list(range(*args))[::-1]
+
+
 '''
 
 EXCEPTIONS = ('KeyError', 'ValueError', 'ZeroDivisionError', 'IndexError', 'Exception',
@@ -108,11 +149,16 @@ class _Scope:
 
 
 class Generator:
-    def __init__(self, seed, max_depth=3, max_stmts=4):
+    """`suppressing_with`: also write `with` blocks whose context manager suppresses the
+    exception (off by default: converted code loses what a branch or loop body inside such a
+    block assigned before the exception, an open converter bug; docs/reliability.md)."""
+
+    def __init__(self, seed, max_depth=3, max_stmts=4, suppressing_with=False):
         self.r = random.Random(seed)
         self.seed = seed
         self.max_depth = max_depth
         self.max_stmts = max_stmts
+        self.suppressing_with = suppressing_with
         self.counter = 0
         self.maybe = []         # variables assigned somewhere, maybe not on every path
         self.iters = []         # shared iterator variables
@@ -133,9 +179,11 @@ class Generator:
         return self.r.choice(sc.ints)
 
     def int_expr(self, sc, depth=0):
-        k = self.r.randrange(9 if depth < 2 else 3)
+        k = self.r.randrange(10 if depth < 2 else 3)
         if k == 0:
             return str(self.r.randrange(-2, 6))
+        if k == 9:      # a nested function whose default list is evaluated once per call of f
+            return 'dflt(%s)' % self.int_expr(sc, depth + 1)
         if k in (1, 2):
             return self.int_var(sc)
         if k == 3:
@@ -174,9 +222,9 @@ class Generator:
         an operand's value once where `(a or b) and c` tests `a` twice by the language
         definition, and converted code follows the definition (docs/limitations.md).
         """
-        k = self.r.randrange(9 if depth < 2 else 1)
+        k = self.r.randrange(13 if depth < 2 else 1)
         while first_operand and not test and k in (3, 4):
-            k = self.r.randrange(9)
+            k = self.r.randrange(13)
         if k <= 2:
             return self.atom(sc)
         if k in (3, 4):
@@ -190,6 +238,22 @@ class Generator:
             return 'p(%s)' % self.value(sc, depth + 1)
         if k == 7:
             return '(not %s)' % self.value(sc, depth + 1, test)
+        if k == 9:      # a chained comparison: each operand evaluated once, left to right
+            return '(p(%s) %s p(%s) %s p(%s))' % (
+                self.int_expr(sc, 1), self.r.choice(['<', '<=', '!=']), self.int_expr(sc, 1),
+                self.r.choice(['<', '<=', '==']), self.int_expr(sc, 1))
+        if k == 10:     # membership: dict keys, list items, a user __contains__, substrings
+            return self.r.choice(['(%s in d)', '(%s not in lst)', '(%s in Bag())',
+                                  "(str(%s) in 'a0b1')"]) % self.int_expr(sc, 1)
+        if k == 11:     # identity
+            return self.r.choice(['(%s is None)', '(%s is not None)', '(%s is lst)']) % (
+                self.r.choice(sc.vals + sc.ints),)     # names: `is` on a literal warns
+        if k == 12:     # generators consumed by builtins (shared iterators included)
+            return self.r.choice([
+                'sum(p(q) for q in range(%d) if q != %s)' % (self.r.randint(0, 3),
+                                                             self.int_expr(sc, 1)),
+                'any(p(q) for q in %s)' % self.r.choice(self.iters),
+                'all(q for q in %s)' % self.r.choice(self.iters)])
         return '(%s %s %s)' % (self.int_expr(sc, 1), self.r.choice(['<', '<=', '==', '!=']),
                                self.int_expr(sc, 1))
 
@@ -211,9 +275,11 @@ class Generator:
         deep = self.depth >= self.max_depth
         table = [(6, self.st_assign_int), (3, self.st_assign_value), (2, self.st_print),
                  (1, self.st_append), (1, self.st_next), (1, self.st_del), (1, self.st_raise),
-                 (1, self.st_risky), (1, self.st_walrus), (1, self.st_dict_write)]
+                 (1, self.st_risky), (1, self.st_walrus), (1, self.st_dict_write),
+                 (1, self.st_aug_item)]
         if not deep:
-            table += [(3, self.st_if), (2, self.st_try), (2, self.st_for), (1, self.st_while)]
+            table += [(3, self.st_if), (2, self.st_try), (2, self.st_for), (1, self.st_while),
+                      (1, self.st_with), (1, self.st_closures)]
         if sc.loop:
             table += [(2, self.st_break), (2, self.st_continue)]
         table += [(1, self.st_return)]
@@ -257,7 +323,9 @@ class Generator:
     def st_next(self, sc):
         it = self.r.choice(self.iters)
         name = self.new('v')
-        if self.chance(0.7):
+        if self.chance(0.1):    # StopIteration when exhausted, also inside a loop over `it`
+            line = '%s = next(%s)' % (name, it)
+        elif self.chance(0.7):
             line = '%s = next(%s, None)' % (name, it)
         else:
             line = '%s = list(%s)' % (name, it)
@@ -277,7 +345,7 @@ class Generator:
         return ['del %s' % v]
 
     def st_raise(self, sc):
-        exc = self.r.choice(EXCEPTIONS[:4])
+        exc = self.r.choice(EXCEPTIONS[:4] + ('StopIteration',))
         return ['if %s:' % self.test(sc), '    raise %s(%s)' % (exc, self.int_expr(sc))]
 
     def st_risky(self, sc):
@@ -297,8 +365,49 @@ class Generator:
     def st_dict_write(self, sc):
         return ['d[%s] = %s' % (self.int_expr(sc), self.value(sc))]
 
+    def st_aug_item(self, sc):
+        """Augmented assignment to an item or attribute; a counter dict read with .get."""
+        k = self.r.randrange(4)
+        if k == 0:
+            return ['lst[%s %% 3] %s= %s' % (self.int_expr(sc), self.r.choice('+-'),
+                                             self.int_expr(sc))]
+        if k == 1:
+            return ['o.n %s= %s' % (self.r.choice('+-'), self.int_expr(sc))]
+        key = self.r.choice(["'k1'", "'k2'", self.int_expr(sc)])
+        if k == 2:
+            return ['cnt[%s] = cnt.get(%s, 0) + %s' % (key, key, self.int_expr(sc))]
+        return ['cnt[%s] += 1' % key]       # KeyError for a key not there yet
+
+    def st_with(self, sc):
+        """A `with` block (enter/exit logged) around any statements: jumps and exceptions
+        leave it through __exit__."""
+        suppress = self.suppressing_with and self.chance(0.3)
+        head = 'with Ctx(%r%s):' % (self.new('w'), ', True' if suppress else '')
+        return [head] + _indent(self.block(sc.child()))
+
+    def st_closures(self, sc):
+        """Closures made in a loop body and called after the loop: late binding, they all see
+        the loop variable's last value. The variable is read by nothing else (a deleted or
+        unassigned closure variable is a documented difference)."""
+        k = self.new('k')
+        if self.chance(0.5):
+            make = ['fs.append(lambda: p(%r, %s))' % (self.new('cl'), k)]
+        else:
+            h = self.new('h')
+            make = ['def %s():' % h, '    return %s * 2 + a' % k, 'fs.append(%s)' % h]
+        src = self.r.choice(['range(%d)' % self.r.randint(0, 3), 'lst', "It('itk', [a, b])"])
+        inner = sc.child(loop='for')
+        inner.over_lst = inner.over_lst or src == 'lst'
+        return ['for %s in %s:' % (k, src)] + _indent(make + self.block(inner))
     def st_walrus(self, sc):
         name = self.new('w')
+        if self.chance(0.25):   # in a comprehension: binds in f, only if an item passed
+            v = self.new('v')
+            self._assign(sc, v, False)
+            if name not in self.maybe:
+                self.maybe.append(name)
+            return ['%s = [%s for q in lst if (%s := q + %s) > %s]' % (
+                v, name, name, self.int_expr(sc), self.int_expr(sc))]
         if self.chance(0.5):
             body = self.block(sc.child(), 1)
             out = ['if (%s := %s) %s %s:' % (name, self.int_expr(sc),
@@ -324,7 +433,7 @@ class Generator:
 
     def st_for(self, sc):
         t = self.new('i')
-        k = self.r.randrange(10)
+        k = self.r.randrange(13)
         inner = sc.child(loop='for')
         inner.ints.append(t)
         pre = []
@@ -363,6 +472,19 @@ class Generator:
             inner.vals.append(v)
         elif k == 8:
             head = 'for %s in gen(%r, %d):' % (t, self.new('g'), self.r.randint(0, 3))
+        elif k == 10:   # nested tuple target
+            u, w = self.new('i'), self.new('i')
+            head = 'for %s, (%s, %s) in [(a, (b, 1)), (2, (3, a))]:' % (t, u, w)
+            inner.ints += [u, w]
+        elif k == 11:   # starred target
+            rest = self.new('v')
+            head = 'for %s, *%s in [[a, b], [1], [2, 3, b]]:' % (t, rest)
+            inner.vals.append(rest)
+        elif k == 12:   # an attribute or item as the target
+            inner.ints.remove(t)
+            head = 'for %s in %s:' % (self.r.choice(['o.n', 'lst[0]']),
+                                      self.r.choice(['range(%d)' % self.r.randint(0, 3),
+                                                     "It('ita', [a, b])"]))
         else:
             head = 'for %s in io.StringIO(%r):' % (t, ''.join(
                 '%d\n' % i for i in range(self.r.randint(0, 3))))
@@ -434,14 +556,20 @@ class Generator:
             name = self.new('it')
             setup.append('%s = %s' % (name, self.r.choice(its)[0]))
             self.iters.append(name)
+        if self.chance(0.15):
+            setup.append('len = mylen')         # shadowed builtins are the user's
+        if self.chance(0.15):
+            setup.append('range = myrange')
+        setup += ['o = Obj()', 'cnt = {}', 'fs = []']
         setup += ['', 'def inc():', '    nonlocal x0', '    x0 += 1', '    p("inc", x0)',
-                  '    return x0', '']
+                  '    return x0', '', 'def dflt(k, acc=[]):', '    acc.append(k)',
+                  '    return len(acc)', '']
         sc = _Scope(['a', 'b', 'x0'], ['v0'])
         body = self.block(sc, self.r.randint(3, self.max_stmts + 3))
         ret = sorted(set(self.maybe) - {'x0'})
         self.r.shuffle(ret)
         ret = ['x0'] + ret[:3]
-        final = 'return (%s, lst, d)' % ', '.join(ret)
+        final = 'return (%s, lst, d, o.n, cnt, [g() for g in fs])' % ', '.join(ret)
         lines += ['def f(a, b):'] + _indent(setup + body + [final])
         args = [(self.r.randint(-1, 3), self.r.randint(-1, 3)) for _ in range(2)]
         return Program(self.seed, PRELUDE + '\n'.join(lines) + '\n', args)

@@ -83,6 +83,11 @@ def test_generated_programs_cover_every_construct():
         'list read back': r'lst\d\[(-1|0)\] if ', 'dict key set in a loop': r'dct\["k\d"\] = ',
         'dict read': r'dct\.get\(', 'attribute set in a loop': r'acc\.last = ',
         'method with self state': r'acc\.add\(',
+        # augmented assignment to items and attributes, `in` staged, walrus in an if test
+        'item augmented': r'cells\[\d\] (\+|-)= ', 'attribute augmented': r'acc\.total (\+|-)= ',
+        'dict key counter': r'dct\["k0"\] = dct\.get\("k0", 0\) \+ ',
+        'in a literal list': r' (not )?in \[', 'in a range': r' in range\(-?\d+, -?\d+, \d\)\)',
+        'walrus in an if test': r'if \(wal\d+ := ',
     }
     missing = [name for name, pattern in wanted.items() if not re.search(pattern, text)]
     assert not missing, missing

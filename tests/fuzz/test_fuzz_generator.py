@@ -29,6 +29,11 @@ def test_well_formed_rejects_reads_of_unassigned_variables():
     assert fuzzgen.well_formed('def f(a):\n    if a:\n        v = 1\n    else:\n'
                                '        v = 2\n    return v\n')
     assert fuzzgen.well_formed('def f(a):\n    return a\n    return v\n')   # unreachable
+    # items and attributes as augmented targets read their object; a walrus in an if test
+    # defines its name after the test
+    assert fuzzgen.well_formed('def f(a):\n    c = [a, 0]\n    c[0] += a\n    return c[0]\n')
+    assert not fuzzgen.well_formed('def f(a):\n    c[0] += a\n    return a\n')
+    assert fuzzgen.well_formed('def f(a):\n    if (w := a) > 1:\n        a = w\n    return w\n')
 
 
 def _watch_values(fn, args):

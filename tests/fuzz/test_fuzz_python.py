@@ -47,6 +47,16 @@ def test_programs_cover_every_construct():
         'ternary': r' if .* else ', 'non-bool operands': r"\(('ab'|None|\[\]|'') (and|or) ",
         'del': r'\bdel \w+', 'nonlocal': r'nonlocal x0', 'walrus': r':= ',
         'loop else': r'\n( *)(for|while) [^\n]*\n(?:\1 [^\n]*\n)+\1else:',
+        'item augmented': r'lst\[.* % 3\] (\+|-)= ', 'attribute augmented': r'o\.n (\+|-)= ',
+        'counter dict': r"cnt\[[^\n]*\] = cnt\.get\(", 'closure in a loop': r'fs\.append\(lambda',
+        'nested def in a loop': r'fs\.append\(h\d+\)', 'tuple target': r'for \w+, \(\w+, \w+\) in ',
+        'starred target': r'for \w+, \*\w+ in ', 'attribute target': r'for o\.n in ',
+        'item target': r'for lst\[0\] in ', 'with': r'with Ctx\(', 'generator to builtin':
+        r'(sum|any|all)\(\w+(\(q\))? for q in ', 'chained with side effects': r'p\([^\n]*\) (<|<=|!=) p\(',
+        'in': r' in (d|Bag\(\)|\'a0b1\')\)', 'not in': r' not in lst\)', 'is': r' is (not )?None\)',
+        'shadowed len': r'len = mylen', 'shadowed range': r'range = myrange',
+        'StopIteration': r'raise StopIteration\(', 'next without default': r'= next\(it\d+\)',
+        'walrus in a comprehension': r'\[\w+ for q in lst if \(\w+ := ', 'default argument': r'dflt\(',
     }
     missing = [name for name, pattern in wanted.items() if not re.search(pattern, text)]
     assert not missing, missing
@@ -74,7 +84,7 @@ class _FakeAg:
 @pytest.mark.parametrize('change,kind', [('log', 'side effects'), ('value', 'wrong value'),
                                          ('raise', 'raised KeyError')])
 def test_checker_reports_a_difference(monkeypatch, change, kind):
-    program = pygen.generate(1)
+    program = pygen.generate(0)        # returns a value on both argument pairs
     assert pygen.check(program).ok
     monkeypatch.setattr(pygen, 'ag', _FakeAg(change))
     outcome = pygen.check(program)
