@@ -14,12 +14,11 @@ numbers. Its text is produced the first time it is asked for (`to_code`,
 `generated_source_name`) and then registered with `linecache` under an `<autograph ...>` name:
 converting is on the hot path of every call `converted_call` makes, reading the code is not.
 """
+import ast
 import functools
 import gc
 import inspect
 import types
-
-import gast
 
 from autograph.converters import pipeline
 from autograph.impl.conversion import (_CONVERTED, _call_method, _conversion, _convert_node,
@@ -28,6 +27,7 @@ from autograph.impl.conversion import (_CONVERTED, _call_method, _conversion, _c
                                        do_not_convert, is_marked_do_not_convert, is_strict,
                                        set_strict)
 from autograph.pyct import errors
+from autograph.pyct import gast_util
 from autograph.pyct import loader
 from autograph.pyct import module_text
 from autograph.pyct import naming
@@ -168,23 +168,23 @@ def _collector_paused(convert):
     return wrapper
 
 
-def _final_text(new, text, lines, first, last, line_numbers, newline):
+def _final_text(new, text, lines, first, last, line_numbers, newline, indent):
     """The text that replaces lines `first`..`last` of the module: the converted function's
-    `text` (unparsed from `new`) with the user's comments kept, line marks if asked, indented
-    as the original `def` line."""
-    mapping = None
-    if '#' in ''.join(lines[first - 1:last]):  # (cheap test before tokenizing)
-        mapping = origin_info.line_map(new, text)
+    `text` (unparsed from `new`, at column 0) with the user's comments kept, line marks if
+    asked, indented by `indent` (that of the original `def` line)."""
+    mapping = origin_info.line_map(new, text)
+    if '#' in ''.join(lines[first - 1:last]):
         text, mapping = module_text.keep_comments(text, mapping, lines, first, last)
     if line_numbers:
-        if mapping is None:
-            mapping = origin_info.line_map(new, text)
         text = origin_info.annotate_lines(text, mapping)
-    return module_text.indent_block(text, module_text.indentation(lines[first - 1]), newline)
+    return module_text.indent_block(text, indent, newline)
+
+
+_NESTED_STATEMENTS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 
 
 @_collector_paused
-def convert_module_source(source, filename, line_numbers=False, stage=None):
+def convert_module_source(source, filename, line_numbers=False, stage=None, tree=None):
     """Converts every function and method in a module's source text, without running it.
 
     The result is `source` with each converted function replaced by its converted text and
@@ -203,6 +203,8 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
         `to_code(f, line_numbers=True)`).
       stage: stop after the named converter of the pipeline (see `STAGES`; the old name
         `functions` of the `unsupported` stage is still accepted).
+      tree: the stdlib `ast` tree of `source`, if the caller has parsed it already (it is
+        not changed); else `source` is parsed.
 
     Returns:
       The converted module source.
@@ -212,11 +214,12 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
       ValueError: an unknown `stage`.
     """
     stage = pipeline.resolve_stage(stage)
-    module = parser.parse_module_source(source, filename)
+    module = tree if tree is not None else parser.parse_module_ast(source, filename)
     lines = module_text.source_lines(source)
     reserved = naming.identifiers(source)
     # (first line, last line, text) of each converted function, its final text: the trees are
-    # not kept (a whole module's converted trees would be alive until the end).
+    # not kept (a whole module's converted trees would be alive until the end). Only the
+    # functions are turned into gast trees, one at a time.
     replaced = []
     newline = module_text.newline_of(lines)
     helper = naming.helper_name(reserved)
@@ -224,29 +227,41 @@ def convert_module_source(source, filename, line_numbers=False, stage=None):
     def convert_body(body):
         for node in body:
             t = type(node)
-            if t is gast.FunctionDef or t is gast.AsyncFunctionDef:
+            if t is ast.FunctionDef or t is ast.AsyncFunctionDef:
                 first, last = node.lineno, node.end_lineno  # decorators stay as written
-                node.decorator_list = []
                 ctx = transformer.Context(filename, lines, naming.Namer(reserved))
+                # Without comments to keep or line marks to add, the text is unparsed indented
+                # as the `def` line, and only its line endings may change.
+                indent = module_text.indentation(lines[first - 1])
+                plain = not line_numbers and '#' not in ''.join(lines[first - 1:last])
+                at = indent if plain else ''
                 # Whether conversion changed the function: with every converter run, a change
                 # calls the helpers, so if the function's text does not name them, it changed
                 # iff the converted text does (no unparse of the original needed). Converted
                 # code without helper calls runs exactly as the original anyway.
                 quick = stage is None and helper not in ''.join(lines[first - 1:last])
                 with _nesting_limit(node.name, filename, node.lineno):
-                    before = None if quick else parser.unparse(node)
+                    gnode = gast_util.ast_to_gast(node)
+                    gnode.decorator_list = []
+                    before = None if quick else parser.unparse(gnode, indent=at)
                     new, _ = naming.convert_with_helper_name(
-                        node, ctx, lambda n, c=ctx: pipeline.convert(n, c, stage=stage))
-                    new.decorator_list = []  # (the converter may return `node` itself)
-                    text = parser.unparse(new)
+                        gnode, ctx, lambda n, c=ctx: pipeline.convert(n, c, stage=stage))
+                    new.decorator_list = []  # (the converter may return `gnode` itself)
+                    text = parser.unparse(new, indent=at)
                 if (helper in text) if quick else (text != before):
                     # (else the function stays as written, comments and all)
-                    replaced.append((first, last, _final_text(new, text, lines, first, last,
-                                                              line_numbers, newline)))
-                node.body = new.body = []   # done with this function's trees: free them
-            elif t is gast.ClassDef:
+                    if not plain:
+                        text = _final_text(new, text, lines, first, last, line_numbers,
+                                           newline, indent)
+                    elif newline != '\n':
+                        text = text.replace('\n', newline) + newline
+                    else:
+                        text += newline
+                    replaced.append((first, last, text))
+                gnode.body = new.body = []   # done with this function's trees: free them
+            elif t is ast.ClassDef:
                 convert_body(node.body)
-            elif t in (gast.If, gast.Try, gast.With, gast.For, gast.While):
+            elif t in _NESTED_STATEMENTS:
                 for f in ('body', 'orelse', 'finalbody'):
                     convert_body(getattr(node, f, []))
                 for h in getattr(node, 'handlers', ()):

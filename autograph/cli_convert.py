@@ -41,7 +41,7 @@ def convert_command(args):
                     % name)
     else:
         if selected is None:
-            result = convert_module(name, text, defs, options)
+            result = convert_module(name, text, tree, defs, options)
         else:
             result = convert_selected(name, text, tree, defs, options)
         count = len(defs)
@@ -61,10 +61,12 @@ def convert_command(args):
 
 
 def _check_stage(stage):
-    from autograph.converters.pipeline import STAGE_ALIASES, STAGES
-    if stage not in STAGES and stage not in STAGE_ALIASES:
+    from autograph.converters.pipeline import STAGES, resolve_stage
+    try:
+        resolve_stage(stage)
+    except ValueError:
         raise CliError(EXIT_USAGE, "autograph convert: error: unknown stage %r; the stages, in "
-                       "order, are: %s" % (stage, ", ".join(STAGES)))
+                       "order, are: %s" % (stage, ", ".join(STAGES))) from None
 
 
 def _split_names(values):
@@ -201,19 +203,22 @@ def _converter():
     return convert_module_source, ConversionError
 
 
-def _call_converter(name, text, options):
-    """Runs the converter; returns (source, None) or (None, error) for a conversion error."""
+def _call_converter(name, text, options, tree=None):
+    """Runs the converter (on `tree`, the stdlib ast tree of `text`, when there is one);
+    returns (source, None) or (None, error) for a conversion error."""
     convert, conversion_error = _converter()
     kwargs = {key: value for key, value in options.items() if value}
+    if tree is not None:
+        kwargs["tree"] = tree   # (parsed once: the converter does not parse the text again)
     try:
         return convert(text, name, **kwargs), None
     except conversion_error as e:
         return None, e
 
 
-def convert_module(name, text, defs, options):
+def convert_module(name, text, tree, defs, options):
     """Converts the whole module, or reports every function that cannot be converted."""
-    result, error = _call_converter(name, text, options)
+    result, error = _call_converter(name, text, options, tree)
     if error is None:
         return result
     raise CliError(EXIT_CONVERSION, *_diagnose(name, text, defs, options, error))

@@ -262,7 +262,7 @@ import ast, sys
 import autograph.api
 from autograph.pyct.errors import ConversionError
 
-def convert_module_source(source, filename):
+def convert_module_source(source, filename, tree=None):
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.Yield):
@@ -586,6 +586,41 @@ def test_convert_module_source_line_numbers_and_stage():
                                             api.STAGES.index("control_flow")), stage
     with pytest.raises(ValueError, match="unknown stage 'nope'"):
         api.convert_module_source(source, "m.py", stage="nope")
+
+
+def test_convert_module_source_takes_the_parsed_tree_and_keeps_docstrings():
+    import ast
+
+    import autograph.api as api
+    source = textwrap.dedent('''\
+        class A:
+            def f(self, x):
+                """Two blank lines, then a line of spaces:
+
+
+                \x20\x20\x20\x20
+                end."""
+                while x > 10:  # a comment
+                    x -= 1
+                return x
+
+        if True:
+        \tdef g(y):
+        \t\treturn y if y > 0 else -y
+        ''').replace("\n", "\r\n")
+    tree = ast.parse(source)
+    dumped = ast.dump(tree, include_attributes=True)
+    for options in ({}, {"line_numbers": True}, {"stage": "control_flow"}):
+        text = api.convert_module_source(source, "m.py", tree=tree, **options)
+        assert text == api.convert_module_source(source, "m.py", **options), options
+        assert ast.dump(tree, include_attributes=True) == dumped  # (the tree is not changed)
+        assert "\r\n" in text and "\n" not in text.replace("\r\n", ""), options
+        namespace = {}
+        exec(compile(text, "m_converted.py", "exec"), namespace)  # noqa: S102
+        # (the docstring's blank lines and line of spaces are part of its value)
+        assert namespace["A"].f.__doc__ == ast.get_docstring(tree.body[0].body[0], clean=False)
+        assert namespace["A"]().f(25) == 10 and namespace["g"](-3) == 3
+    assert "ag__.while_stmt" in text and "\tdef g(y):\r\n\t    " in text
 
 
 def test_unknown_stage_lists_the_stages(tmp_path):

@@ -20,6 +20,7 @@ import gast
 from autograph.pyct import errors
 from autograph.pyct import gast_util
 from autograph.pyct import loader
+from autograph.pyct import module_text
 
 # Code objects know their column positions from 3.11 on; used to pick one of several lambdas.
 HAS_POSITIONS = sys.version_info >= (3, 11)
@@ -72,28 +73,159 @@ def parse_expression(source):
     return tree.body
 
 
-def unparse(node, compact=True):
+def unparse(node, compact=True, indent=''):
     """Source text of a gast node, a list of gast statements, or a stdlib ast node.
 
     With `compact`, the blank lines `ast.unparse` puts before every nested def inside a
     function body are dropped (those between top-level definitions and methods, and those
-    inside strings, stay).
+    inside strings, stay). With `indent`, every line starts with it, except the lines that
+    start inside a multi-line string (part of the string's value) and blank lines.
     """
     if isinstance(node, list):
-        return '\n'.join(unparse(n, compact) for n in node)
+        return '\n'.join(unparse(n, compact, indent) for n in node)
     if isinstance(node, gast.AST):
         node = gast_util.gast_to_ast(node)
     try:
-        text = _unparse(node)
+        return _unparse(node, compact, indent)
     except AttributeError:   # statements without locations (e.g. fresh template output)
-        text = _unparse(ast.fix_missing_locations(node))
-    return _compact(text) if compact else text
+        return _unparse(ast.fix_missing_locations(node), compact, indent)
+
+
+class _Closer:
+    """What `with` needs to write `text` at the end of a block (the stdlib unparser's
+    generator-based context managers cost several times more, and it uses one per bracket)."""
+
+    __slots__ = ('write', 'text')
+
+    def __init__(self, write, text):
+        self.write = write
+        self.text = text
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        self.write(self.text)
+
+
+class _Dedent:
+    __slots__ = ('unparser',)
+
+    def __init__(self, unparser):
+        self.unparser = unparser
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        self.unparser._indent -= 1
+
+
+class _Nothing:
+    __slots__ = ()
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return None
+
+
+_NOTHING = _Nothing()
 
 
 if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
     class _Unparser(ast._Unparser):
-        """`return a, b` rather than `return (a, b)` (what generated bodies return); long
-        chains `a + b + ... + z` without recursion."""
+        """`ast.unparse`, with:
+
+        - `return a, b` rather than `return (a, b)` (what generated bodies return);
+        - long chains `a + b + ... + z` without recursion;
+        - `compact`: no blank line before a def or class nested directly in a function;
+        - `indent`: a prefix for every line it starts (lines inside strings are the string's);
+        - cheaper dispatch and brackets (the same text).
+        """
+
+        _methods = {}     # node class -> visit function, for this class
+
+        def __init__(self, *, _avoid_backslashes=False, compact=False, indent=''):
+            super().__init__(_avoid_backslashes=_avoid_backslashes)
+            self._compact = compact
+            self._prefix = indent
+            self._in_function = False   # whether the innermost def/class is a function
+            self._no_blank = False      # the next maybe_newline is the blank line to drop
+
+        # -- the same text, written with less overhead
+
+        def traverse(self, node):
+            if type(node) is list:
+                for item in node:
+                    self.traverse(item)
+                return
+            visit = self._methods.get(node.__class__)
+            if visit is None:
+                visit = getattr(type(self), 'visit_' + node.__class__.__name__, None)
+                if visit is None:
+                    return self.generic_visit(node)
+                self._methods[node.__class__] = visit
+            visit(self, node)
+
+        def fill(self, text=''):
+            if self._source:
+                self._source.append('\n')
+            self._source.append(self._prefix + '    ' * self._indent + text)
+
+        def block(self, *, extra=None):
+            self._source.append(':')
+            if extra:
+                self._source.append(extra)
+            self._indent += 1
+            return _Dedent(self)   # (not kept on self: a cycle would outlive a paused collector)
+
+        def delimit(self, start, end):
+            self._source.append(start)
+            return _Closer(self.write, end)
+
+        def delimit_if(self, start, end, condition):
+            if condition:
+                self._source.append(start)
+                return _Closer(self.write, end)
+            return _NOTHING
+
+        def require_parens(self, precedence, node):
+            if self._precedences.get(node, ast._Precedence.TEST) > precedence:
+                self._source.append('(')
+                return _Closer(self.write, ')')
+            return _NOTHING
+
+        # -- compact: the blank line before a def/class is written by maybe_newline
+
+        def maybe_newline(self):
+            if self._no_blank:
+                self._no_blank = False
+            elif self._source:
+                self._source.append('\n')
+
+        def _function_helper(self, node, fill_suffix):
+            outer = self._in_function
+            self._no_blank = self._compact and outer
+            self._in_function = True
+            try:
+                super()._function_helper(node, fill_suffix)
+            finally:
+                self._in_function = outer
+                self._no_blank = False
+
+        def visit_ClassDef(self, node):
+            outer = self._in_function
+            self._no_blank = self._compact and outer
+            self._in_function = False
+            try:
+                super().visit_ClassDef(node)
+            finally:
+                self._in_function = outer
+                self._no_blank = False
+
+        # -- different text
 
         def visit_Return(self, node):
             if type(node.value) is ast.Tuple and len(node.value.elts) > 1:
@@ -127,35 +259,40 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
                 if parens:
                     self.write(')')
 
-    def _unparse(node):
-        return _Unparser().visit(node)
+    def _unparse(node, compact=False, indent=''):
+        return _Unparser(compact=compact, indent=indent).visit(node)
 else:  # pragma: no cover - interpreters without the private unparser
-    _unparse = ast.unparse
+    def _unparse(node, compact=False, indent=''):
+        text = ast.unparse(node)
+        if compact:
+            text = _compact(text)
+        if indent:
+            text = module_text.indent_block(text, indent, '\n')[:-1]
+        return text
 
+    _HEADERS = ('def ', 'async def ', 'class ', '@')
 
-_HEADERS = ('def ', 'async def ', 'class ', '@')
-
-
-def _compact(text):
-    lines = text.split('\n')
-    out = []
-    blocks = []       # (indent, is_function) of the enclosing def/class headers
-    pending_blank = False
-    for line in lines:
-        if not line.strip():
-            pending_blank = True
-            continue
-        stripped = line.lstrip(' ')
-        indent = len(line) - len(stripped)
-        while blocks and indent <= blocks[-1][0]:
-            blocks.pop()
-        if pending_blank and not (blocks and blocks[-1][1] and stripped.startswith(_HEADERS)):
-            out.append('')
+    def _compact(text):
+        lines = text.split('\n')
+        out = []
+        blocks = []       # (indent, is_function) of the enclosing def/class headers
         pending_blank = False
-        if stripped.startswith(_HEADERS[:3]):
-            blocks.append((indent, not stripped.startswith('class ')))
-        out.append(line)
-    return '\n'.join(out)
+        for line in lines:
+            if not line.strip():
+                pending_blank = True
+                continue
+            stripped = line.lstrip(' ')
+            indent = len(line) - len(stripped)
+            while blocks and indent <= blocks[-1][0]:
+                blocks.pop()
+            if pending_blank and not (blocks and blocks[-1][1]
+                                      and stripped.startswith(_HEADERS)):
+                out.append('')
+            pending_blank = False
+            if stripped.startswith(_HEADERS[:3]):
+                blocks.append((indent, not stripped.startswith('class ')))
+            out.append(line)
+        return '\n'.join(out)
 
 
 # --- source of entities ---------------------------------------------------------------------
@@ -551,11 +688,17 @@ def _parse_lambda(fn, code, filename, lines):
     return Entity(node, filename, lines, source, match.lineno)
 
 
-def parse_module_source(source, filename):
-    """Parses a whole module's source text; SyntaxErrors become ConversionErrors."""
+def parse_module_ast(source, filename):
+    """Parses a whole module's source text into a stdlib `ast.Module`; SyntaxErrors become
+    ConversionErrors."""
     try:
-        return parse(source, filename)
+        return ast.parse(source, filename)
     except SyntaxError as e:
         raise errors.ConversionError(
             'syntax error: %s' % e.msg, filename=filename, lineno=e.lineno,
             col_offset=e.offset, source_line=e.text, construct='syntax') from None
+
+
+def parse_module_source(source, filename):
+    """Parses a whole module's source text into gast; SyntaxErrors become ConversionErrors."""
+    return gast_util.ast_to_gast(parse_module_ast(source, filename))

@@ -6,6 +6,7 @@ import gast
 import pytest
 
 from autograph.pyct import errors
+from autograph.pyct import module_text
 from autograph.pyct import parser
 from pyct_helpers import make_function
 
@@ -216,3 +217,50 @@ def test_inspect_agrees_on_the_source():
     entity = parser.parse_entity(test_function_keeps_file_line_numbers_and_drops_decorators)
     assert entity.source == inspect.getsource(
         test_function_keeps_file_line_numbers_and_drops_decorators)
+
+
+_DOCSTRING_FUNCTION = '''\
+class A:
+    def f(self, x):
+        """Blank lines, a blank line of spaces and a line that looks like a def:
+
+
+        \x20\x20\x20\x20
+def g():
+        """
+        def g():
+            return x
+
+        class B:
+            def m(self):
+                pass
+
+            def n(self):
+                pass
+        return g, B
+'''
+
+
+def test_unparse_compact_keeps_strings_as_they_are():
+    # (`compact` once worked on the text's lines: it merged blank lines and emptied lines of
+    # spaces inside the docstring too, which changed the converted function's __doc__.)
+    import ast
+    module = parser.parse(_DOCSTRING_FUNCTION)
+    f = module.body[0].body[0]
+    text = parser.unparse(f)
+    assert ast.get_docstring(ast.parse(text).body[0], clean=False) == \
+        ast.get_docstring(ast.parse(_DOCSTRING_FUNCTION).body[0].body[0], clean=False)
+    # Blank lines go before nested defs of a function, stay between methods of a class.
+    assert '\n\n    def g' not in text and '\n\n    class B' not in text
+    assert '            pass\n\n        def n(self):' in text
+
+
+def test_unparse_indent_leaves_lines_inside_strings_alone():
+    module = parser.parse(_DOCSTRING_FUNCTION + 'def h():\n    return f"""a\n{1}\n  b"""\n')
+    for node in (module.body[0], module.body[0].body[0], module.body[1]):
+        plain = parser.unparse(node)
+        for indent in ('    ', '\t', ' \t'):
+            # The tokenizer's view: only lines that start a token outside a string move.
+            assert parser.unparse(node, indent=indent) + '\n' == \
+                module_text.indent_block(plain, indent, '\n')
+        assert parser.unparse(node, indent='') == plain
