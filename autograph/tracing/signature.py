@@ -6,7 +6,8 @@ into a hashable "structure part" and a list of tensor shapes:
   tensor leaf -> ("T", dtype)            and its dims go to `shapes`
   Python value -> ("V", type, value)     (a new value retraces, as in TensorFlow)
   other object -> ("O", IdKey(obj))      (identity; weakly referenced when possible)
-  list/tuple/namedtuple/dict -> (type, children)   (dict children sorted by key)
+  list/tuple/namedtuple/dict -> (type, children)   (dict children sorted by key; a dict
+                                                    not in sorted order adds its key order)
 Keeping shapes apart lets the cache find a trace with compatible (more general) shapes.
 `fold` is the one walker over encodings (texts, skeletons, decoding, identity keys, paths).
 The fast path of `Function.__call__` keys flat tensor/scalar arguments without encoding them
@@ -105,7 +106,13 @@ def encode(x, shapes, leaves):
     if t is list or t is tuple or nest.is_namedtuple(x):
         return (t, tuple(encode(v, shapes, leaves) for v in x))
     if isinstance(x, dict):
-        return (t, tuple((k, encode(x[k], shapes, leaves)) for k in nest.sorted_keys(x)))
+        keys = nest.sorted_keys(x)
+        enc = (t, tuple((k, encode(x[k], shapes, leaves)) for k in keys))
+        order = tuple(x)
+        # Iteration order is part of a dict's value ({'b': 2, 'a': 1} and {'a': 1, 'b': 2}
+        # iterate differently), so it is part of the key; the children stay in sorted order,
+        # the order of the tensor leaves (and of an input_signature's specs).
+        return enc + (order,) if order != tuple(keys) else enc
     return (OBJECT, IdKey(x))
 
 
