@@ -13,7 +13,8 @@ Per workload of tests/jax/workloads.py:
   function on numpy values): Catalyst's `qjit(autograph=True)(f)`, `jax.jit` of that,
   `jax.jit(catalyst.autograph.run_autograph(f))`, `jax.jit` of PennyLane's capture route
   (`qml.capture.run_autograph` with capture enabled), ours (`jax.jit(ag.to_graph(f))`);
-- first call (a new code object each round: conversion + trace + compile) and steady call
+- first call (a new function under a new name each round: conversion + trace + compile)
+  and steady call
   of Catalyst's qjit, ours and the hand-written `lax` version under `jax.jit`;
 - for the differentiable workloads, the gradient: `jax.grad(qjit(...))`,
   `qjit(catalyst.grad(f))`, `jax.jit(jax.grad(ag.to_graph(f)))`, hand-written.
@@ -216,12 +217,27 @@ def run(catalyst, qjit, quick):
     for case in cases:
         one(*case)
 
+    def primitives(jaxpr):
+        """The primitive names of a jaxpr, inner jaxprs (call_jaxpr, ...) in brackets."""
+        out = []
+        for eqn in jaxpr.eqns:
+            inner = [v for v in eqn.params.values() if hasattr(v, "eqns") or hasattr(v, "jaxpr")]
+            names = [primitives(getattr(v, "jaxpr", v)) for v in inner]
+            out.append(eqn.primitive.name + ("[%s]" % ", ".join(names) if names else ""))
+        return ", ".join(out)
+
+    inside = primitives(jax.make_jaxpr(qjit(autograph=True)(workloads.piecewise))(
+        jnp.float32(0.5)).jaxpr)
+
     import jaxlib
     header = harness.header(["bench/compare_catalyst.py"] + (["--quick"] if quick else []))
     versions = "Catalyst %s, PennyLane %s, jax %s, jaxlib %s (one process; its run took %.0f s)" % (
         catalyst.__version__, qml.__version__, jax.__version__, jaxlib.__version__,
         time.perf_counter() - start_all)
-    return "\n".join([header, versions, "", render_routes(routes_rows), "",
+    note = ("Under a JAX trace, a qjit function is one opaque call: `jax.make_jaxpr` of "
+            "`qjit(autograph=True)(piecewise)` is `%s` (Catalyst's compiled program called "
+            "back from XLA, not XLA control flow)." % inside)
+    return "\n".join([header, versions, "", render_routes(routes_rows), "", note, "",
                       render_times(time_rows), "", render_grads(grad_rows)])
 
 
@@ -245,7 +261,7 @@ def render_routes(rows):
 
 
 def render_times(rows):
-    out = ["#### First call (new code object: conversion + trace + compile) and steady call",
+    out = ["#### First call (a new function under a new name: conversion + trace + compile) and steady call",
            "",
            "| workload | first: Catalyst qjit | first: autograph | first: hand-written lax "
            "| steady: Catalyst qjit | steady: `jax.jit(qjit)` | steady: autograph "
