@@ -14,8 +14,8 @@ Per workload of tests/jax/workloads.py:
   `jax.jit(catalyst.autograph.run_autograph(f))`, `jax.jit` of PennyLane's capture route
   (`qml.capture.run_autograph` with capture enabled), ours (`jax.jit(ag.to_graph(f))`);
 - first call (a new function under a new name each round: conversion + trace + compile)
-  and steady call
-  of Catalyst's qjit, ours and the hand-written `lax` version under `jax.jit`;
+  and steady call of Catalyst's qjit, ours and the hand-written `lax` version under
+  `jax.jit`;
 - for the differentiable workloads, the gradient: `jax.grad(qjit(...))`,
   `qjit(catalyst.grad(f))`, `jax.jit(jax.grad(ag.to_graph(f)))`, hand-written.
 
