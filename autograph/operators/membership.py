@@ -91,7 +91,14 @@ def _in_items(backend, x, items):
             "`x in [...]` with a graph tensor `x` is staged for a scalar `x` (Python's `in` "
             "needs one bool per item); `x` has rank %d. Compare explicitly, e.g. "
             "ag.reduce_any(ag.equal(ag.stack(items), x), axis=0)" % xr)
-    return backend.contains(backend.stack(candidates), x)
+    # Python asks each item `item == x`: each comparison keeps its own operand kinds (an
+    # int tensor is never equal to 2.5, equal to True where it is 1), which one stacked
+    # tensor of the items could not.
+    found = None
+    for item in candidates:
+        eq = item == x
+        found = eq if found is None else found | eq
+    return found
 
 
 def _in_range(x, r):

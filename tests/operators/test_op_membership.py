@@ -127,3 +127,16 @@ def test_builtin_values_take_the_fast_exit_without_asking_the_backends(monkeypat
             return x == 3
     assert in_(3, Box()) is True and not_in(3, Box()) is False and calls == [3, 3]
     assert bool(in_(c(2), [1, 2])) and bool(in_(2, c([1, 2])))
+
+
+def _in_mixed(x):
+    return x in [2.5, 2], x in [True, 5], x not in (0.5, x + 1)
+
+
+@pytest.mark.parametrize("x", [1, 2, 5])
+def test_staged_in_compares_each_item_as_python_does(x):
+    # Python's `in` asks each item `item == x`: Python numbers of another kind than `x`
+    # (2.5, True next to an int tensor) compare by value, never by a common stacked dtype.
+    eager = [bool(v) for v in _in_mixed(c(x))]
+    assert eager == [x == 2, x in (1, 5), True]
+    assert [bool(v.numpy()) for v in ag.function(_in_mixed)(c(x))] == eager
