@@ -250,7 +250,8 @@ class ControlFlowTransformer(transformer.StatementTransformer):
 
 
 def _add_loop_options(stmt, loop):
-    # `ag.set_loop_options(...)` lifted from the loop body (converters/loop_options.py).
+    # The options of `ag.set_loop_options(...)` at the top of the loop body: a lazy
+    # `ag__.LoopOptions(...)` expression (converters/loop_options.py).
     opts = anno.getanno(loop, anno.Key.LOOP_OPTIONS, None)
     if opts is not None:
         call = stmt.value if type(stmt) is gast.Assign or type(stmt) is gast.Expr else stmt

@@ -27,8 +27,8 @@ PIPELINE = (
     # rewritten, so errors point at untouched user code.
     ('unsupported', unsupported.transform),
     # Before the jump converters: `ag.set_loop_options(...)` must still be the first statement
-    # of the loop body; it is lifted into an annotation of the loop that control_flow turns
-    # into the helper's `opts=`.
+    # of the loop body; its arguments become an annotation of the loop (a lazy
+    # `ag__.LoopOptions(...)`) that control_flow passes as the helper's `opts=`.
     ('loop_options', loop_options.transform),
     # Before the jump converters: a `finally:` clause with jumps around it moves out of the
     # `try`, and its jumps (left in place) are lowered with the others.

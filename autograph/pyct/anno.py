@@ -21,7 +21,7 @@ class Key:
     EXTRA_LOOP_TEST = 'extra_loop_test'  # expr: a For loop also stops when this is False
     UNDEFINED_HERE = 'undefined_here'  # names to set to ag__.Undefined just before this stmt
     UNDEFINED_TOP = 'undefined_top'    # names to set to ag__.Undefined at the function top
-    LOOP_OPTIONS = 'loop_options'      # While/For: gast.Dict of ag.set_loop_options (loop_options)
+    LOOP_OPTIONS = 'loop_options'      # While/For: opts= expression of ag.set_loop_options (loop_options)
     JUMP_FLAG = 'jump_flag'            # stmt: assignment of a break/continue/return flag (jumps)
     ORIGINAL_LOCALS = 'original_locals'  # FunctionDef: the names its original code binds (jumps)
     FINALLY_READ = 'finally_read'      # Try: names its `finally:` reads and its other
