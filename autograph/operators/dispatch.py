@@ -20,7 +20,8 @@ which imports JAX only once a type from JAX is seen); another library plugs in w
 import numpy as np
 
 __all__ = ["Backend", "register_backend", "unregister_backend", "backends", "backend_for",
-           "building_graph", "python_types", "on_change", "notify_listeners", "mark_lazy"]
+           "building_graph", "python_types", "on_change", "notify_listeners", "mark_lazy",
+           "trace_marks"]
 
 
 class Backend:
@@ -66,7 +67,8 @@ class Backend:
         """`options` (all optional, a backend ignores what it cannot use):
         `maximum_iterations` and `shape_invariants` ({name: shape}), `parallel_iterations`,
         `swap_memory` from `ag.set_loop_options`; `static_trip_count=(n, exact)` when a `for`
-        loop iterates a sequence of static length n (`exact`: no break, all n run)."""
+        loop iterates a sequence of static length n (`exact`: no break, all n run); its
+        test then stops the loop after n iterations by itself (`index < n and ...`)."""
         raise NotImplementedError
 
     def trace_only(self, fn):
@@ -82,6 +84,18 @@ class Backend:
     def building_graph(self):
         """True while ops are being recorded into a graph (for the unrolled-loop warning)."""
         return False
+
+    def trace_mark(self):
+        """An opaque mark of the ops recorded so far into the graph being built, or None
+        (not building a graph, or the backend cannot tell). See `effects_since`."""
+        return None
+
+    def effects_since(self, mark):
+        """False only if it is certain that no op with a side effect when the graph runs
+        (print, callback, assertion) was recorded since `trace_mark()` returned `mark`.
+        A loop whose last Python iteration before switching to a staged loop recorded none
+        may be staged from that iteration instead (see loops.py, `_restart_state`)."""
+        return True
 
     # --- values --------------------------------------------------------------------------------
     def is_value(self, value):
@@ -330,6 +344,19 @@ def building_graph():
         if backend.building_graph():
             return True
     return False
+
+
+def trace_marks():
+    """{backend: mark} for the backends recording ops into a graph now that can mark where
+    (`Backend.trace_mark`); None if there are none."""
+    marks = None
+    for backend in _BACKENDS:
+        mark = backend.trace_mark()
+        if mark is not None:
+            if marks is None:
+                marks = {}
+            marks[backend] = mark
+    return marks
 
 
 def mark_lazy(cls):

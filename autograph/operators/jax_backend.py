@@ -18,6 +18,7 @@ is imported only for a type that comes from JAX (so JAX is already loaded).
 """
 
 import sys
+import weakref
 
 import numpy as np
 
@@ -84,9 +85,35 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
         return True
 
     def building_graph(self):
-        if self.jax is None:
+        if self.jax is None and not self._load():
             return False
         return not isinstance(self.core.trace_ctx.trace, self.core.EvalTrace)
+
+    def trace_mark(self):
+        # The jaxpr being recorded and how many equations it has (None where JAX's tracing
+        # internals differ: the caller then assumes the worst).
+        if self.jax is None and not self._load():
+            return None
+        frame = getattr(self.core.trace_ctx.trace, "frame", None)
+        eqns = getattr(frame, "tracing_eqns", None)
+        if type(eqns) is not list:
+            return None
+        return (frame, len(eqns))
+
+    def effects_since(self, mark):
+        frame, n = mark
+        if getattr(self.core.trace_ctx.trace, "frame", None) is not frame:
+            return True
+        eqns = frame.tracing_eqns
+        if len(eqns) < n:
+            return True
+        for eqn in eqns[n:]:
+            if isinstance(eqn, weakref.ref):
+                continue        # an effect-free equation (kept only while it is used)
+            effects = getattr(eqn, "effects", None)
+            if effects is None or effects:
+                return True
+        return False
 
     def trace_only(self, fn):
         holder = []

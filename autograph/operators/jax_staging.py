@@ -232,11 +232,12 @@ class JaxStaging:
         loop_vars = tuple(loop_vars)
         trip_count = None
         bound = None
+        counted = False     # the test stops the loop after `bound` iterations by itself
         if static_trip_count is not None:
             n, exact = static_trip_count
             if exact:
                 trip_count = n
-            bound = n
+            bound, counted = n, True
         if maximum_iterations is not None:
             cap = maximum_iterations
             if isinstance(cap, self.Tracer):
@@ -245,7 +246,8 @@ class JaxStaging:
             cap = int(cap)
             if trip_count is not None and cap < trip_count:
                 trip_count = None
-            bound = cap if bound is None else min(bound, cap)
+            if bound is None or cap < bound:
+                bound, counted = cap, False
         pending = loop_vars
         rows = _rows or {}   # position -> rows per iteration of a list's buffer
         loop_vars = self._lower_pending(loop_vars, bound, names, where, rows)
@@ -311,9 +313,14 @@ class JaxStaging:
                                            for x in init):
             # Only integers and booleans are carried: no gradient can flow through the loop,
             # so a while_loop capped by a counter (it stops early; a scan would run every step).
-            k0 = self.jnp.zeros((), self.jnp.int32)
-            out = lax.while_loop(lambda kc: self.jnp.logical_and(kc[0] < bound, test(kc[1])),
-                                 lambda kc: (kc[0] + 1, body(kc[1])), (k0, init))[1]
+            # A `for` loop's own index is that counter (its test is `index < n and ...`).
+            if counted:
+                out = lax.while_loop(test, body, init)
+            else:
+                k0 = self.jnp.zeros((), self.jnp.int32)
+                out = lax.while_loop(
+                    lambda kc: self.jnp.logical_and(kc[0] < bound, test(kc[1])),
+                    lambda kc: (kc[0] + 1, body(kc[1])), (k0, init))[1]
         elif bound is not None:
             def step(c, _):
                 return lax.cond(test(c), body, lambda c: list(c), c), None

@@ -16,6 +16,14 @@ __all__ = []
 
 # --- the staged loop ------------------------------------------------------------------------------
 
+def _plain_values(backend, v):
+    """A number, tensor or structure of them (no backend list, nothing undefined)."""
+    if type(v) is Undefined or not _carries(backend, v):
+        return False
+    leaves = [v] if backend.is_value(v) or _is_scalar_like(v) else backend.flatten(v)
+    return not any(backend.is_list(x) for x in leaves)
+
+
 _VAR, _CONST, _UNDEF, _LIST = "var", "const", "undefined", "list"
 
 
@@ -29,7 +37,7 @@ class _LoopBuilder:
     the loop rebuilt (`_Retry`).
     """
 
-    def __init__(self, backend, state, names, body=None, options=None):
+    def __init__(self, backend, state, names, body=None, options=None, like=None):
         self.backend = backend
         self.options = options or {}  # keyword arguments of the backend's while_loop
         self.state = tuple(state)
@@ -59,6 +67,15 @@ class _LoopBuilder:
         self.init = {}       # position -> ("zeros", spec) or ("list", spec, items): what
         #                      replaces the state's value at entry (made in the outer graph)
         self.dtypes = {}     # (position, leaf) -> dtype for a Python-number leaf
+        if like is not None:
+            # The loop starts one iteration before the state `like` (loops._restart_state): an
+            # early-return value undefined before that iteration starts as the zeros a first
+            # trace of the body would find (it is read only where its return flag is set).
+            for k, v in enumerate(like):
+                if self.kinds[k] is _UNDEF and _is_retval(self.names[k]) \
+                        and _plain_values(backend, v):
+                    self.init[k] = ("zeros", backend.spec(_as_values(backend, v)))
+                    self.kinds[k] = _VAR
 
     def build(self, test, body):
         for _ in range(3 * len(self.state) + 3):

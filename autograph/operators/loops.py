@@ -13,7 +13,9 @@ from autograph.operators import dispatch
 from autograph.operators import sequences
 from autograph.operators.frames import (_statement_frame_info, register_helper)
 from autograph.operators.loop_builder import (_LoopBuilder)
-from autograph.operators.staging import (_normalize, _stage_in_place, _unpack)
+from autograph.operators.staging import (_effect_free, _is_retval, _normalize,
+                                         _stage_in_place, _unpack)
+from autograph.operators.variables import Undefined
 
 __all__ = ["while_stmt", "for_stmt", "set_unroll_warning_threshold", "UnrollWarning",
            "MAX_STAGED_REMAINING"]
@@ -102,8 +104,8 @@ def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
     some Python iterations continues as a `while_loop` from the current state.
     """
     n = len(state)
-    if _unroll_limit > 0 and dispatch.building_graph():
-        body = _counting(body, "while", names)
+    if dispatch.building_graph():
+        return _while_in_graph(test, body, tuple(state), names, in_place, untracked, opts)
     if n == 1:
         (v,) = state
         while True:
@@ -149,7 +151,113 @@ def while_stmt(test, body, state, names, in_place=(), untracked=(), opts=None):
         state = body(*state)
 
 
-def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), opts=None):
+def _while_in_graph(test, body, state, names, in_place, untracked, opts):
+    """`while_stmt` while a graph is being built: as the Python loop above, and remembering
+    the state before each iteration, so that a loop whose condition becomes a graph tensor
+    may be staged from the iteration that made it one (`_restart_state`)."""
+    n = len(state)
+    user_body = body
+    if _unroll_limit > 0:
+        body = _counting(body, "while", names)
+    prev = marks = None
+    while True:
+        c = test(*state)
+        if c is not True:
+            if c is False:
+                break
+            if type(c) not in python_types:
+                backend = backend_for(c)
+                if backend is not None:
+                    start = _restart_state(backend, marks, prev, state, names,
+                                           (test, user_body), in_place, untracked)
+                    like = state if start is prev else None
+                    return _unpack(_stage_while(backend, test, body, start, names, in_place,
+                                                untracked, opts, like))
+            if not c:
+                break
+        prev, marks = state, dispatch.trace_marks()
+        state = _normalize(body(*state), n)
+    return _unpack(state)
+
+
+_INT32 = (-2 ** 31, 2 ** 31)
+
+
+def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked):
+    """The state a loop switching to a staged loop starts from: `prev` (the state before
+    the Python iteration during which its condition became a graph tensor) when staging that
+    iteration too cannot change anything observable, else `state`.
+
+    That iteration has run as Python (its Python side effects, its errors, its calls happen
+    as Python's); restarting only changes which values the staged loop starts from, and its
+    ops recorded meanwhile become unused. The staged loop from `prev` runs that iteration
+    again, as its first step, with the same values, provided:
+
+    - the iteration recorded no op with a side effect when the graph runs (a print or a
+      check would run twice) (`Backend.effects_since`);
+    - the loop's test and body are effect-free (`_effect_free`: nothing they can reach was
+      changed by the iteration, so it reads the same values again);
+    - each variable was, before the iteration, a tensor (same dtype and shape after it),
+      a Python bool, a Python int that the staged loop carries as an integer tensor (of the
+      backend's default integer dtype, which the int fits), the undefined value of an early
+      return (`retval`), or an immutable value the iteration did not replace. Python bools
+      and ints compute the same in the staged step as in Python (no float rounding; an int
+      larger than the integer dtype after one step would overflow in any staged step, as in
+      every later iteration of the staged loop);
+    - no written-in-place state, no Python list.
+
+    The staged loop's body is traced on loop variables of the same dtypes and shapes either
+    way; what changes is one fewer step outside the loop (a smaller program: XLA compiles a
+    kernel per fused output of that step). The values and gradients are those of the same
+    operations on the same values.
+    """
+    if prev is None or marks is None or in_place or untracked:
+        return state
+    mark = marks.get(backend)
+    if mark is None or backend.effects_since(mark):
+        return state
+    names = names or ()
+    for k, (a, b) in enumerate(zip(prev, state)):
+        name = names[k] if k < len(names) else ""
+        if not _same_step(backend, a, b, name):
+            return state
+    if not _effect_free(backend, fns):
+        return state
+    return prev
+
+
+def _same_step(backend, a, b, name):
+    """Whether variable `name` (`a` before the iteration, `b` after it) allows restarting."""
+    ta = type(a)
+    if ta is Undefined:
+        return _is_retval(name) or type(b) is Undefined
+    if ta is tuple:
+        return (type(b) is tuple and len(a) == len(b)
+                and all(_same_step(backend, x, y, name) for x, y in zip(a, b)))
+    if ta is bool or ta is int:
+        if type(b) is ta:
+            return ta is bool or (_INT32[0] <= a < _INT32[1] and _INT32[0] <= b < _INT32[1])
+        if not backend.is_value(b) or backend.is_list(b):
+            return False
+        like = backend.to_value(a)
+        return (backend.dtype(b) == backend.dtype(like) and _shape(b) == ()
+                and (ta is bool or _INT32[0] <= a < _INT32[1]))
+    if backend.is_value(a):
+        if backend.is_list(a) or not backend.is_value(b) or backend.is_list(b) \
+                or backend.unchecked(a) is not None or backend.unchecked(b) is not None:
+            return False
+        return backend.dtype(a) == backend.dtype(b) and _shape(a) == _shape(b)
+    if a is b:
+        return a is None or ta in (str, bytes, float, complex)
+    return False
+
+
+def _shape(x):
+    return tuple(getattr(x, "shape", ()))
+
+
+def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), opts=None,
+                 like=None):
     if in_place or untracked:
         return _stage_in_place("while", backend, state, names, in_place, untracked,
                                (test, body), lambda s, n, fns: _stage_while(backend, *fns, s, n, opts=opts))
@@ -158,7 +266,8 @@ def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), o
     def body_fn(*s):
         return _normalize(body(*s), n)
 
-    return _LoopBuilder(backend, state, names, body, _loop_options(opts)).build(test, body_fn)
+    return _LoopBuilder(backend, state, names, body, _loop_options(opts), like).build(
+        test, body_fn)
 
 
 def _loop_options(opts):
@@ -229,6 +338,10 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
                                              names, in_place, untracked, opts))
     it = iter(iterable)
     k = 0
+    # In a graph over a `range`, the state before each iteration is kept: a loop whose test
+    # becomes a graph tensor may be staged from the iteration that made it one.
+    restartable = type(iterable) is range and dispatch.building_graph()
+    prev = marks = None
     while True:
         # next() on `it` itself: `for x in it` would call `iter(it)` a second time (an
         # iterator's __iter__ may do more than return itself).
@@ -236,6 +349,8 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
             x = next(it)
         except StopIteration:
             break
+        if restartable:
+            prev, marks = state, dispatch.trace_marks()
         if n == 1:
             state = (body(x, *state),)
         elif n:
@@ -247,11 +362,21 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
         if c is not True:
             stop = _stop(c)
             if stop is None:
+                like = None
+                if restartable and _int32_range(iterable):
+                    start = _restart_state(backend_for(c), marks, prev, state, names,
+                                           (extra_test, body), in_place, untracked)
+                    if start is prev:
+                        k, state, like = k - 1, prev, state
                 return _unpack(_switch_to_staged(c, iterable, it, k, extra_test, body, state,
-                                                 names, in_place, untracked, opts))
+                                                 names, in_place, untracked, opts, like))
             if stop:
                 break
     return _unpack(state)
+
+
+def _int32_range(r):
+    return all(_INT32[0] <= v < _INT32[1] for v in (r.start, r.stop, r.step))
 
 
 def _stop(c):
@@ -265,13 +390,13 @@ def _stop(c):
 
 
 def _switch_to_staged(c, iterable, it, k, extra_test, body, state, names, in_place,
-                      untracked, opts=None):
+                      untracked, opts=None, like=None):
     backend = backend_for(c)
     rest = _remaining(iterable, it, k)
     if not rest:
         return state       # the last item has run: nothing is left to stage
     return _stage_for(backend, rest, extra_test, body, state, names, in_place, untracked,
-                      opts)
+                      opts, like)
 
 
 # The most items of a Python iterator that a loop switching to a staged loop midway reads
@@ -309,7 +434,7 @@ def _remaining(iterable, it, k):
 
 
 def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), untracked=(),
-               opts=None):
+               opts=None, like=None):
     if in_place or untracked:
         return _stage_in_place(
             "for", backend, state, names, in_place, untracked, (extra_test, body),
@@ -342,7 +467,9 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
         # A static trip count lets a backend build a fixed-length loop (JAX: lax.scan, which
         # reverse-mode autodiff supports); `exact`: no break, every iteration runs.
         options["static_trip_count"] = (length, extra_test is None)
-    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options).build(
+    if like is not None:
+        like = (None,) + tuple(like)
+    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options, like).build(
         test_fn, body_fn)
     return result[1:]
 

@@ -1,0 +1,192 @@
+"""A loop whose test becomes a tracer during a Python iteration is staged from that iteration
+(loops._restart_state) when that cannot change a value, a side effect, a gradient or an error;
+otherwise the iteration stays outside the staged loop, as Python ran it."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import autograph as ag
+import workloads as w
+from tests.source_helpers import make_function
+
+X = jnp.asarray(np.round(np.random.default_rng(0).uniform(0, 10, 64)).astype(np.float32) + 0.25)
+
+
+def jit(f):
+    return jax.jit(ag.to_graph(f))
+
+
+def _loop_inputs(f, *args):
+    """The inputs of the one staged loop of `ag.to_graph(f)`, and the function's inputs."""
+    closed = jax.make_jaxpr(ag.to_graph(f))(*args)
+    loops = [e for e in closed.jaxpr.eqns if e.primitive.name in ("while", "scan")]
+    assert len(loops) == 1, closed
+    return loops[0].invars, closed.jaxpr.invars
+
+
+def starts_from_entry(f, *args):
+    """True if the staged loop starts from the values the function had before the loop
+    (its inputs and constants): no op of a Python iteration feeds it."""
+    loop_in, fn_in = _loop_inputs(f, *args)
+    ids = set(map(id, fn_in))
+    return all(type(v).__name__ == "Literal" or id(v) in ids for v in loop_in)
+
+
+@pytest.mark.parametrize("name,args", [
+    ("first_index", (X, jnp.float32(9.0))),
+    ("while_return", (jnp.float32(3.0),)),
+])
+def test_workload_loops_start_from_the_entry_state(name, args):
+    assert starts_from_entry(getattr(w, name), *args)
+
+
+@pytest.mark.parametrize("t", [-1.0, 0.0, 5.0, 9.0, 10.0, 11.0])
+def test_first_index_values(t):
+    # t < x[0]: the Python iteration (the one restaged) is the one that returns.
+    g = jit(w.first_index)
+    x = np.asarray(X)
+    assert int(g(X, jnp.float32(t))) == w.first_index(list(x), np.float32(t))
+
+
+@pytest.mark.parametrize("x", [0.5, 3.0, 66.7, 67.0, 100.0, 1e4, -2.0])
+def test_while_return_values(x):
+    # 67 * 1.5 > 100: returns in the restaged first iteration.
+    assert float(jit(w.while_return)(jnp.float32(x))) == pytest.approx(
+        float(w.while_return(np.float32(x))), rel=1e-6)
+
+
+def test_range_with_a_start_and_step_restages_its_first_item():
+    f = make_function("""
+        def f(x, t):
+            for i in range(3, 40, 2):
+                if x[i] > t:
+                    return i
+            return -1
+    """)
+    assert starts_from_entry(f, X, jnp.float32(9.0))
+    x = np.asarray(X)
+    for t in (-1.0, 5.0, 9.0, 20.0):
+        assert int(jit(f)(X, jnp.float32(t))) == f(list(x), np.float32(t))
+
+
+def test_gradient_through_a_restaged_bounded_while():
+    f = make_function("""
+        def f(x):
+            i = 0
+            while i < 10:
+                ag.set_loop_options(maximum_iterations=10)
+                x = x * 1.5
+                if x > 100.0:
+                    return x * x
+                i += 1
+            return -x
+    """, namespace={"ag": ag})
+    assert starts_from_entry(f, jnp.float32(3.0))
+    for x in (3.0, 70.0, 0.01):
+        # jax.grad without jit: the conditions are concrete, the loop runs as Python.
+        want = jax.grad(ag.to_graph(f))(x)
+        assert float(jax.jit(jax.grad(ag.to_graph(f)))(jnp.float32(x))) == pytest.approx(
+            float(want), rel=1e-6)
+
+
+def test_an_effect_recorded_in_the_python_iteration_keeps_it(capfd):
+    # jax.debug.print records an op that prints when the graph runs: staging the iteration
+    # again would print its line twice.
+    f = make_function("""
+        def f(x):
+            i = 0
+            while i < 5:
+                jax.debug.print("step {}", i)
+                x = x * 2.0
+                if x > 10.0:
+                    break
+                i += 1
+            return x
+    """, namespace={"jax": jax})
+    assert not starts_from_entry(f, jnp.float32(1.0))
+    assert float(jit(f)(jnp.float32(1.0))) == 16.0
+    jax.effects_barrier()
+    lines = [ln for ln in capfd.readouterr().out.splitlines() if ln.startswith("step")]
+    assert lines == ["step 0", "step 1", "step 2", "step 3"]
+
+
+@pytest.mark.parametrize("body", [
+    # a Python side effect: the iteration must stay as Python ran it
+    ("seen.append(1)", "x = x * 2.0"),
+    ("print('iteration')", "x = x * 2.0"),
+    ("x = x * helper(2.0)",),          # a user function (not known to be effect-free)
+    ("x = x * 2.0 + s",),              # a Python float (float64 in Python, float32 staged)
+])
+def test_iterations_that_may_differ_staged_stay_python(body):
+    source = """
+        def f(x):
+            i = 0
+            s = 0.1
+            while i < 5:
+                %s
+                if x > 10.0:
+                    break
+                i += 1
+                s = s * 3.0
+            return x, s
+    """ % "\n                ".join(body)
+    seen = []
+    f = make_function(source, namespace={"seen": seen, "helper": lambda v: v})
+    assert not starts_from_entry(f, jnp.float32(1.0))
+    got = jit(f)(jnp.float32(1.0))
+    want = f(np.float32(1.0))
+    assert float(got[0]) == pytest.approx(float(want[0]))
+
+
+def test_nonlocal_write_keeps_the_python_iteration():
+    f = make_function("""
+        def outer(x):
+            count = 0
+            def bump():
+                nonlocal count
+                count += 1
+                return 2.0
+            i = 0
+            while i < 5:
+                x = x * bump()
+                if x > 10.0:
+                    break
+                i += 1
+            return x
+    """)
+    assert not starts_from_entry(f, jnp.float32(1.0))
+    assert float(jit(f)(jnp.float32(1.0))) == 16.0
+
+
+def test_an_error_of_the_python_iteration_is_raised_as_before():
+    # Python's 10 // 0 raises in the first iteration (a staged integer division would not):
+    # the iteration runs as Python first.
+    f = make_function("""
+        def f(x):
+            for i in range(5, 8):
+                if x * (10 // (i - 5)) > 0:
+                    return i
+            return -1
+    """)
+    with pytest.raises(ZeroDivisionError):
+        jit(f)(jnp.float32(1.0))
+
+
+def test_an_assert_on_a_tracer_in_the_python_iteration_keeps_it():
+    # The converted `assert` records a run-time check (an op with an effect) in the Python
+    # iteration; staged again, the check would run twice.
+    f = make_function("""
+        def f(x):
+            i = 0
+            while i < 5:
+                assert x < 1000.0, "too big"
+                x = x * 2.0
+                if x > 10.0:
+                    break
+                i += 1
+            return x
+    """)
+    assert not starts_from_entry(f, jnp.float32(1.0))
+    assert float(jit(f)(jnp.float32(1.0))) == 16.0
