@@ -45,7 +45,7 @@ class BreakTransformer(transformer.StatementTransformer):
         node.orelse = []
         if lowering.block_status(node.body) == jumps.NEVER:
             return [node] + orelse
-        self.ctx.add_nodes(gast.UnaryOp, gast.BoolOp)   # the flag tests it creates
+        self.ctx.add_nodes(gast.UnaryOp, gast.Not, gast.BoolOp)   # the flag tests it creates
         lowering.flag = self.ctx.namer.new_symbol('break_')
         node.body = lowering.lower(node.body)
         still = jumps.not_(ast_util.name(lowering.flag))

@@ -80,4 +80,8 @@ class CallTreeTransformer(transformer.Base):
 
 
 def transform(node, ctx):
+    # Calls that converters create are all left alone: `ag__` helpers and immediately-called
+    # lambdas. Without a call of the user's there is nothing to do.
+    if not (ctx.has_nodes(gast.Call) or ctx.info.get('unchecked_parts', True)):
+        return node
     return CallTreeTransformer(ctx).visit(node)

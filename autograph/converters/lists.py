@@ -81,6 +81,6 @@ class ListTransformer(transformer.StatementTransformer):
 
 
 def transform(node, ctx):
-    if type(node) is gast.Lambda:
+    if type(node) is gast.Lambda or not ctx.has_nodes(gast.Call):   # `l.append(x)`, `l.pop()`
         return node
     return ListTransformer(ctx).visit(node)

@@ -163,4 +163,9 @@ class LogicalExpressionTransformer(transformer.Base):
 def transform(node, ctx):
     if not ctx.has_nodes(gast.BoolOp, gast.UnaryOp, gast.Compare):
         return node
+    # Only `and`/`or`, `not` and chained comparisons are rewritten (converters that create
+    # `not` record gast.Not; none creates a chained comparison).
+    if not (ctx.has_nodes(gast.BoolOp, gast.Not) or ctx.info.get('chained_comparisons', True)
+            or ctx.info.get('unchecked_parts', True)):
+        return node
     return LogicalExpressionTransformer(ctx).visit(node)

@@ -37,4 +37,7 @@ def _never_staged(node):
 def transform(node, ctx):
     if not ctx.has_nodes(gast.Compare):
         return node
+    if not (ctx.has_nodes(gast.In, gast.NotIn)       # no converter creates `in`
+            or ctx.info.get('unchecked_parts', True)):
+        return node
     return MembershipTransformer(ctx).visit(node)

@@ -186,7 +186,7 @@ class TryTransformer(transformer.StatementTransformer):
         tail = [raise_] + reissue
         for s in out + tail:
             ast_util.fill_locations(s, node)
-        self.ctx.add_nodes(gast.If, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Raise,
+        self.ctx.add_nodes(gast.If, gast.UnaryOp, gast.Not, gast.BoolOp, gast.Compare, gast.Raise,
                            gast.Assign, gast.ExceptHandler, *(k[0] for k in kinds))
         return out + final + tail
 

@@ -45,6 +45,9 @@ class FunctionTransformer(transformer.Base):
         super().__init__(ctx)
         self.frames = []
         self.types = set()      # node types seen: later converters skip what is absent
+        self.chained = False    # a chained comparison (`a < b < c`) seen
+        self.unchecked = False  # parts not checked (lambda defaults, annotations): their node
+                                # types are not in `types`
 
     def _name(self, node):
         return getattr(node, 'name', None) or '<lambda>'
@@ -52,9 +55,17 @@ class FunctionTransformer(transformer.Base):
     def check_function(self, node, top):
         frame = _Frame(node)
         self.frames.append(frame)
+        args = node.args
         if type(node) is gast.Lambda:
+            if args.defaults or any(d is not None for d in args.kw_defaults):
+                self.unchecked = True
             self.check(node.body, 0)
         else:
+            if node.returns is not None or any(
+                    a is not None and a.annotation is not None
+                    for a in args.posonlyargs + args.args + args.kwonlyargs
+                    + [args.vararg, args.kwarg]):
+                self.unchecked = True
             for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
                 self.check(d, 0)
             for s in node.body:
@@ -150,6 +161,8 @@ class FunctionTransformer(transformer.Base):
             return
         if t is gast.Constant:
             return
+        if t is gast.Compare and len(node.ops) > 1:
+            self.chained = True
         # Parts of statements that conversion turns into functions or lambdas.
         d = node.__dict__
         for f in t._fields:
@@ -175,4 +188,6 @@ def transform(node, ctx):
     checker = FunctionTransformer(ctx)
     checker.check_function(node, True)
     ctx.info['node_types'] = checker.types
+    ctx.info['chained_comparisons'] = checker.chained
+    ctx.info['unchecked_parts'] = checker.unchecked
     return node
