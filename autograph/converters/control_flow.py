@@ -160,6 +160,8 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             anno.setanno(first, anno.Basic.UNDEFINED_HERE, here)
         if top:
             anno.setanno(first, anno.Basic.UNDEFINED_TOP, top)
+        if here or top:
+            self.ctx.info['undefined_marked'] = True
 
     def _new(self, base):
         return self.ctx.namer.new_symbol(base)
@@ -261,6 +263,7 @@ def _add_loop_options(stmt, loop):
 def transform(node, ctx):
     ctx.info['staged'] = type(node) is not gast.Lambda and ctx.has_nodes(gast.If, gast.While,
                                                                           gast.For)
+    ctx.info['undefined_marked'] = False    # (the variables converter skips what is unmarked)
     if not ctx.info['staged']:
         return node
     analysis.analyze(node, lines=ctx.lines, staged_state=True)

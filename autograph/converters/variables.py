@@ -331,9 +331,12 @@ def transform(node, ctx):
             inner is not None for fn_loads in loads.values() for _, inner in fn_loads)):
         return node         # nothing staged or deleted, no read in a generated scope
     if not anno.hasanno(node, anno.Static.CFG):
-        analysis.analyze(node)      # nothing staged: reads after `del` need the analyses
+        # Nothing staged: reads after `del` or in thunks need activity and the CFG (this
+        # converter solves reaching definitions itself).
+        analysis.analyze(node, dataflow=False)
     variables = VariablesTransformer(ctx)
-    node = variables.visit(node)
+    if ctx.info.get('undefined_marked', True) or ctx.has_nodes(gast.Delete):
+        node = variables.visit(node)    # (else it has nothing to do)
     reads, checks = set(), {}
     for fn in _analysed_functions(node):
         moved = _reads_in_generated_scopes(fn, loads.get(fn, ()), ctx.namer)

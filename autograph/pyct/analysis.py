@@ -29,7 +29,7 @@ def functions_in(node):
     return out
 
 
-def analyze(node, lines=None, staged_state=False):
+def analyze(node, lines=None, staged_state=False, dataflow=True):
     """Annotates `node` with activity, CFG, liveness and reaching definitions, and with the
     state of each if/while/for (`staged_state`) if asked.
 
@@ -42,6 +42,7 @@ def analyze(node, lines=None, staged_state=False):
       lines: the user's source lines (the staged-state analysis quotes attribute/item
         targets from them).
       staged_state: also run pyct.staged_state.
+      dataflow: run liveness and reaching definitions (else only activity and the CFG).
     """
     if type(node) is gast.Lambda:
         activity.analyze_function(node)
@@ -49,6 +50,8 @@ def analyze(node, lines=None, staged_state=False):
     activity.analyze_function(node)
     for fn in functions_in(node):
         graph = cfg.build(fn)
+        if not dataflow:
+            continue
         liveness.analyze(fn, graph)
         if staged_state:
             staged_state_analysis.analyze(fn, lines)
