@@ -91,19 +91,19 @@ def main(argv=None):
     p.add_argument('--grammar', choices=('tensor', 'python'), default='tensor',
                    help='tensor: fuzzgen.py programs in every mode (default); python: '
                         'pygen.py programs, converted on Python values')
-    p.add_argument('--suppressing-with', action='store_true',
-                   help='python grammar: also `with` blocks whose __exit__ suppresses the '
-                        'exception (an open converter bug, off by default)')
+    p.add_argument('--open-bugs', action='store_true',
+                   help='python grammar: also the constructs of open converter bugs '
+                        '(pygen.Generator open_bugs; off by default)')
     args = p.parse_args(argv)
 
     modes = tuple(m for m in args.modes.split(',') if m)
     if args.grammar == 'python':
         modes = ('convert',)
     gen_kwargs = {'max_depth': args.max_depth, 'max_stmts': args.max_stmts}
-    if args.suppressing_with:
+    if args.open_bugs:
         if args.grammar != 'python':
-            p.error('--suppressing-with needs --grammar python')
-        gen_kwargs['suppressing_with'] = True
+            p.error('--open-bugs needs --grammar python')
+        gen_kwargs['open_bugs'] = True
     seeds = list(range(args.seed, args.seed + args.count))
     commit = _git_commit()          # the code the workers import now
     started = time.time()
@@ -142,7 +142,7 @@ def main(argv=None):
         '| seeds | %d .. %d (%d programs) |' % (seeds[0], seeds[-1], len(seeds)),
         '| generator | %s, max_depth=%d, max_stmts=%d%s |' % (
             'pygen.py' if args.grammar == 'python' else 'fuzzgen.py', args.max_depth,
-            args.max_stmts, ', suppressing_with' if args.suppressing_with else ''),
+            args.max_stmts, ', open_bugs' if args.open_bugs else ''),
         '| modes | %s |' % ', '.join(modes),
         '| passed | %d |' % ok,
         '| failed | %d |' % sum(len(v) for v in groups.values()),

@@ -149,20 +149,23 @@ class _Scope:
 
 
 class Generator:
-    """`suppressing_with`: also write `with` blocks whose context manager suppresses the
-    exception (off by default: converted code loses what a branch or loop body inside such a
-    block assigned before the exception, an open converter bug; docs/reliability.md)."""
+    """`open_bugs`: also write the constructs of open converter bugs (docs/reliability.md),
+    off by default so that CI stays a regression test: `with` blocks whose context manager
+    suppresses the exception (what a branch or loop body inside assigned before it is lost),
+    and reads of an `except ... as e` name after its `try` statement (a handler left by an
+    exception does not unbind `e`)."""
 
-    def __init__(self, seed, max_depth=3, max_stmts=4, suppressing_with=False):
+    def __init__(self, seed, max_depth=3, max_stmts=4, open_bugs=False):
         self.r = random.Random(seed)
         self.seed = seed
         self.max_depth = max_depth
         self.max_stmts = max_stmts
-        self.suppressing_with = suppressing_with
+        self.open_bugs = open_bugs
         self.counter = 0
         self.maybe = []         # variables assigned somewhere, maybe not on every path
         self.iters = []         # shared iterator variables
         self.depth = 0
+        self.sure_reads = False     # only surely assigned variables (inside comprehensions)
 
     def chance(self, p):
         return self.r.random() < p
@@ -174,7 +177,7 @@ class Generator:
     # -- expressions ---------------------------------------------------------------------
 
     def int_var(self, sc):
-        if self.maybe and self.chance(0.05):
+        if self.maybe and not self.sure_reads and self.chance(0.05):
             return self.r.choice(self.maybe)
         return self.r.choice(sc.ints)
 
@@ -207,7 +210,7 @@ class Generator:
         if k == 1:
             return 'Truth(%s)' % self.r.choice(['0', '1', "''", "'t'"])
         if k in (2, 3):
-            if self.maybe and self.chance(0.1):
+            if self.maybe and not self.sure_reads and self.chance(0.1):
                 return self.r.choice(self.maybe)
             return self.r.choice(sc.vals)
         if k == 4:
@@ -249,9 +252,11 @@ class Generator:
             return self.r.choice(['(%s is None)', '(%s is not None)', '(%s is lst)']) % (
                 self.r.choice(sc.vals + sc.ints),)     # names: `is` on a literal warns
         if k == 12:     # generators consumed by builtins (shared iterators included)
+            self.sure_reads = True          # (reads inside a comprehension: see st_walrus)
+            e = self.int_expr(sc, 1)
+            self.sure_reads = False
             return self.r.choice([
-                'sum(p(q) for q in range(%d) if q != %s)' % (self.r.randint(0, 3),
-                                                             self.int_expr(sc, 1)),
+                'sum(p(q) for q in range(%d) if q != %s)' % (self.r.randint(0, 3), e),
                 'any(p(q) for q in %s)' % self.r.choice(self.iters),
                 'all(q for q in %s)' % self.r.choice(self.iters)])
         return '(%s %s %s)' % (self.int_expr(sc, 1), self.r.choice(['<', '<=', '==', '!=']),
@@ -381,7 +386,7 @@ class Generator:
     def st_with(self, sc):
         """A `with` block (enter/exit logged) around any statements: jumps and exceptions
         leave it through __exit__."""
-        suppress = self.suppressing_with and self.chance(0.3)
+        suppress = self.open_bugs and self.chance(0.3)
         head = 'with Ctx(%r%s):' % (self.new('w'), ', True' if suppress else '')
         return [head] + _indent(self.block(sc.child()))
 
@@ -401,13 +406,17 @@ class Generator:
         return ['for %s in %s:' % (k, src)] + _indent(make + self.block(inner))
     def st_walrus(self, sc):
         name = self.new('w')
-        if self.chance(0.25):   # in a comprehension: binds in f, only if an item passed
+        if self.chance(0.25):
+            # In a comprehension: binds in f, only if an item passed; read right after (a
+            # read further away could follow the comprehension in code after a `return`,
+            # and reads of unassigned names inside it are known differences).
             v = self.new('v')
+            self.sure_reads = True
+            e1, e2 = self.int_expr(sc), self.int_expr(sc)
+            self.sure_reads = False
             self._assign(sc, v, False)
-            if name not in self.maybe:
-                self.maybe.append(name)
-            return ['%s = [%s for q in lst if (%s := q + %s) > %s]' % (
-                v, name, name, self.int_expr(sc), self.int_expr(sc))]
+            return ['%s = [%s for q in lst if (%s := q + %s) > %s]' % (v, name, name, e1, e2),
+                    'if %s:' % v, '    p(%r, %s)' % (self.new('at'), name)]
         if self.chance(0.5):
             body = self.block(sc.child(), 1)
             out = ['if (%s := %s) %s %s:' % (name, self.int_expr(sc),
@@ -460,7 +469,7 @@ class Generator:
         elif k == 5:
             src = self.r.choice(['lst', 'range(3)'])
             head = 'for %s in map(p, %s):' % (t, src)
-            inner.over_lst = src == 'lst'
+            inner.over_lst = inner.over_lst or src == 'lst'     # appends stay bounded
         elif k == 6:
             view = self.r.choice(['d', 'd.keys()', 'd.values()', 'list(d)'])
             head = 'for %s in %s:' % (t, view)
@@ -530,7 +539,7 @@ class Generator:
                 if self.chance(0.3):
                     body.append('p(%r, %s)' % (self.new('at'), name))
                 out += ['except %s as %s:' % (exc, name)] + _indent(body)
-                if name not in self.maybe:
+                if self.open_bugs and name not in self.maybe:
                     self.maybe.append(name)     # unbound after the handler
             else:
                 out += ['except %s:' % exc] + _indent(self.block(sc.child()))
