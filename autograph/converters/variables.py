@@ -274,22 +274,6 @@ def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
     return found
 
 
-def _analysed_functions(node):
-    """The user functions in the converted tree (nested ones may now sit in generated bodies)."""
-    out = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        t = type(n)
-        if t is gast.ClassDef:
-            continue
-        if t is gast.FunctionDef and anno.hasanno(n, anno.Static.CFG):
-            out.append(n)
-        for f in ('body', 'orelse', 'finalbody', 'handlers'):
-            stack.extend(getattr(n, f, ()))
-    return out
-
-
 def _ld(name):
     call = gast.Call(func=gast.Attribute(value=ast_util.name('ag__'), attr='ld',
                                          ctx=gast.Load()),
@@ -338,7 +322,9 @@ def transform(node, ctx):
     if ctx.info.get('undefined_marked', True) or ctx.has_nodes(gast.Delete):
         node = variables.visit(node)    # (else it has nothing to do)
     reads, checks = set(), {}
-    for fn in _analysed_functions(node):
+    # The analysed user functions (nested ones may now sit in generated bodies), in the order
+    # of a walk of the converted tree (placeholders added for one count for the next).
+    for fn in [fn for fn in loads if anno.hasanno(fn, anno.Static.CFG)]:
         moved = _reads_in_generated_scopes(fn, loads.get(fn, ()), ctx.namer)
         names = variables.placeholders | moved
         if not names:
@@ -363,6 +349,7 @@ def _scan(fn):
     """
     loads = []
     bound = _params(fn.args)
+    fields_of = ast_util.CHILD_FIELDS
     pending = [(fn.body, None, bound), (fn.args.defaults, None, None)]
     while pending:
         roots, inner, binds = pending.pop()
@@ -377,7 +364,7 @@ def _scan(fn):
                 elif binds is not None and (ctx is gast.Store or ctx is gast.Del):
                     binds.add(n.id)
                 continue
-            fields = ast_util.child_fields(t)
+            fields = fields_of[t]
             if not fields:
                 continue
             if t in _SCOPES:

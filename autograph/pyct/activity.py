@@ -19,6 +19,7 @@ a nested function that assigns a `nonlocal` name counts as modifying it.
 import gast
 
 from autograph.pyct import anno
+from autograph.pyct import ast_util
 from autograph.pyct import qual_names
 
 _NAME = gast.Name
@@ -26,6 +27,7 @@ _LOAD = gast.Load
 _STORE = gast.Store
 _DEL = gast.Del
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
+_CHILD_FIELDS = ast_util.CHILD_FIELDS     # fields that may hold nodes (not ctx, op, names)
 ACTIVITY = anno.Key.ACTIVITY
 TARGET_ACTIVITY = anno.Key.TARGET_ACTIVITY
 EXTRA_ACTIVITY = anno.Key.EXTRA_ACTIVITY
@@ -179,7 +181,7 @@ def scan(node, out):
     if t is gast.Constant:
         return
     d = node.__dict__
-    for f in t._fields:
+    for f in _CHILD_FIELDS[t]:
         v = d.get(f)
         if type(v) is list:
             for x in v:
@@ -379,7 +381,7 @@ class _Analyzer:
             self._simple(node, names, scope)
         else:
             # Simple statements (and constructs the CFG treats as opaque, e.g. match).
-            self._simple(node, _header(node, t._fields), scope)
+            self._simple(node, _header(node, _CHILD_FIELDS[t]), scope)
 
     def _blocks(self, node, scope, fields):
         for f in fields:

@@ -110,6 +110,7 @@ def fill_locations(nodes, from_node):
     lineno = s['lineno']
     col = s.get('col_offset', 0)
     ast = gast.AST
+    fields_of = CHILD_FIELDS
     stack = list(nodes) if type(nodes) is list else [nodes]
     while stack:
         n = stack.pop()
@@ -126,7 +127,7 @@ def fill_locations(nodes, from_node):
             d['col_offset'] = col
             d['end_lineno'] = lineno
             d['end_col_offset'] = col
-        for f in child_fields(type(n)):
+        for f in fields_of[type(n)]:
             v = d.get(f)
             if type(v) is list:
                 stack.extend(v)
@@ -138,18 +139,27 @@ def fill_locations(nodes, from_node):
 # tree walks skip them.
 _NON_NODE_FIELDS = frozenset(('ctx', 'op', 'ops', 'id', 'attr', 'arg', 'type_comment', 'kind',
                               'is_async', 'level', 'module', 'conversion'))
-_CHILD_FIELDS = {}
+
+
+class _ChildFields(dict):
+    """{class: the fields of that node class that may hold nodes with fields}, filled on
+    first use; () for a class that is not a node class (str, None, ...)."""
+
+    def __missing__(self, cls):
+        fields = self[cls] = tuple(
+            f for f in getattr(cls, '_fields', ()) if f not in _NON_NODE_FIELDS
+            and not (cls is gast.Constant and f == 'value'))
+        return fields
+
+
+# Tree walks look fields up here (`CHILD_FIELDS[type(node)]`, a dict lookup).
+CHILD_FIELDS = _ChildFields()
 
 
 def child_fields(cls):
     """The fields of node class `cls` that may hold nodes with fields (for tree walks); () for
     a class that is not a node class (str, None, ...)."""
-    fields = _CHILD_FIELDS.get(cls)
-    if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(
-            f for f in getattr(cls, '_fields', ()) if f not in _NON_NODE_FIELDS
-            and not (cls is gast.Constant and f == 'value'))
-    return fields
+    return CHILD_FIELDS[cls]
 
 
 def strip_locations(node):
@@ -163,7 +173,7 @@ def strip_locations(node):
 def push_children(stack, node):
     """Pushes the AST children of `node` onto `stack` (for explicit-stack tree walks)."""
     d = node.__dict__
-    for f in child_fields(type(node)):
+    for f in CHILD_FIELDS[type(node)]:
         v = d.get(f)
         if type(v) is list:
             stack.extend(x for x in v if isinstance(x, gast.AST))

@@ -43,7 +43,12 @@ class Context:
         kinds of nodes record them with `add_nodes`.
         """
         seen = self.info.get('node_types')
-        return seen is None or any(t in seen for t in types)
+        if seen is None:
+            return True
+        for t in types:
+            if t in seen:
+                return True
+        return False
 
     def add_nodes(self, *types):
         seen = self.info.get('node_types')
@@ -62,6 +67,7 @@ class Context:
 _MISSING = object()
 _ANNOS = anno._ATTR
 _SKIP = anno.Basic.SKIP
+_CHILD_FIELDS = ast_util.CHILD_FIELDS
 
 
 class Base:
@@ -139,7 +145,7 @@ class Base:
         nodes at all (constants, names without an annotation) are not walked."""
         dispatch = self._dispatch
         d = node.__dict__
-        for f in ast_util.child_fields(type(node)):
+        for f in _CHILD_FIELDS[type(node)]:
             v = d.get(f)
             if type(v) is list:
                 if v and isinstance(v[0], gast.stmt):
