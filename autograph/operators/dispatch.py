@@ -151,6 +151,12 @@ class Backend:
         cannot be used outside it)."""
         return False
 
+    def is_outer(self, value):
+        """True if `value` (a tensor) was made outside the branch or loop body being traced
+        now, in a graph that encloses it: usable anywhere in that branch or body (and in its
+        sibling branch). False when unsure."""
+        return False
+
     def read(self, value):
         """`value`, read by converted code where the variable may be unassigned (`ag__.ld`):
         a value from `check_defined` is checked here, in program order (Python raises at the

@@ -7,7 +7,8 @@ from autograph.operators.frames import (_assignment_line, _use_line_after_if, _u
                                         register_helper)
 from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_values, _carries,
                                          _check_escaped, _describe, _snapshot, _endless_recursion,
-                                         _is_none_or_undefined, _is_retval, _normalize,
+                                         _is_none_or_undefined, _is_retval, _is_scalar_like,
+                                         _normalize,
                                          _same_python_value, _stage_in_place, _unpack,
                                          _user_exception)
 from autograph.operators.variables import Undefined, UndefinedValueError
@@ -105,6 +106,9 @@ class _IfBuilder:
         self.is_expression = is_expression
         self.forced = set()      # positions forced into the layout by a retry
         self.fill = {}           # position -> spec of the zeros filling an undefined retval
+        # position -> the value the other branch gives an early-return value, when it comes
+        # from outside the `if` (see _undefined_output)
+        self.fill_value = {}
         self.lists = {}          # position -> element spec: a Python list one branch lowered
         # position -> message: a value a loop may not have made (a `check_defined` value) in
         # the state or a branch's output. Its "has a value" flag is a `cond` output of its own
@@ -280,6 +284,8 @@ class _IfBuilder:
 
     def _undefined_output(self, k, which, other):
         b = self.backend
+        if k in self.fill_value:
+            return self.fill_value[k]
         if k in self.fill:
             return b.zeros(self.fill[k])
         if other is None or _is_none_or_undefined(other[k]):
@@ -293,15 +299,29 @@ class _IfBuilder:
             self._undefined_error(k, which, 1 - which)
         if not _carries(b, other[k]):
             self._mismatch(k, 1 - which, other[k], Undefined(self.names[k]), _BRANCH[which])
-        # An early-return value: zeros shaped like the other branch's.
+        # An early-return value: a placeholder, read only where the return flag (set with it
+        # in the other branch) says it has a value. The other branch's value itself when it
+        # comes from outside the `if` (then the `if` has no output to merge for it: XLA
+        # drops a select between equal values), else zeros shaped like it.
+        if self._outer(other[k]):
+            self.fill_value[k] = other[k]
+            return other[k]
         self.fill[k] = b.spec(_as_values(b, other[k]))
         return b.zeros(self.fill[k])
+
+    def _outer(self, v):
+        """True if `v` is a Python number or made outside the `if` (usable in either branch)."""
+        b = self.backend
+        leaves = [v] if b.is_value(v) or _is_scalar_like(v) else b.flatten(v)
+        return bool(leaves) and all(
+            _is_scalar_like(x) or (b.is_value(x) and not b.is_list(x) and b.is_outer(x))
+            for x in leaves)
 
     def _reconcile(self, k, which, v, ov):
         """Second-built branch: match the first branch's value at position k."""
         b = self.backend
-        if k in self.fill:
-            return v  # the first-built branch filled its undefined retval with zeros
+        if k in self.fill or k in self.fill_value:
+            return v  # the first-built branch filled its undefined retval
         if _carries(b, ov) and not b.same_structure(v, ov):
             where = _user_frame_info()
             at = " at %s:%d" % where if where else ""
@@ -325,8 +345,11 @@ class _IfBuilder:
                 self._undefined_error(k, 1 - which, which)
             if ov is None:
                 self._mismatch(k, which, v, ov, _BRANCH[1 - which])
-            self.fill[k] = b.spec(_as_values(b, v))
-            raise _Retry(self)  # the first-built branch must produce the zeros
+            if self._outer(v):
+                self.fill_value[k] = v
+            else:
+                self.fill[k] = b.spec(_as_values(b, v))
+            raise _Retry(self)  # the first-built branch must produce the placeholder
         # Python numbers against tensors: the backend's cond adapts them to the other
         # branch's dtype (a Backend contract).
         return v

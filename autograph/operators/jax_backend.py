@@ -89,6 +89,18 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
             return False
         return not isinstance(self.core.trace_ctx.trace, self.core.EvalTrace)
 
+    def is_outer(self, value):
+        if not isinstance(value, self.Tracer):
+            return False
+        trace = getattr(self.core.trace_ctx.trace, "parent_trace", None)
+        for _ in range(64):
+            if trace is None:
+                return False
+            if value._trace is trace:
+                return True
+            trace = getattr(trace, "parent_trace", None)
+        return False
+
     def trace_mark(self):
         # The jaxpr being recorded and how many equations it has (None where JAX's tracing
         # internals differ: the caller then assumes the worst).

@@ -175,7 +175,8 @@ class JaxStaging:
         if _cheap(tj) and _cheap(fj) and _forwards(tj, inexact) and _forwards(fj, inexact):
             a = core.eval_jaxpr(tj.jaxpr, tj.consts)
             b = core.eval_jaxpr(fj.jaxpr, fj.consts)
-            return [lax.select(pred, x, y) for x, y in zip(a, b)]
+            # (both branches giving the same value from outside the `if`: no select)
+            return [x if x is y else lax.select(pred, x, y) for x, y in zip(a, b)]
         return lax.cond(pred, lambda: core.eval_jaxpr(tj.jaxpr, tj.consts),
                         lambda: core.eval_jaxpr(fj.jaxpr, fj.consts))
 

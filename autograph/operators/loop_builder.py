@@ -37,7 +37,8 @@ class _LoopBuilder:
     the loop rebuilt (`_Retry`).
     """
 
-    def __init__(self, backend, state, names, body=None, options=None, like=None):
+    def __init__(self, backend, state, names, body=None, options=None, like=None,
+                 unset=()):
         self.backend = backend
         self.options = options or {}  # keyword arguments of the backend's while_loop
         self.state = tuple(state)
@@ -67,6 +68,10 @@ class _LoopBuilder:
         self.init = {}       # position -> ("zeros", spec) or ("list", spec, items): what
         #                      replaces the state's value at entry (made in the outer graph)
         self.dtypes = {}     # (position, leaf) -> dtype for a Python-number leaf
+        # Positions of early-return values that have no value when an iteration starts (the
+        # loop stops once its return flag is set, see loops._unset_in_body): the body sees
+        # them undefined, as Python does, and carries what it makes of them.
+        self.unset = frozenset(unset)
         if like is not None:
             # The loop starts one iteration before the state `like` (loops._restart_state): an
             # early-return value undefined before that iteration starts as the zeros a first
@@ -171,8 +176,12 @@ class _LoopBuilder:
             self.invariant = set()  # per trace: the runtime retraces when shapes relax
             seen = visible(loop_vars) if created else loop_vars
             before = _snapshot(self.body)
+            args = self._expand(seen)
+            for k in self.unset:
+                if self.kinds[k] is _VAR:
+                    args[k] = Undefined(self.names[k])
             try:
-                out = body(*self._expand(seen))
+                out = body(*args)
             except Exception as e:
                 err = _user_exception(e, "the body of a tensor-dependent loop")
                 if err is None:
@@ -271,6 +280,8 @@ class _LoopBuilder:
             if kind is _VAR:
                 lv = loop_vars[pos]
                 pos += 1
+                if k in self.unset and type(v) is Undefined:
+                    v = lv      # no return in this iteration: the placeholder carries on
                 if v is lv:
                     self.invariant.add(k)
                 elif type(v) is Undefined:

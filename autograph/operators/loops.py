@@ -266,8 +266,36 @@ def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), o
     def body_fn(*s):
         return _normalize(body(*s), n)
 
-    return _LoopBuilder(backend, state, names, body, _loop_options(opts), like).build(
-        test, body_fn)
+    unset = _unset_in_body(backend, test, state, names)
+    return _LoopBuilder(backend, state, names, body, _loop_options(opts), like,
+                        unset).build(test, body_fn)
+
+
+def _unset_in_body(backend, test, state, names):
+    """The position of the early-return value (`retval_`) if it has no value whenever an
+    iteration starts, else ().
+
+    The converted code assigns it only together with its return flag (`do_return = True`),
+    and a loop with a `return` stops once the flag is set: its test (or, for a `for`, its
+    extra test) is `not do_return and ...`. That is checked, not assumed: the test, known to be
+    effect-free, must give a Python False with the flag set. Then, as in Python, an iteration
+    that runs never sees a value there: the body is traced with it undefined, and an `if` in
+    it that returns makes no select for it (only its flag says whether it has a value).
+    Only for a backend that can tell values made outside a branch (`Backend.is_outer`).
+    """
+    if test is None or type(backend).is_outer is dispatch.Backend.is_outer or not names:
+        return ()
+    rets = [k for k, name in enumerate(names) if _is_retval(name)]
+    flags = [k for k, name in enumerate(names) if name.startswith("do_return")]
+    if len(rets) != 1 or len(flags) != 1 or not _effect_free(backend, (test,)):
+        return ()
+    probe = list(state)
+    probe[flags[0]] = True
+    try:
+        stops = test(*probe) is False
+    except Exception:  # noqa: BLE001 - no proof: the body sees the carried value
+        return ()
+    return (rets[0],) if stops else ()
 
 
 def _loop_options(opts):
@@ -469,8 +497,9 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
         options["static_trip_count"] = (length, extra_test is None)
     if like is not None:
         like = (None,) + tuple(like)
-    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options, like).build(
-        test_fn, body_fn)
+    unset = tuple(k + 1 for k in _unset_in_body(backend, extra_test, state, names[1:]))
+    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options, like,
+                          unset).build(test_fn, body_fn)
     return result[1:]
 
 

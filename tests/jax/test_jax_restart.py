@@ -190,3 +190,84 @@ def test_an_assert_on_a_tracer_in_the_python_iteration_keeps_it():
     """)
     assert not starts_from_entry(f, jnp.float32(1.0))
     assert float(jit(f)(jnp.float32(1.0))) == 16.0
+
+
+# --- early-return values inside staged loops --------------------------------------------------
+# The converted code assigns `retval_` only with `do_return = True`, and a loop with a return
+# stops once that flag is set, so an iteration never starts with a return value: the body is
+# traced with it undefined (loops._unset_in_body), and an `if` that returns a value made
+# outside it gives that value as the other branch's placeholder (no select).
+
+def _loop_body_selects(f, *args):
+    """The selects making values the staged loop of `ag.to_graph(f)` carries."""
+    closed = jax.make_jaxpr(ag.to_graph(f))(*args)
+    (loop,) = [e for e in closed.jaxpr.eqns if e.primitive.name in ("while", "scan")]
+    body = loop.params.get("body_jaxpr", loop.params.get("jaxpr")).jaxpr
+    outs = set(map(id, body.outvars))
+    # (the selects whose result the loop carries: not those normalizing an index)
+    return [e for e in body.eqns if e.primitive.name == "select_n" and id(e.outvars[0]) in outs]
+
+
+def test_first_index_carries_its_return_value_without_a_select():
+    # Only the return flag is selected; the return value is the loop index itself.
+    assert len(_loop_body_selects(w.first_index, X, jnp.float32(9.0))) == 1
+
+
+def test_while_return_carries_its_return_value_without_a_select():
+    # x * 1.5 is both the new x and the return value: the flag and `i` are selected.
+    assert len(_loop_body_selects(w.while_return, jnp.float32(3.0))) == 2
+
+
+@pytest.mark.parametrize("source", [
+    # the returned value is made outside the `if` (the loop item): no select
+    """
+    def f(x):
+        for v in x:
+            if v > 2.0:
+                return v
+        return -1.0
+    """,
+    # made inside the `if`: a zeros placeholder and a select, as before
+    """
+    def f(x):
+        for v in x:
+            if v > 2.0:
+                return v * v
+        return -1.0
+    """,
+    """
+    def f(x):
+        s = 0.0
+        for v in x:
+            s = s + v
+            if s > 2.0:
+                return s
+        return -s
+    """,
+])
+def test_early_return_values_and_gradients(source):
+    f = make_function(source)
+    for x in ([0.5, 1.0, 3.0, 4.0], [3.0, 0.0, 0.0, 5.0], [0.1, 0.2, 0.3, 0.4]):
+        x = jnp.asarray(x, jnp.float32)
+        assert float(jit(f)(x)) == pytest.approx(float(f(np.asarray(x))))
+        want = jax.grad(ag.to_graph(f))(x)          # concrete: the loop runs as Python
+        got = jax.jit(jax.grad(ag.to_graph(f)))(x)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
+
+
+def test_a_loop_test_that_does_not_stop_on_the_flag_keeps_the_carried_value():
+    # The return is inside an inner `for` over a Python range whose iterations are unrolled:
+    # the outer while's own test has `not do_return`; correctness of values either way.
+    f = make_function("""
+        def f(x):
+            i = 0
+            while x < 50.0:
+                x = x * 2.0
+                for k in range(2):
+                    if x > 20.0 + k:
+                        return x + k
+                i += 1
+            return -x
+    """)
+    for x in (0.5, 3.0, 30.0, 60.0):
+        assert float(jit(f)(jnp.float32(x))) == pytest.approx(float(f(np.float32(x))))
