@@ -6,22 +6,35 @@ _LOAD = gast.Load
 _STORE = gast.Store
 
 
+# The builders below fill a new node's __dict__ directly: the same node as the gast
+# constructor makes (fields set, no location), without its per-field setattr loop.
+_NAME = gast.Name
+_CONSTANT = gast.Constant
+_TUPLE = gast.Tuple
+
+
 def name(id_, ctx=None):
     """A gast.Name (Load by default)."""
-    return gast.Name(id=id_, ctx=ctx if ctx is not None else _LOAD(), annotation=None,
-                     type_comment=None)
+    node = _NAME.__new__(_NAME)
+    node.__dict__.update(id=id_, ctx=ctx if ctx is not None else _LOAD(), annotation=None,
+                         type_comment=None)
+    return node
 
 
 def param(id_):
-    return gast.Name(id=id_, ctx=gast.Param(), annotation=None, type_comment=None)
+    return name(id_, gast.Param())
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    node = _CONSTANT.__new__(_CONSTANT)
+    node.__dict__.update(value=value, kind=None)
+    return node
 
 
 def tuple_of(elts, ctx=None):
-    return gast.Tuple(elts=list(elts), ctx=ctx if ctx is not None else _LOAD())
+    node = _TUPLE.__new__(_TUPLE)
+    node.__dict__.update(elts=list(elts), ctx=ctx if ctx is not None else _LOAD())
+    return node
 
 
 def names_tuple(names, ctx=None):
@@ -171,11 +184,16 @@ def strip_locations(node):
 
 
 def push_children(stack, node):
-    """Pushes the AST children of `node` onto `stack` (for explicit-stack tree walks)."""
+    """Pushes the children of `node` onto `stack` (for explicit-stack tree walks). Items of
+    list fields are pushed as they are: a walk may pop a None or a str (which has no
+    children: `CHILD_FIELDS` gives it no fields)."""
+    fields = CHILD_FIELDS[type(node)]
+    if not fields:
+        return
     d = node.__dict__
-    for f in CHILD_FIELDS[type(node)]:
+    for f in fields:
         v = d.get(f)
         if type(v) is list:
-            stack.extend(x for x in v if isinstance(x, gast.AST))
-        elif isinstance(v, gast.AST):
+            stack.extend(v)
+        elif v is not None:
             stack.append(v)
