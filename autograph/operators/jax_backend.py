@@ -254,6 +254,13 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
         return jnp.asarray(value, dtype)
 
     def dtype(self, value):
+        t = type(value)
+        if t is bool:
+            return self.jnp.dtype(self.jnp.bool_)
+        if t is int and -2 ** 31 <= value < 2 ** 31:
+            return self._int
+        if t is float:
+            return self._float
         if isinstance(value, JaxList):
             return value.buffer.dtype
         if isinstance(value, _PendingList):

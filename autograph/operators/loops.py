@@ -235,13 +235,13 @@ def _same_step(backend, a, b, name):
         return (type(b) is tuple and len(a) == len(b)
                 and all(_same_step(backend, x, y, name) for x, y in zip(a, b)))
     if ta is bool or ta is int:
+        if ta is int and not _INT32[0] <= a < _INT32[1]:
+            return False
         if type(b) is ta:
-            return ta is bool or (_INT32[0] <= a < _INT32[1] and _INT32[0] <= b < _INT32[1])
+            return ta is bool or _INT32[0] <= b < _INT32[1]
         if not backend.is_value(b) or backend.is_list(b):
             return False
-        like = backend.to_value(a)
-        return (backend.dtype(b) == backend.dtype(like) and _shape(b) == ()
-                and (ta is bool or _INT32[0] <= a < _INT32[1]))
+        return backend.dtype(b) == backend.dtype(a) and _shape(b) == ()
     if backend.is_value(a):
         if backend.is_list(a) or not backend.is_value(b) or backend.is_list(b) \
                 or backend.unchecked(a) is not None or backend.unchecked(b) is not None:
