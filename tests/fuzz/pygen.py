@@ -177,7 +177,9 @@ class Generator:
     # -- expressions ---------------------------------------------------------------------
 
     def int_var(self, sc):
-        if self.maybe and not self.sure_reads and self.chance(0.05):
+        if self.sure_reads:         # never deleted: a scope's ints can include a name that a
+            return self.r.choice([v for v in sc.ints if v in ('a', 'b', 'x0')])  # try deleted
+        if self.maybe and self.chance(0.05):
             return self.r.choice(self.maybe)
         return self.r.choice(sc.ints)
 
