@@ -361,7 +361,8 @@ _WRITES = frozenset((
 # Modules whose functions compute values only (no hidden state); attributes named like
 # `_DENIED_ATTRS` are refused separately (generators with state, printing, callbacks).
 _PURE_MODULES = ("ag__", "autograph", "jax", "math", "cmath", "operator", "numpy")
-_DENIED_ATTRS = ("random", "print", "callback", "debug", "write", "seed")
+_DENIED_ATTRS = ("random", "print", "callback", "debug", "write", "seed", "save", "load",
+                 "tofile", "fromfile", "register", "set_unroll")
 
 
 def _effect_free(backend, fns):

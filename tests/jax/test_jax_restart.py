@@ -116,28 +116,44 @@ def test_an_effect_recorded_in_the_python_iteration_keeps_it(capfd):
     # a Python side effect: the iteration must stay as Python ran it
     ("seen.append(1)", "x = x * 2.0"),
     ("print('iteration')", "x = x * 2.0"),
-    ("x = x * helper(2.0)",),          # a user function (not known to be effect-free)
+    ("x = x * helper(2.0)",),          # a user function with a side effect
     ("x = x * 2.0 + s",),              # a Python float (float64 in Python, float32 staged)
 ])
 def test_iterations_that_may_differ_staged_stay_python(body):
     source = """
         def f(x):
             i = 0
-            s = 0.1
+            %s
             while i < 5:
                 %s
                 if x > 10.0:
                     break
                 i += 1
-                s = s * 3.0
-            return x, s
-    """ % "\n                ".join(body)
+                %s
+            return x
+    """ % (("s = 0.1", "\n                ".join(body), "s = s * 3.0") if "+ s" in body[0]
+           else ("", "\n                ".join(body), ""))
     seen = []
-    f = make_function(source, namespace={"seen": seen, "helper": lambda v: v})
+    f = make_function(source, namespace={"seen": seen,
+                                         "helper": lambda v: seen.append(v) or v})
     assert not starts_from_entry(f, jnp.float32(1.0))
-    got = jit(f)(jnp.float32(1.0))
-    want = f(np.float32(1.0))
-    assert float(got[0]) == pytest.approx(float(want[0]))
+    assert float(jit(f)(jnp.float32(1.0))) == pytest.approx(float(f(np.float32(1.0))))
+
+
+def test_an_effect_free_user_function_allows_the_restart():
+    f = make_function("""
+        def f(x):
+            i = 0
+            while i < 5:
+                x = x * helper(2.0)
+                if x > 10.0:
+                    break
+                i += 1
+            return x
+    """, namespace={"helper": lambda v: v})
+    assert starts_from_entry(f, jnp.float32(1.0))
+    for x in (1.0, 6.0, 20.0, 0.001):
+        assert float(jit(f)(jnp.float32(x))) == pytest.approx(float(f(np.float32(x))))
 
 
 def test_nonlocal_write_keeps_the_python_iteration():
@@ -271,3 +287,38 @@ def test_a_loop_test_that_does_not_stop_on_the_flag_keeps_the_carried_value():
     """)
     for x in (0.5, 3.0, 30.0, 60.0):
         assert float(jit(f)(jnp.float32(x))) == pytest.approx(float(f(np.float32(x))))
+
+
+def test_effect_free_check():
+    from autograph.operators import dispatch
+    from autograph.operators.staging import _effect_free
+    backend = dispatch.backend_for(jax.make_jaxpr(lambda x: x)(1.0).jaxpr.invars and jnp.ones(1))
+    backend = backend or [b for b in dispatch.backends() if b.name == "jax"][0]
+    box, seen = [0], []
+    src = """
+        def pure(x, i):
+            return jnp.sin(x) * abs(i) + len((1, 2))
+        def prints(x):
+            print(x)
+            return x
+        def appends(x):
+            seen.append(x)
+            return x
+        def sets_attr(x):
+            x.y = 1
+            return x
+        def stores_item(x):
+            box[0] = x
+            return x
+        def draws(x):
+            return x + np.random.rand()
+        def calls_user(x):
+            return helper(x)
+    """
+    ns = {"jnp": jnp, "np": np, "seen": seen, "box": box,
+          "helper": lambda v: seen.append(v) or v}
+    fns = {name: make_function(src, name, ns) for name in (
+        "pure", "prints", "appends", "sets_attr", "stores_item", "draws", "calls_user")}
+    assert _effect_free(backend, (fns.pop("pure"),))
+    for name, fn in fns.items():
+        assert not _effect_free(backend, (fn,)), name
