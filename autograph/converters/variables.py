@@ -308,8 +308,8 @@ def transform(node, ctx):
         return node
     loads = {}
     for fn in _user_functions(node):
-        loads[fn], binds = _scan(fn)
-        _keep_dropped_locals(fn, loads[fn], binds)
+        loads[fn], binds, scope_binds = _scan(fn)
+        _keep_dropped_locals(fn, loads[fn], binds, scope_binds)
     staged = ctx.info.get('staged', True)
     if not (staged or ctx.has_nodes(gast.Delete) or any(
             inner is not None for fn_loads in loads.values() for _, inner in fn_loads)):
@@ -340,15 +340,20 @@ def transform(node, ctx):
 
 
 def _scan(fn):
-    """One walk of `fn`'s own code: (loads, binds).
+    """One walk of `fn`'s own code: (loads, binds, scope_binds).
 
     loads: [(Name, inner)] for the Name loads of `fn`'s own code, where they are now: `inner`
       is None in `fn`'s own scope, else the tuple of generated functions and lambdas (a
       branch or loop body, an and/or/ternary thunk) around the load.
-    binds: the names `fn` binds in its own scope now (what `_binds(fn)` gives).
+    binds: the names `fn` binds in its own scope now: its parameters, the names it assigns
+      or deletes, defines (functions, classes), catches (`except ... as e`) or imports, not
+      looking into nested functions, lambdas and classes.
+    scope_binds: {generated function or lambda: the names it binds the same way (a lambda:
+      its parameters)}.
     """
     loads = []
     bound = _params(fn.args)
+    scope_binds = {}
     fields_of = ast_util.CHILD_FIELDS
     pending = [(fn.body, None, bound), (fn.args.defaults, None, None)]
     while pending:
@@ -367,32 +372,36 @@ def _scan(fn):
             fields = fields_of[t]
             if not fields:
                 continue
+            d = n.__dict__
             if t in _SCOPES:
                 if binds is not None and t is not gast.Lambda:
                     binds.add(n.name)
                 if anno.hasanno(n, anno.Basic.GENERATED):
-                    # A generated body or thunk: its loads are inside it, its bindings its own.
+                    # A generated body or thunk: its loads are inside it, its bindings its own
+                    # (a lambda binds only its parameters).
                     inside = []
-                    _push(inside, n, fields)
-                    pending.append((inside, (inner or ()) + (n,), None))
+                    for f in fields:
+                        v = d.get(f)
+                        if type(v) is list:
+                            inside.extend(v)
+                        elif v is not None:
+                            inside.append(v)
+                    own = scope_binds[n] = _params(n.args)
+                    pending.append((inside, (inner or ()) + (n,),
+                                    own if t is not gast.Lambda else None))
                 continue
             if binds is not None:
                 if t is gast.ExceptHandler and n.name is not None:
                     binds.add(n.name.id)
                 elif t is gast.Import or t is gast.ImportFrom:
                     binds.update((a.asname or a.name).split('.')[0] for a in n.names)
-            _push(stack, n, fields)
-    return loads, bound
-
-
-def _push(stack, node, fields):
-    d = node.__dict__
-    for f in fields:
-        v = d.get(f)
-        if type(v) is list:
-            stack.extend(v)
-        elif v is not None:
-            stack.append(v)
+            for f in fields:
+                v = d.get(f)
+                if type(v) is list:
+                    stack.extend(v)
+                elif v is not None:
+                    stack.append(v)
+    return loads, bound, scope_binds
 
 
 def _reads_in_generated_scopes(fn, fn_loads, namer):
@@ -462,7 +471,7 @@ def _check_before(node, checks):
                 i += 1
 
 
-def _keep_dropped_locals(fn, fn_loads, fn_binds):
+def _keep_dropped_locals(fn, fn_loads, fn_binds, scope_binds):
     """A variable of the original function must stay one: where conversion dropped its only
     binding (code after a jump: `return x; x = 1`) or moved it into a generated function (an
     assignment in a branch that is not passed on), a read would find a global (NameError)
@@ -474,15 +483,11 @@ def _keep_dropped_locals(fn, fn_loads, fn_binds):
     candidates = local - fn_binds
     if not candidates:
         return
-    binds = {}
 
     def bound_around(inner):
         out = set()
         for scope in inner:
-            b = binds.get(scope)
-            if b is None:
-                b = binds[scope] = _binds(scope)
-            out |= b
+            out |= scope_binds[scope]
         return out
 
     reads = {n for n, inner in fn_loads
@@ -519,33 +524,3 @@ def _user_functions(node):
             if v:
                 stack.extend(v)
     return out
-
-
-def _binds(scope):
-    """The names function or lambda `scope` binds in its own scope (parameters included)."""
-    args = scope.args
-    bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
-    bound.update(a.id for a in (args.vararg, args.kwarg) if a is not None)
-    if type(scope) is gast.Lambda:
-        return bound
-    stack = list(scope.body)
-    while stack:
-        n = stack.pop()
-        t = type(n)
-        if t is gast.Name:
-            if type(n.ctx) in (gast.Store, gast.Del):
-                bound.add(n.id)
-            continue
-        if t in _SCOPES:
-            if t is not gast.Lambda:
-                bound.add(n.name)
-            continue
-        if t is gast.ExceptHandler and n.name is not None:
-            bound.add(n.name.id)
-        if t in (gast.Import, gast.ImportFrom):
-            bound.update((a.asname or a.name).split('.')[0] for a in n.names)
-        if t in (gast.Global, gast.Nonlocal):
-            continue
-        ast_util.push_children(stack, n)
-    return bound
-
