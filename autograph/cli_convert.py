@@ -5,6 +5,7 @@ conversion function by function, and check that the result compiles.
 The converter (`autograph.api`) is imported only when there is something to convert.
 """
 import ast
+import gc
 import re
 
 from autograph._version import __version__
@@ -14,7 +15,22 @@ from autograph.cli_files import (EXIT_CONVERSION, EXIT_INTERNAL, EXIT_OK, EXIT_U
 
 
 def convert_command(args):
-    """Runs `autograph convert` for the parsed `args`; returns the exit status (0)."""
+    """Runs `autograph convert` for the parsed `args`; returns the exit status (0).
+
+    Python's cyclic garbage collector is paused meanwhile (its state restored after): the
+    command makes almost no cyclic garbage, but keeps the file's syntax tree alive throughout,
+    which each full collection would scan again (a tenth of the command's time).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _convert_command(args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _convert_command(args):
     if args.check and (args.output or args.in_place):
         raise CliError(EXIT_USAGE, "autograph convert: error: --check writes nothing; "
                                    "drop %s" % ("-o/--output" if args.output else "--in-place"))

@@ -38,6 +38,8 @@ def _pair_classes(src_module, dst_module, src_base):
 
 _TO_GAST = _pair_classes(ast, gast, ast.AST)
 _TO_AST = _pair_classes(gast, ast, gast.AST)
+# The classes of gast nodes (gast.AST is ast.AST: this tells the trees apart).
+GAST_CLASSES = frozenset(cls for cls in _TO_AST if getattr(ast, cls.__name__, None) is not cls)
 
 
 def _copy_loc(src, dst):
@@ -51,37 +53,46 @@ def _copy_loc(src, dst):
 _PLAIN = frozenset((str, int, float, bool, complex, bytes, type(None), type(Ellipsis)))
 
 
-# --- per-class converters, generated once at import ------------------------------------------
+# --- per-class converters, generated at first use --------------------------------------------
 
-def _generate(table, name, special, convert_value):
-    """Builds {source class: function converting one node} with straight-line field copies."""
-    funcs = {}
-    namespace = {'_cv': convert_value, '_PLAIN': _PLAIN}
-    lines = []
-    for src, (dst, fields, missing) in table.items():
-        if src in special:
-            continue
-        fname = '%s_%s' % (name, src.__name__)
-        namespace['D_' + src.__name__] = dst
+class _Converters(dict):
+    """{source class: function converting one node}, with straight-line field copies.
+
+    Each class's function is generated the first time a node of that class is converted
+    (`make`): generating all of them costs about as much as importing the rest of autograph,
+    and a conversion meets few classes.
+    """
+
+    def __init__(self, table, name, special, convert_value):
+        super().__init__(special)
+        self._table = table
+        self._name = name
+        self._namespace = {'_cv': convert_value, '_PLAIN': _PLAIN}
+
+    def make(self, src):
+        """The function converting a node of class `src`, None if `src` is no node class."""
+        entry = self._table.get(src)
+        if entry is None or src in self:
+            return self.get(src)
+        dst, fields, missing = entry
         # Plain values (identifiers, constants, None) are copied without a call.
         items = ['%r: (v if (v := d.get(%r)).__class__ in _PLAIN else _cv(v))' % (f, f)
                  for f in fields]
         items += ['%r: %s' % (f, '[]' if f == 'type_params' else 'None') for f in missing]
-        lines.append('def %s(n):' % fname)
-        lines.append('    d = n.__dict__')
-        lines.append('    o = D_%s.__new__(D_%s)' % (src.__name__, src.__name__))
-        lines.append('    o.__dict__ = nd = {%s}' % ', '.join(items))
+        lines = ['def convert(n):',
+                 '    d = n.__dict__',
+                 '    o = D.__new__(D)',
+                 '    o.__dict__ = nd = {%s}' % ', '.join(items)]
         if 'lineno' in getattr(src, '_attributes', ()):
             lines.append("    if 'lineno' in d:")
             for a in _LOC:
                 lines.append('        nd[%r] = d.get(%r)' % (a, a))
         lines.append('    return o')
-    exec(compile('\n'.join(lines) + '\n', '<autograph %s>' % name, 'exec'), namespace)
-    for src in table:
-        if src not in special:
-            funcs[src] = namespace['%s_%s' % (name, src.__name__)]
-    funcs.update(special)
-    return funcs
+        namespace = dict(self._namespace, D=dst)
+        exec(compile('\n'.join(lines) + '\n', '<autograph %s_%s>' % (self._name, src.__name__),
+                     'exec'), namespace)
+        self[src] = namespace['convert']
+        return self[src]
 
 
 # --- ast -> gast ----------------------------------------------------------------------------
@@ -144,7 +155,7 @@ def _gv(v):
     t = type(v)
     if t is list:
         return [_gv(x) for x in v]
-    f = _G_FUNCS.get(t)
+    f = _G_FUNCS.get(t) or _G_FUNCS.make(t)
     if f is not None:
         return f(v)
     if isinstance(v, _AST_AST):
@@ -171,7 +182,7 @@ def _g_name(node):
     return n
 
 
-_G_FUNCS = _generate(_TO_GAST, 'g', {ast.Name: _g_name, ast.arguments: _g_special,
+_G_FUNCS = _Converters(_TO_GAST, 'g', {ast.Name: _g_name, ast.arguments: _g_special,
                                      ast.ExceptHandler: _g_special, ast.arg: _g_special},
                      _gv)
 _g_dispatch = _G_FUNCS
@@ -245,7 +256,7 @@ def _av(v):
     t = type(v)
     if t is list:
         return [_av(x) for x in v]
-    f = _A_FUNCS.get(t)
+    f = _A_FUNCS.get(t) or _A_FUNCS.make(t)
     if f is not None:
         return f(v)
     if isinstance(v, _GAST_AST):
@@ -273,7 +284,7 @@ def _a_name(node):
     return n
 
 
-_A_FUNCS = _generate(_TO_AST, 'a', {gast.Name: _a_name, gast.arguments: _a_special,
+_A_FUNCS = _Converters(_TO_AST, 'a', {gast.Name: _a_name, gast.arguments: _a_special,
                                     gast.ExceptHandler: _a_special}, _av)
 for _ctx, _single in _CTX_AST_SINGLETON.items():
     if _ctx is not gast.Param:

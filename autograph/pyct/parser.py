@@ -80,10 +80,19 @@ def unparse(node, compact=True, indent=''):
     function body are dropped (those between top-level definitions and methods, and those
     inside strings, stay). With `indent`, every line starts with it, except the lines that
     start inside a multi-line string (part of the string's value) and blank lines.
+
+    A gast tree is unparsed as it is (`_GastUnparser`: the text `ast.unparse` writes for the
+    equivalent stdlib tree, without building that tree); should that fail, through the stdlib
+    tree.
     """
     if isinstance(node, list):
         return '\n'.join(unparse(n, compact, indent) for n in node)
-    if isinstance(node, gast.AST):
+    if type(node) in gast_util.GAST_CLASSES:
+        if _GastUnparser is not None:
+            try:
+                return _GastUnparser(compact=compact, indent=indent).visit(node)
+            except Exception:  # noqa: BLE001 - (the stdlib tree gives the text or the error)
+                pass
         node = gast_util.gast_to_ast(node)
     try:
         return _unparse(node, compact, indent)
@@ -132,11 +141,45 @@ class _Nothing:
 
 
 _NOTHING = _Nothing()
+_GastUnparser = None
+
+
+def _both_trees_unparser():
+    """A copy of `ast._Unparser` whose methods take gast nodes as well as stdlib ones.
+
+    The stdlib unparser tells node classes apart by name (`isinstance(node, Constant)`,
+    read from the `ast` module's globals). Its methods are re-created here, same code, with
+    globals in which each such name is the pair (ast class, gast class). The few places where
+    gast trees are shaped differently are `_GastUnparser`'s own methods. Methods that are
+    closures (context managers, `traverse`) keep the stdlib's globals.
+    """
+    names = dict(vars(ast))
+    for name, cls in vars(ast).items():
+        other = getattr(gast, name, None)
+        if (isinstance(cls, type) and issubclass(cls, ast.AST) and isinstance(other, type)
+                and other is not cls):
+            names[name] = (cls, other)
+    attrs = {}
+    for key, value in vars(ast._Unparser).items():
+        if key in ('__dict__', '__weakref__'):
+            continue
+        if isinstance(value, types.FunctionType) and value.__closure__ is None:
+            copy = types.FunctionType(value.__code__, names, value.__name__,
+                                      value.__defaults__)
+            copy.__kwdefaults__ = value.__kwdefaults__
+            copy.__qualname__ = value.__qualname__
+            copy.__doc__ = value.__doc__
+            value = copy
+        attrs[key] = value
+    return type('_BothTreesUnparser', ast._Unparser.__bases__, attrs)
 
 
 if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
-    class _Unparser(ast._Unparser):
-        """`ast.unparse`, with:
+    _TUPLES = (ast.Tuple, gast.Tuple)
+    _BINOPS = (ast.BinOp, gast.BinOp)
+
+    class _Unparsing:
+        """What autograph's unparsers change in `ast._Unparser`:
 
         - `return a, b` rather than `return (a, b)` (what generated bodies return);
         - long chains `a + b + ... + z` without recursion;
@@ -144,8 +187,6 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
         - `indent`: a prefix for every line it starts (lines inside strings are the string's);
         - cheaper dispatch and brackets (the same text).
         """
-
-        _methods = {}     # node class -> visit function, for this class
 
         def __init__(self, *, _avoid_backslashes=False, compact=False, indent=''):
             super().__init__(_avoid_backslashes=_avoid_backslashes)
@@ -228,7 +269,7 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
         # -- different text
 
         def visit_Return(self, node):
-            if type(node.value) is ast.Tuple and len(node.value.elts) > 1:
+            if type(node.value) in _TUPLES and len(node.value.elts) > 1:
                 self.set_precedence(ast._Precedence.TUPLE, node.value)
             super().visit_Return(node)
 
@@ -237,7 +278,7 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             # the parentheses each operation of the left spine needs, then the innermost left
             # operand, then each operator with its right operand (and closing parenthesis).
             spine = []
-            while type(node) is ast.BinOp:
+            while type(node) in _BINOPS:
                 operator = self.binop[type(node.op).__name__]
                 if operator in self.binop_rassoc:
                     break
@@ -258,6 +299,52 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
                 self.traverse(binop.right)
                 if parens:
                     self.write(')')
+
+    class _Unparser(_Unparsing, ast._Unparser):
+        """Unparses stdlib ast trees."""
+
+        _methods = {}     # node class -> visit function
+
+    try:
+        _BothTrees = _both_trees_unparser()
+    except Exception:  # noqa: BLE001 - (pragma: no cover) gast trees go through ast trees
+        _BothTrees = None
+
+    if _BothTrees is not None:
+        class _GastUnparser(_Unparsing, _BothTrees):
+            """Unparses gast trees (see `unparse`): where gast's nodes differ from the stdlib's
+            (parameters are `Name`s, an `except ... as` name is a `Name`)."""
+
+            _methods = {}
+
+            def visit_Name(self, node):
+                self._source.append(node.id)
+                if type(node.ctx) is gast.Param and node.annotation is not None:
+                    self._source.append(': ')
+                    self.traverse(node.annotation)
+
+            def visit_arguments(self, node):
+                # The parameters are Names (see visit_Name), but `*args` and `**kwargs` are
+                # written by the stdlib unparser from their `arg` nodes' fields.
+                if node.vararg is not None or node.kwarg is not None:
+                    star = gast.arguments.__new__(gast.arguments)
+                    star.__dict__ = dict(node.__dict__, vararg=_arg_node(node.vararg),
+                                         kwarg=_arg_node(node.kwarg))
+                    node = star
+                super().visit_arguments(node)
+
+            def visit_ExceptHandler(self, node):
+                if isinstance(node.name, gast.Name):
+                    named = gast.ExceptHandler.__new__(gast.ExceptHandler)
+                    named.__dict__ = dict(node.__dict__, name=node.name.id)
+                    node = named
+                super().visit_ExceptHandler(node)
+
+    def _arg_node(name):
+        """The stdlib `arg` node of a gast parameter (its annotation left as it is)."""
+        if name is None:
+            return None
+        return ast.arg(arg=name.id, annotation=name.annotation, type_comment=name.type_comment)
 
     def _unparse(node, compact=False, indent=''):
         return _Unparser(compact=compact, indent=indent).visit(node)

@@ -264,3 +264,58 @@ def test_unparse_indent_leaves_lines_inside_strings_alone():
             assert parser.unparse(node, indent=indent) + '\n' == \
                 module_text.indent_block(plain, indent, '\n')
         assert parser.unparse(node, indent='') == plain
+
+
+def _converted_trees(source, filename):
+    """The gast trees of `source`'s module, its functions, and its functions converted."""
+    from autograph.converters import pipeline
+    from autograph.pyct import naming, transformer
+    module = parser.parse(source)
+    lines = source.splitlines(True)
+    trees = [module]
+    for node in gast.walk(module):
+        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda,
+                             gast.ExceptHandler, gast.JoinedStr, gast.arguments)):
+            trees.append(node)
+    for node in list(module.body):
+        if isinstance(node, gast.FunctionDef):
+            ctx = transformer.Context(filename, lines, naming.Namer(naming.identifiers(source)))
+            try:
+                trees.append(pipeline.convert(node, ctx))
+            except errors.ConversionError:
+                pass
+    return trees
+
+
+def test_gast_trees_unparse_as_their_stdlib_trees():
+    # `unparse` writes a gast tree without first copying it into a stdlib tree; the text
+    # must be what the stdlib unparser writes for the copy, for parsed and converted code.
+    import pathlib
+
+    from autograph.pyct import gast_util
+    root = pathlib.Path(__file__).resolve().parents[2]
+    files = sorted(root.glob('tests/golden/*/input.py')) + sorted(root.glob('examples/*.py'))
+    files += [root / 'tests' / 'samples.py', pathlib.Path(parser.__file__),
+              pathlib.Path(gast_util.__file__)]
+    extra = ('def f(a: int, /, b=2, *c: str, d, e=3, **g: 1) -> int:\n'
+             '    try:\n        return a, b\n    except (E, F) as h:\n        pass\n'
+             '    k = lambda *x, y=1, **z: f"{x!r:>{y}}" + f"""\n{z}"""\n'
+             '    async def m():\n        async with a as b:\n            await b\n'
+             '    return {**g}, [*c], a[1:2, ::3], (yield), -(-1) ** 2, not (a if b else e)\n')
+    compared = 0
+    for source, name in [(p.read_text(encoding='utf-8'), str(p)) for p in files] + \
+            [(extra, 'extra.py')]:
+        for tree in _converted_trees(source, name):
+            for compact, indent in ((True, ''), (False, ''), (True, '\t ')):
+                expected = parser._unparse(gast_util.gast_to_ast(tree), compact, indent)
+                assert parser._GastUnparser(compact=compact, indent=indent).visit(tree) == \
+                    expected, (name, type(tree).__name__)
+                compared += 1
+    assert compared > 1000
+
+
+def test_unparse_takes_stdlib_trees_too():
+    import ast
+    tree = ast.parse('def f(x, *a, **k):\n    def g():\n        pass\n    return x, g\n')
+    assert parser.unparse(tree) == 'def f(x, *a, **k):\n    def g():\n        pass\n    return x, g'
+    assert parser.unparse(tree) == parser.unparse(parser.parse(ast.unparse(tree)))
