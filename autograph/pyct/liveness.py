@@ -27,9 +27,11 @@ def solve(graph, tracked, live_at_exit=(), always=()):
     live_in[graph.exit.index] = exit_live
     gen = [None] * n
     kill = [None] * n
+    tracked = set(tracked)
     for node in graph.nodes:
-        gen[node.index] = frozenset(x for x in node.names.reads if x in tracked)
-        kill[node.index] = frozenset(x for x in node.names.writes if x in tracked)
+        names = node.names
+        gen[node.index] = frozenset(tracked.intersection(names.reads))
+        kill[node.index] = frozenset(tracked.intersection(names.writes))
     # Backward worklist, seeded in reverse creation order (close to reverse post-order).
     work = list(graph.nodes)
     on_work = [True] * n
@@ -41,8 +43,13 @@ def solve(graph, tracked, live_at_exit=(), always=()):
             out = frozenset()
             new_in = exit_live
         else:
-            out = frozenset().union(*[live_in[s.index] for s in node.next]) if node.next \
-                else frozenset()
+            nxt = node.next
+            if len(nxt) == 1:
+                out = live_in[nxt[0].index]
+            elif nxt:
+                out = frozenset().union(*[live_in[s.index] for s in nxt])
+            else:
+                out = frozenset()
             new_in = gen[i] | (out - kill[i])
         live_out[i] = out
         if new_in != live_in[i] or node is graph.exit:
