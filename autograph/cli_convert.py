@@ -19,7 +19,7 @@ def convert_command(args):
 
     Python's cyclic garbage collector is paused meanwhile (its state restored after): the
     command makes almost no cyclic garbage, but keeps the file's syntax tree alive throughout,
-    which each full collection would scan again (a tenth of the command's time).
+    which each collection would scan again (a tenth of the command's time).
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -623,6 +623,42 @@ def test_convert_module_source_takes_the_parsed_tree_and_keeps_docstrings():
     assert "ag__.while_stmt" in text and "\tdef g(y):\r\n\t    " in text
 
 
+def test_convert_command_runs_no_collection_and_restores_the_collector(tmp_path):
+    # The command keeps the file's syntax tree alive throughout: a collection would only
+    # rescan it. (In-process: the command's own state, not a subprocess's; the command line
+    # is parsed before, as `main` does.)
+    import gc
+
+    from autograph.cli import _build_parser
+    from autograph.cli_convert import convert_command
+
+    def main(argv):
+        return convert_command(_build_parser().parse_args(argv))
+    write(tmp_path / "many.py", "".join(
+        "def f%d(x):\n    while x > %d:\n        x -= 1\n    return x\n" % (i, i)
+        for i in range(150)))
+    collections_run = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections_run.append(info["generation"])
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        assert main(["convert", str(tmp_path / "many.py"), "-o", str(tmp_path / "out.py")]) == 0
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert main(["convert", str(tmp_path / "many.py"), "--check"]) == 0
+            assert not gc.isenabled()          # the caller's choice is kept
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(count)
+    assert collections_run == []
+    assert (tmp_path / "out.py").read_text().count("ag__.while_stmt(") == 150
+
+
 def test_unknown_stage_lists_the_stages(tmp_path):
     import autograph.converters.pipeline as pipeline
     write(tmp_path / "m.py", "def f(x):\n    return x\n")
