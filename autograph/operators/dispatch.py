@@ -71,6 +71,12 @@ class Backend:
         test then stops the loop after n iterations by itself (`index < n and ...`)."""
         raise NotImplementedError
 
+    def select(self, pred, a, b):
+        """`a` where the staged condition `pred` is true, else `b`, for two values made
+        before (tensors or Python numbers, no structures): what a `cond` whose branches
+        return them gives, or None to build that `cond`."""
+        return None
+
     def trace_only(self, fn):
         """Calls `fn()` recording its ops into a throwaway graph; returns its result. Used to
         learn the dtypes a loop body produces, never to run anything."""

@@ -2,6 +2,8 @@
 `cond` (built by `_IfBuilder` through the condition's `Backend`) on graph values.
 """
 
+import dis
+
 from autograph.operators import dispatch
 from autograph.operators.frames import (_assignment_line, _use_line_after_if, _user_frame_info,
                                         register_helper)
@@ -76,6 +78,16 @@ def if_exp(cond, if_true, if_false):
         if type(cond) not in python_types:
             backend = backend_for(cond)
             if backend is not None:
+                if _loads_only(if_true) and _loads_only(if_false):
+                    # `a if c else b` of two variables or constants: nothing to trace.
+                    try:
+                        a, b = if_true(), if_false()
+                    except Exception:  # noqa: BLE001 - the builder reports it
+                        pass
+                    else:
+                        picked = backend.select(cond, a, b)
+                        if picked is not None:
+                            return picked
                 result = _IfBuilder(backend, (Undefined("<if expression>"),),
                                     ("<if expression>",), is_expression=True).build(
                     cond, lambda _: if_true(), lambda _: if_false())
@@ -83,6 +95,28 @@ def if_exp(cond, if_true, if_false):
         if cond:
             return if_true()
     return if_false()
+
+
+_LOADS = frozenset(dis.opmap[n] for n in (
+    "RESUME", "COPY_FREE_VARS", "NOP", "CACHE", "LOAD_DEREF", "LOAD_FAST", "LOAD_CONST",
+    "LOAD_CLOSURE", "RETURN_VALUE", "RETURN_CONST") if n in dis.opmap)
+_LOADERS = {}
+
+
+def _loads_only(fn):
+    """True if `fn` only returns a variable or a constant (e.g. `lambda: retval_`): calling
+    it runs no code of the user's and records nothing."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    known = _LOADERS.get(code)
+    if known is None:
+        raw = code.co_code
+        known = not code.co_argcount and all(raw[i] in _LOADS for i in range(0, len(raw), 2))
+        if len(_LOADERS) > 4096:
+            _LOADERS.clear()
+        _LOADERS[code] = known
+    return known
 
 
 class _IfBuilder:

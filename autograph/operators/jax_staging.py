@@ -157,6 +157,29 @@ class JaxStaging:
             return result
         raise AssertionError("autograph: staging this `if` with JAX did not converge")
 
+    def select(self, pred, a, b):
+        jnp = self.jnp
+        arrays = (self._is_array(a), self._is_array(b))
+        for v, is_array in zip((a, b), arrays):
+            if not is_array and type(v) not in (bool, int, float):
+                return None
+        if a is b:
+            return a
+        # As `cond`: a Python number takes the other branch's dtype (two numbers, their
+        # common one); arrays must agree in dtype and shape.
+        if arrays == (True, True):
+            if a.dtype != b.dtype or a.shape != b.shape:
+                return None
+        elif arrays == (True, False):
+            b = jnp.asarray(b, a.dtype)
+        elif arrays == (False, True):
+            a = jnp.asarray(a, b.dtype)
+        else:
+            dtype = jnp.result_type(jnp.asarray(a), jnp.asarray(b))
+            a, b = jnp.asarray(a, dtype), jnp.asarray(b, dtype)
+        return self.lax.select(self._truth(pred, "tensor-dependent `if`"), self._strong(a),
+                               self._strong(b))
+
     def _branches_agree(self, record):
         (t0, c0, _, _), (t1, c1, _, _) = record
         return t0 == t1 and all(a.dtype == b.dtype and a.shape == b.shape

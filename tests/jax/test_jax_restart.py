@@ -322,3 +322,37 @@ def test_effect_free_check():
     assert _effect_free(backend, (fns.pop("pure"),))
     for name, fn in fns.items():
         assert not _effect_free(backend, (fn,)), name
+
+
+# --- `a if c else b` of two variables or constants: a select, with cond's dtype rules ---------
+
+@pytest.mark.parametrize("a,b,want_dtype", [
+    ("x", "2", jnp.float32),         # a Python number takes the array's dtype
+    ("2", "x", jnp.float32),
+    ("n", "-1", jnp.int32),
+    ("1", "2.5", jnp.float32),       # two numbers: their common dtype
+    ("x", "y", jnp.float32),
+    ("True", "False", jnp.bool_),
+])
+def test_conditional_expression_of_loaded_values(a, b, want_dtype):
+    f = make_function("""
+        def f(x, y, n, c):
+            return %s if c > 0 else %s
+    """ % (a, b))
+    args = (jnp.float32(1.5), jnp.float32(-3.0), jnp.int32(7))
+    for c in (1.0, -1.0):
+        got = jit(f)(*args, jnp.float32(c))
+        want = f(*(np.asarray(v) for v in args), c)
+        assert got.dtype == want_dtype
+        assert got == pytest.approx(float(want))
+    closed = jax.make_jaxpr(ag.to_graph(f))(*args, jnp.float32(1.0))
+    assert "cond" not in {e.primitive.name for e in closed.jaxpr.eqns}
+
+
+def test_conditional_expression_of_different_dtypes_is_refused_as_before():
+    f = make_function("""
+        def f(x, n, c):
+            return x if c > 0 else n
+    """)
+    with pytest.raises(TypeError, match="dtype"):
+        jit(f)(jnp.float32(1.5), jnp.int32(2), jnp.float32(1.0))
