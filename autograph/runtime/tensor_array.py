@@ -11,7 +11,7 @@ returns it stacked (`stack_lowered`), never as a TensorArray object.
 import numpy as np
 
 from autograph.runtime import dtypes, registry
-from autograph.runtime.errors import InvalidArgumentError
+from autograph.runtime.errors import InvalidArgumentError, user_frame, where
 from autograph.runtime.ops import rules
 from autograph.runtime.registry import declare
 from autograph.runtime.shapes import UNKNOWN, TensorShape, as_shape
@@ -228,8 +228,11 @@ class TensorArray:
         from autograph.runtime.ops.core_ops import convert_to_tensor
         value = convert_to_tensor(value, self.dtype if not isinstance(value, Tensor) else None)
         if value.dtype is not self.dtype:
-            raise TypeError("TensorArray of %s: cannot write a %s value"
-                            % (self.dtype.name, value.dtype.name))
+            raise TypeError(
+                "TensorArray of %s: cannot write a %s value%s. A TensorArray (also a list that "
+                "a tensor-dependent loop turned into one) holds items of one dtype: cast the "
+                "value (ag.cast(value, ag.%s)) or make every item the same kind"
+                % (self.dtype.name, value.dtype.name, where(user_frame()), self.dtype.name))
         shape = value.shape
         if not self.element_shape.is_compatible_with(shape):
             raise ValueError("TensorArray elements have shape %s; cannot write shape %s"

@@ -841,6 +841,9 @@ DOCUMENTED = [
     (TypeError, r"cannot convert '[^']*' to bool; use a comparison or ag.cast",
      'and/or operands of different kinds'),
     (TypeError, r'expected a numeric tensor, got bool', 'and/or operands of different kinds'),
+    # ... and such a value appended to a list a tensor loop lowered: one dtype per TensorArray
+    (TypeError, r'TensorArray of (bool|int32): cannot write a (bool|int32) value \(at .*\)\. '
+     r'A TensorArray .* holds items of one dtype', 'and/or operands of different kinds'),
     # A method called in a tensor-dependent branch or loop body that stores a tensor in its
     # object (`self.total = ...`): state the statement does not carry; a clear error.
     (ag.GraphMismatchError, r'inside a tensor-dependent branch or loop body .* escaped',
