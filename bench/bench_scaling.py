@@ -86,8 +86,9 @@ try:
     else:
         import io, contextlib
         from autograph.cli import main
+        sys.argv = ["autograph", "convert", sys.argv[2]]
         with contextlib.redirect_stdout(io.StringIO()):
-            status = main(["convert", sys.argv[2]])
+            status = main()  # (as the console script and `python -m autograph` call it)
 finally:
     sys.stderr.write("\\npeak_kb=%d\\n" % peak_kb())
 sys.exit(status)

@@ -659,6 +659,24 @@ def test_convert_command_runs_no_collection_and_restores_the_collector(tmp_path)
     assert (tmp_path / "out.py").read_text().count("ag__.while_stmt(") == 150
 
 
+def test_the_command_process_leaves_its_memory_to_the_os_in_process_calls_do_not(tmp_path):
+    # main() without arguments is the `autograph` process (console script, python -m), which
+    # exits right after: its objects are frozen, so that shutting down does not collect them
+    # one by one. Called with arguments (in-process use), nothing is frozen.
+    write(tmp_path / "m.py", "def f(x):\n    while x > 0:\n        x -= 1\n    return x\n")
+    script = textwrap.dedent("""\
+        import gc, sys
+        from autograph.cli import main
+        assert main(["convert", "m.py", "--check"]) == 0 and gc.get_freeze_count() == 0
+        sys.argv = ["autograph", "convert", "m.py", "-o", "out.py"]
+        status = main()
+        print(status, gc.get_freeze_count() > 0)
+        """)
+    r = run("-c", script, cwd=tmp_path, prefix=[sys.executable])
+    assert r.code == 0 and r.out.splitlines()[-1] == "0 True", (r.out, r.err)
+    assert "ag__.while_stmt" in (tmp_path / "out.py").read_text()
+
+
 def test_unknown_stage_lists_the_stages(tmp_path):
     import autograph.converters.pipeline as pipeline
     write(tmp_path / "m.py", "def f(x):\n    return x\n")
