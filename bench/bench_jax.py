@@ -7,7 +7,9 @@
 Per workload: the steady-state call of `jax.jit(ag.to_graph(f))` vs `jax.jit(lax_f)` (target
 ≤ 1.1x: the same XLA program), the first call (convert + trace + compile, on a new code object
 each round so no cache helps) vs the hand-written version's trace + compile (target ≤ 1.5x),
-and for the differentiable workloads the steady `jax.jit(jax.grad(...))` call. Not part of
+for the differentiable workloads the steady `jax.jit(jax.grad(...))` call, and the size of
+both compiled XLA programs (HLO instructions, fused kernels: XLA's CPU compile time grows
+with the kernels, most with those outside loops). Not part of
 run_all.py: compiling dominates, so even a quick run takes tens of seconds.
 """
 import inspect
@@ -79,10 +81,39 @@ def best_compare(a, b, passes):
     return best
 
 
-def measure(name, args, diff, steady, first, grads, rounds, passes):
+def program_size(fn, args):
+    """(HLO instructions, fused kernels) of the XLA program `jax.jit(fn)` compiles to: XLA's
+    CPU compile time grows with the kernels, most with those outside loops."""
+    text = jax.jit(fn).lower(*args).compile().as_text()
+    text = text[text.find("\n%"):]            # the computations (not the metadata tables)
+    instructions = len(re.findall(r"^\s+(?:ROOT )?%\S+ = ", text, re.M))
+    kernels = sum(1 for line in text.splitlines() if " fusion(" in line and "calls=" in line)
+    return instructions, kernels
+
+
+class SizeTable:
+    """Compiled program sizes, converted vs hand-written (exact counts, not timings)."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, conv, hand):
+        self.rows.append("| %s | %d / %d | %d / %d |" % (name, conv[0], hand[0], conv[1],
+                                                        hand[1]))
+
+    def render(self):
+        return "\n".join([
+            "### JAX: compiled XLA program, converted / hand-written", "",
+            "| benchmark | HLO instructions | fused kernels |", "| --- | ---: | ---: |"]
+            + self.rows)
+
+
+def measure(name, args, diff, steady, first, grads, rounds, passes, sizes=None):
     f, ref = getattr(workloads, name), getattr(workloads, name + "_lax")
     conv, hand = jax.jit(ag.to_graph(f)), jax.jit(ref)
     np.testing.assert_allclose(block(conv(*args)), block(hand(*args)), rtol=1e-5)
+    if sizes is not None:
+        sizes.add(name, program_size(ag.to_graph(f), args), program_size(ref, args))
     t_conv, t_hand = best_compare(lambda: block(conv(*args)), lambda: block(hand(*args)),
                                   passes)
     steady.add(name, t_conv, t_hand, target=1.1)
@@ -105,13 +136,14 @@ def run(quick):
     first = harness.Table("JAX: first call (convert + trace + compile) vs hand-written lax "
                           "(trace + compile)")
     grads = harness.Table("JAX: steady jax.jit(jax.grad(...)) call, converted vs hand-written")
+    sizes = SizeTable()
     rounds = 2 if quick else 7
     passes = 1 if quick else 3
     for name, args, diff in WORKLOADS:
-        measure(name, args, diff, steady, first, grads, rounds, passes)
+        measure(name, args, diff, steady, first, grads, rounds, passes, sizes)
     # while_return: eager jax.grad runs the Python loop (concrete conditions); the bounded form
     # (set_loop_options) is a lax.scan that jax.jit(jax.grad) compiles.
-    return [steady, first, grads]
+    return [steady, first, grads, sizes]
 
 
 def write_docs(text, path=DOCS):
