@@ -16,6 +16,8 @@ _CTX_TO_GAST = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
 _CTX_TO_AST = {gast.Load: ast.Load, gast.Store: ast.Store, gast.Del: ast.Del,
                gast.Param: ast.Load}
 _GAST_AST = gast.AST
+_GAST_NAME = gast.Name
+_GAST_PARAM = gast.Param
 _AST_AST = ast.AST
 
 
@@ -100,9 +102,15 @@ class _Converters(dict):
 def _param(a):
     if a is None:
         return None
-    n = gast.Name(id=a.arg, ctx=gast.Param(), annotation=_gv(a.annotation),
-                  type_comment=a.type_comment)
-    _copy_loc(a, n)
+    d = a.__dict__
+    n = _GAST_NAME.__new__(_GAST_NAME)
+    n.__dict__ = nd = {'id': d['arg'], 'ctx': _GAST_PARAM.__new__(_GAST_PARAM),
+                       'annotation': _gv(d.get('annotation')),
+                       'type_comment': d.get('type_comment')}
+    if 'lineno' in d:
+        for k in _LOC:
+            if k in d:
+                nd[k] = d[k]
     return n
 
 
@@ -167,13 +175,12 @@ def _g_special(node):
     return _g(node)
 
 
-_GAST_NAME = gast.Name
-
-
 def _g_name(node):
     d = node.__dict__
     n = _GAST_NAME.__new__(_GAST_NAME)
-    n.__dict__ = nd = {'id': d['id'], 'ctx': _CTX_TO_GAST[type(d['ctx'])](),
+    ctx = _CTX_TO_GAST[type(d['ctx'])]
+    # (`__new__`: gast's constructors take keyword arguments, several times slower)
+    n.__dict__ = nd = {'id': d['id'], 'ctx': ctx.__new__(ctx),
                        'annotation': None, 'type_comment': None}
     if 'lineno' in d:
         for a in _LOC:
