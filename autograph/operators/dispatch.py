@@ -49,6 +49,10 @@ class Backend:
     # `.index` (flat position), `.expected` and `.actual` dtypes. Used to retry a loop whose
     # Python-number initial value had the wrong dtype.
     loop_var_mismatch = ()
+    # True if `cond` accepts `direct=True`: both branch functions only pass values on (no
+    # operation of the user's, no effect), so they may run where the `cond` is built, each
+    # output a select of the two values.
+    direct_cond = False
     # True if `while_loop` accepts the keyword options below (`ag.set_loop_options`, static
     # trip counts); a backend without them gets plain `while_loop` calls.
     loop_options = False

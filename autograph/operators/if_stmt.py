@@ -4,8 +4,11 @@
 
 import dis
 
+import numpy as np
+
 from autograph.operators import dispatch
-from autograph.operators.frames import (_assignment_line, _use_line_after_if, _user_frame_info,
+from autograph.operators.frames import (_assignment_line, _cell_value, _use_line_after_if,
+                                        _user_frame_info,
                                         register_helper)
 from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_values, _carries,
                                          _check_escaped, _describe, _snapshot, _endless_recursion,
@@ -101,6 +104,62 @@ _LOADS = frozenset(dis.opmap[n] for n in (
     "RESUME", "COPY_FREE_VARS", "NOP", "CACHE", "LOAD_DEREF", "LOAD_FAST", "LOAD_CONST",
     "LOAD_CLOSURE", "RETURN_VALUE", "RETURN_CONST") if n in dis.opmap)
 _LOADERS = {}
+_MOVES = _LOADS | frozenset(dis.opmap[n] for n in (
+    "STORE_FAST", "BUILD_TUPLE", "UNPACK_SEQUENCE", "POP_TOP", "SWAP", "COPY", "MAKE_CELL",
+    "RETURN_VALUE") if n in dis.opmap)
+_MOVERS = {}
+
+
+_ARITH = _MOVES | frozenset(dis.opmap[n] for n in (
+    "BINARY_OP", "COMPARE_OP", "UNARY_NEGATIVE", "UNARY_NOT", "UNARY_INVERT", "IS_OP")
+    if n in dis.opmap)
+
+
+def _moves_only(fn):
+    """"moves" if the branch function `fn` only passes values on: it reads its arguments,
+    variables and constants, assigns its own locals and returns a tuple of them (e.g.
+    `retval_ = i; do_return = True`): no call, nothing that could run the user's code or
+    record an operation. "arith" if it also applies operators (`i += 1`): on integers and
+    booleans only (the caller checks the values), they run no user code and have no effect.
+    None otherwise."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    known = _MOVERS.get(code, False)
+    if known is False:
+        raw = code.co_code
+        seq = [raw[i] for i in range(0, len(raw), 2)]
+        ops = set(seq)
+        # (a few operators at most: more would be a cond of the branches, see _cheap)
+        if any(isinstance(c, type(code)) for c in code.co_consts) \
+                or sum(op not in _MOVES for op in seq) > 12:
+            known = None
+        elif ops <= _MOVES:
+            known = "moves"
+        elif ops <= _ARITH:
+            known = "arith"
+        else:
+            known = None
+        if len(_MOVERS) > 4096:
+            _MOVERS.clear()
+        _MOVERS[code] = known
+    return known
+
+
+def _integral(backend, v):
+    """True if `v` holds only integers, booleans, None or undefined values."""
+    t = type(v)
+    if v is None or t is Undefined or t is bool or t is int:
+        return True
+    if t is tuple or t is list:
+        return all(_integral(backend, x) for x in v)
+    if backend.is_value(v) and not backend.is_list(v):
+        try:
+            kind = np.dtype(backend.dtype(v)).kind
+        except TypeError:
+            return False
+        return kind in "biu"
+    return False
 
 
 def _loads_only(fn):
@@ -151,6 +210,7 @@ class _IfBuilder:
         self.checked = {}
         self.lazy = (type(backend).unchecked is not dispatch.Backend.unchecked
                      and hasattr(backend, "check_message"))
+        self.direct = False      # the branches run where the `if` is built (see _attempt)
 
     def build(self, pred, body, orelse):
         for _ in range(2 * len(self.state) + 2):
@@ -184,7 +244,11 @@ class _IfBuilder:
 
         names = tuple(self.names[k] for k in layout)
         names += tuple("<%s has a value>" % self.names[k] for k in self.flagged)
-        result = b.cond(pred, true_fn, false_fn, names)
+        self.direct = b.direct_cond and not self.lists and self._direct(body, orelse)
+        if self.direct:
+            result = b.cond(pred, true_fn, false_fn, names, direct=True)
+        else:
+            result = b.cond(pred, true_fn, false_fn, names)
         if len(names) == 1 and not isinstance(result, (list, tuple)):
             result = (result,)
         flag_at = {k: len(layout) + j for j, k in enumerate(self.flagged)}
@@ -204,6 +268,22 @@ class _IfBuilder:
             else:
                 merged[k] = result[pos]
         return tuple(merged)
+
+    def _direct(self, body, orelse):
+        """True if both branches only pass values on, or compute with integers and booleans
+        only (no float output can then depend on an operation, so a select gives the values
+        and gradients of a cond): see `_moves_only`."""
+        kinds = [_moves_only(fn) for fn in (body, orelse) if fn is not None]
+        if not all(kinds):
+            return False
+        if all(kind == "moves" for kind in kinds):
+            return True
+        b = self.backend
+        values = list(self.state)
+        for fn in (body, orelse):
+            if fn is not None:
+                values.extend(_cell_value(c) for c in fn.__closure__ or ())
+        return all(_integral(b, v) for v in values)
 
     def _unwrap(self, v):
         """`(flag, value, message)` if `v` is a value a loop may not have made, else None."""
@@ -344,11 +424,13 @@ class _IfBuilder:
         return b.zeros(self.fill[k])
 
     def _outer(self, v):
-        """True if `v` is a Python number or made outside the `if` (usable in either branch)."""
+        """True if `v` is a Python number or made outside the `if` (usable in either branch;
+        any value when the branches run where the `if` is built, `direct`)."""
         b = self.backend
         leaves = [v] if b.is_value(v) or _is_scalar_like(v) else b.flatten(v)
         return bool(leaves) and all(
-            _is_scalar_like(x) or (b.is_value(x) and not b.is_list(x) and b.is_outer(x))
+            _is_scalar_like(x) or (b.is_value(x) and not b.is_list(x)
+                                   and (self.direct or b.is_outer(x)))
             for x in leaves)
 
     def _reconcile(self, k, which, v, ov):

@@ -123,7 +123,10 @@ def _vars_text(names):
 class JaxStaging:
     """`cond`, `while_loop` and `trace_only` of `JaxBackend`."""
 
-    def cond(self, pred, true_fn, false_fn, names):
+    # `cond(..., direct=True)`: the branches only move values (see if_stmt._moves_only).
+    direct_cond = True
+
+    def cond(self, pred, true_fn, false_fn, names, direct=False):
         jax, jnp, tree = self.jax, self.jnp, self.tree
         pred = self._truth(pred, "tensor-dependent `if`")
         forced = {}                        # flat position -> dtype for Python numbers
@@ -144,14 +147,24 @@ class JaxStaging:
                     return conv
                 return branch
 
-            # Each branch is traced once, in order, into a jaxpr (closing over the outer
-            # values); the staged op is built from the jaxprs.
-            jaxprs = (jax.make_jaxpr(wrap(0, true_fn))(), jax.make_jaxpr(wrap(1, false_fn))())
+            if direct:
+                # Branches that only pass values on (and the numbers and placeholders made
+                # for them) record nothing worth a jaxpr: both run here, and each output is
+                # a select between two values made before, as a cond of them gives.
+                outs = (wrap(0, true_fn)(), wrap(1, false_fn)())
+            else:
+                # Each branch is traced once, in order, into a jaxpr (closing over the outer
+                # values); the staged op is built from the jaxprs.
+                outs = (jax.make_jaxpr(wrap(0, true_fn))(),
+                        jax.make_jaxpr(wrap(1, false_fn))())
             if not self._branches_agree(record):
                 if self._reconcile_branches(record, forced, names):
                     continue
                 raise AssertionError("autograph: the branches of this `if` do not agree")
-            flat = self._select_or_cond(pred, *jaxprs)
+            if direct:
+                flat = [x if x is y else self.lax.select(pred, x, y) for x, y in zip(*outs)]
+            else:
+                flat = self._select_or_cond(pred, *outs)
             result = tree.tree_unflatten(record[0][0], flat)
             self._join_lists(result, record[0][3], record[1][3])
             return result

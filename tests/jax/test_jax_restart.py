@@ -356,3 +356,42 @@ def test_conditional_expression_of_different_dtypes_is_refused_as_before():
     """)
     with pytest.raises(TypeError, match="dtype"):
         jit(f)(jnp.float32(1.5), jnp.int32(2), jnp.float32(1.0))
+
+
+# --- an `if` whose branches only move values or compute with integers: no branch jaxprs ------
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6, 7, 27, 97])
+def test_integer_branches_values(n):
+    assert int(jit(w.collatz_steps)(jnp.int32(n))) == w.collatz_steps(n)
+
+
+def test_integer_branch_errors_are_raised_as_before():
+    f = make_function("""
+        def f(x):
+            k = 1
+            if x > 0:
+                k = k // 0
+            return k
+    """)
+    with pytest.raises(Exception, match="ZeroDivisionError"):
+        jit(f)(jnp.float32(1.0))
+
+
+def test_float_branches_keep_their_jaxpr_rules():
+    # A float computed in a branch: the select-or-cond rules of the traced branches apply
+    # (here a cond: log's gradient is not linear), the gradient is the taken branch's.
+    f = make_function("""
+        def f(x):
+            k = 0
+            if x > 0:
+                y = jnp.log(x)
+                k = k + 1
+            else:
+                y = x
+            return y, k
+    """, namespace={"jnp": jnp})
+    closed = jax.make_jaxpr(ag.to_graph(f))(jnp.float32(2.0))
+    assert "cond" in {e.primitive.name for e in closed.jaxpr.eqns}
+    g = jax.jit(jax.grad(lambda x: ag.to_graph(f)(x)[0]))
+    assert float(g(jnp.float32(0.0))) == 1.0
+    assert float(g(jnp.float32(2.0))) == 0.5
