@@ -159,6 +159,9 @@ def _both_trees_unparser():
         if (isinstance(cls, type) and issubclass(cls, ast.AST) and isinstance(other, type)
                 and other is not cls):
             names[name] = (cls, other)
+    # The precedence levels as plain attributes (reading an enum member through its class
+    # costs a descriptor call, and the unparser reads one for most nodes).
+    names['_Precedence'] = type('_Precedence', (), dict(ast._Precedence.__members__))
     attrs = {}
     for key, value in vars(ast._Unparser).items():
         if key in ('__dict__', '__weakref__'):
@@ -176,6 +179,7 @@ def _both_trees_unparser():
 
 if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
     _TUPLES = (ast.Tuple, gast.Tuple)
+    _TEST = ast._Precedence.TEST
     _BINOPS = (ast.BinOp, gast.BinOp)
 
     class _Unparsing:
@@ -233,7 +237,7 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             return _NOTHING
 
         def require_parens(self, precedence, node):
-            if self._precedences.get(node, ast._Precedence.TEST) > precedence:
+            if self._precedences.get(node, _TEST) > precedence:
                 self._source.append('(')
                 return _Closer(self.write, ')')
             return _NOTHING

@@ -1,6 +1,7 @@
 import functools
 import inspect
 import linecache
+import sys
 
 import gast
 import pytest
@@ -302,6 +303,9 @@ def test_gast_trees_unparse_as_their_stdlib_trees():
              '    k = lambda *x, y=1, **z: f"{x!r:>{y}}" + f"""\n{z}"""\n'
              '    async def m():\n        async with a as b:\n            await b\n'
              '    return {**g}, [*c], a[1:2, ::3], (yield), -(-1) ** 2, not (a if b else e)\n')
+    if sys.version_info >= (3, 10):
+        extra += ('def p(a):\n    match a:\n        case [1, *r] | {"k": r}:\n'
+                  '            pass\n        case P(x=(1 | 2) as y) if y:\n            pass\n')
     compared = 0
     for source, name in [(p.read_text(encoding='utf-8'), str(p)) for p in files] + \
             [(extra, 'extra.py')]:
