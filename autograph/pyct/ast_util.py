@@ -7,7 +7,8 @@ _STORE = gast.Store
 
 
 # The builders below fill a new node's __dict__ directly: the same node as the gast
-# constructor makes (fields set, no location), without its per-field setattr loop.
+# constructor makes (fields set, no location), without its per-field setattr loop (contexts
+# too: `Load.__new__(Load)` is `Load()` without the constructor call).
 _NAME = gast.Name
 _CONSTANT = gast.Constant
 _TUPLE = gast.Tuple
@@ -16,8 +17,9 @@ _TUPLE = gast.Tuple
 def name(id_, ctx=None):
     """A gast.Name (Load by default)."""
     node = _NAME.__new__(_NAME)
-    node.__dict__.update(id=id_, ctx=ctx if ctx is not None else _LOAD(), annotation=None,
-                         type_comment=None)
+    if ctx is None:
+        ctx = _LOAD.__new__(_LOAD)
+    node.__dict__.update(id=id_, ctx=ctx, annotation=None, type_comment=None)
     return node
 
 
@@ -33,7 +35,9 @@ def const(value):
 
 def tuple_of(elts, ctx=None):
     node = _TUPLE.__new__(_TUPLE)
-    node.__dict__.update(elts=list(elts), ctx=ctx if ctx is not None else _LOAD())
+    if ctx is None:
+        ctx = _LOAD.__new__(_LOAD)
+    node.__dict__.update(elts=list(elts), ctx=ctx)
     return node
 
 
@@ -50,8 +54,8 @@ def strings_tuple(names):
 def targets_for(names):
     """The assignment target for a list of names: `a` or `a, b`."""
     if len(names) == 1:
-        return name(names[0], _STORE())
-    return tuple_of([name(n, _STORE()) for n in names], _STORE())
+        return name(names[0], _STORE.__new__(_STORE))
+    return tuple_of([name(n, _STORE.__new__(_STORE)) for n in names], _STORE.__new__(_STORE))
 
 
 def value_for(names):

@@ -74,7 +74,7 @@ class _Compiler:
     def node(self, n):
         t = type(n)
         if t in _CTX:
-            return '%s()' % t.__name__
+            return '%s.__new__(%s)' % (t.__name__, t.__name__)    # (no __init__ call)
         if t is gast.Name and n.id in self.placeholders:
             return '_name_of(_r[%r], %s)' % (n.id, type(n.ctx).__name__)
         items = []
