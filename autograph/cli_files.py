@@ -22,7 +22,7 @@ EXIT_INTERNAL = 3    # a bug in autograph
 EXIT_INTERRUPTED = 130
 
 # Larger inputs are refused (status 2) before they are read: converting takes memory and time
-# in proportion to the code (about 0.6 GB and 20 s per MiB of small functions, see
+# in proportion to the code (about 0.45 GB and 7 s per MiB of small functions, see
 # docs/performance.md), so a larger file would end in a MemoryError instead of an answer.
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 
