@@ -408,9 +408,13 @@ def _add_header(text, name, encoding):
 
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     shown = name.encode(codec, "backslashreplace").decode(codec)
+    header = ("# Converted by autograph %s from %s. Edit the original, not this file."
+              % (__version__, shown))
+    head = module_text.source_lines(text, limit=3)   # (the header goes within them)
+    count = module_text.header_line_count(head)
+    if count < len(head):   # (a line follows the shebang and cookie: insert before it)
+        at = sum(len(line) for line in head[:count])
+        return text[:at] + header + module_text.newline_of(head) + text[at:]
     lines = module_text.source_lines(text)
-    module_text.insert_line(
-        lines, module_text.header_line_count(lines),
-        "# Converted by autograph %s from %s. Edit the original, not this file."
-        % (__version__, shown))
+    module_text.insert_line(lines, count, header)
     return "".join(lines)

@@ -21,13 +21,17 @@ def runtime_import(helper='ag__'):
     return RUNTIME_IMPORT + ' as ' + helper
 
 
-def source_lines(source):
-    """The lines of `source` with their endings, split only where Python ends a line.
+def source_lines(source, limit=None):
+    """The lines of `source` with their endings, split only where Python ends a line (only
+    the first `limit` lines, if given).
 
     `str.splitlines` also splits at form feeds and other separators that Python's tokenizer
     reads as ordinary characters: its line numbers would no longer be the file's.
     """
-    lines = _LINE.findall(source)
+    if limit is None:
+        lines = _LINE.findall(source)
+    else:
+        lines = [m.group() for m, _ in zip(_LINE.finditer(source), range(limit))]
     if lines and not lines[-1]:
         lines.pop()
     return lines
@@ -100,7 +104,8 @@ def indent_block(text, indent, newline):
 
 
 def indentation(line):
-    return re.match(r'[ \t\f]*', line).group()
+    """The spaces, tabs and form feeds `line` starts with."""
+    return line[:len(line) - len(line.lstrip(' \t\f'))]
 
 
 def _comments(lines):
