@@ -9,6 +9,7 @@ import pytest
 from autograph.pyct import errors
 from autograph.pyct import module_text
 from autograph.pyct import parser
+from autograph.pyct import unparsing
 from pyct_helpers import make_function
 
 
@@ -311,8 +312,8 @@ def test_gast_trees_unparse_as_their_stdlib_trees():
             [(extra, 'extra.py')]:
         for tree in _converted_trees(source, name):
             for compact, indent in ((True, ''), (False, ''), (True, '\t ')):
-                expected = parser._unparse(gast_util.gast_to_ast(tree), compact, indent)
-                assert parser._GastUnparser(compact=compact, indent=indent).visit(tree) == \
+                expected = unparsing._unparse(gast_util.gast_to_ast(tree), compact, indent)
+                assert unparsing._GastUnparser(compact=compact, indent=indent).visit(tree) == \
                     expected, (name, type(tree).__name__)
                 compared += 1
     assert compared > 1000

@@ -1,0 +1,325 @@
+"""Source text of gast and stdlib syntax trees: `unparse`, the stdlib unparser made to read
+gast nodes as they are (no copy into a stdlib tree) and to write generated code's layout.
+
+`parser.unparse` is this module's `unparse` (kept there for its callers).
+"""
+import ast
+import types
+
+import gast
+
+from autograph.pyct import gast_util
+from autograph.pyct import module_text
+
+
+def unparse(node, compact=True, indent=''):
+    """Source text of a gast node, a list of gast statements, or a stdlib ast node.
+
+    With `compact`, the blank lines `ast.unparse` puts before every nested def inside a
+    function body are dropped (those between top-level definitions and methods, and those
+    inside strings, stay). With `indent`, every line starts with it, except the lines that
+    start inside a multi-line string (part of the string's value) and blank lines.
+
+    A gast tree is unparsed as it is (`_GastUnparser`: the text `ast.unparse` writes for the
+    equivalent stdlib tree, without building that tree); should that fail, through the stdlib
+    tree.
+    """
+    if isinstance(node, list):
+        return '\n'.join(unparse(n, compact, indent) for n in node)
+    if type(node) in gast_util.GAST_CLASSES:
+        if _GastUnparser is not None:
+            try:
+                return _GastUnparser(compact=compact, indent=indent).visit(node)
+            except Exception:  # noqa: BLE001 - (the stdlib tree gives the text or the error)
+                pass
+        node = gast_util.gast_to_ast(node)
+    try:
+        return _unparse(node, compact, indent)
+    except AttributeError:   # statements without locations (e.g. fresh template output)
+        return _unparse(ast.fix_missing_locations(node), compact, indent)
+
+
+class _Closer:
+    """What `with` needs to write `text` at the end of a block (the stdlib unparser's
+    generator-based context managers cost several times more, and it uses one per bracket)."""
+
+    __slots__ = ('write', 'text')
+
+    def __init__(self, write, text):
+        self.write = write
+        self.text = text
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        self.write(self.text)
+
+
+class _Dedent:
+    __slots__ = ('unparser',)
+
+    def __init__(self, unparser):
+        self.unparser = unparser
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        self.unparser._indent -= 1
+
+
+class _Nothing:
+    __slots__ = ()
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return None
+
+
+_NOTHING = _Nothing()
+_GastUnparser = None
+
+
+def _both_trees_unparser():
+    """A copy of `ast._Unparser` whose methods take gast nodes as well as stdlib ones.
+
+    The stdlib unparser tells node classes apart by name (`isinstance(node, Constant)`,
+    read from the `ast` module's globals). Its methods are re-created here, same code, with
+    globals in which each such name is the pair (ast class, gast class). The few places where
+    gast trees are shaped differently are `_GastUnparser`'s own methods. Methods that are
+    closures (context managers, `traverse`) keep the stdlib's globals.
+    """
+    names = dict(vars(ast))
+    for name, cls in vars(ast).items():
+        other = getattr(gast, name, None)
+        if (isinstance(cls, type) and issubclass(cls, ast.AST) and isinstance(other, type)
+                and other is not cls):
+            names[name] = (cls, other)
+    # The precedence levels as plain attributes (reading an enum member through its class
+    # costs a descriptor call, and the unparser reads one for most nodes).
+    names['_Precedence'] = type('_Precedence', (), dict(ast._Precedence.__members__))
+    attrs = {}
+    for key, value in vars(ast._Unparser).items():
+        if key in ('__dict__', '__weakref__'):
+            continue
+        if isinstance(value, types.FunctionType) and value.__closure__ is None:
+            copy = types.FunctionType(value.__code__, names, value.__name__,
+                                      value.__defaults__)
+            copy.__kwdefaults__ = value.__kwdefaults__
+            copy.__qualname__ = value.__qualname__
+            copy.__doc__ = value.__doc__
+            value = copy
+        attrs[key] = value
+    return type('_BothTreesUnparser', ast._Unparser.__bases__, attrs)
+
+
+if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
+    _TUPLES = (ast.Tuple, gast.Tuple)
+    _TEST = ast._Precedence.TEST
+    _BINOPS = (ast.BinOp, gast.BinOp)
+
+    class _Unparsing:
+        """What autograph's unparsers change in `ast._Unparser`:
+
+        - `return a, b` rather than `return (a, b)` (what generated bodies return);
+        - long chains `a + b + ... + z` without recursion;
+        - `compact`: no blank line before a def or class nested directly in a function;
+        - `indent`: a prefix for every line it starts (lines inside strings are the string's);
+        - cheaper dispatch and brackets (the same text).
+        """
+
+        def __init__(self, *, _avoid_backslashes=False, compact=False, indent=''):
+            super().__init__(_avoid_backslashes=_avoid_backslashes)
+            self._compact = compact
+            self._prefix = indent
+            self._in_function = False   # whether the innermost def/class is a function
+            self._no_blank = False      # the next maybe_newline is the blank line to drop
+
+        # -- the same text, written with less overhead
+
+        def traverse(self, node):
+            if type(node) is list:
+                for item in node:
+                    self.traverse(item)
+                return
+            visit = self._methods.get(node.__class__)
+            if visit is None:
+                visit = getattr(type(self), 'visit_' + node.__class__.__name__, None)
+                if visit is None:
+                    return self.generic_visit(node)
+                self._methods[node.__class__] = visit
+            visit(self, node)
+
+        def fill(self, text=''):
+            if self._source:
+                self._source.append('\n')
+            self._source.append(self._prefix + '    ' * self._indent + text)
+
+        def block(self, *, extra=None):
+            self._source.append(':')
+            if extra:
+                self._source.append(extra)
+            self._indent += 1
+            return _Dedent(self)   # (not kept on self: a cycle would outlive a paused collector)
+
+        def delimit(self, start, end):
+            self._source.append(start)
+            return _Closer(self.write, end)
+
+        def delimit_if(self, start, end, condition):
+            if condition:
+                self._source.append(start)
+                return _Closer(self.write, end)
+            return _NOTHING
+
+        def require_parens(self, precedence, node):
+            if self._precedences.get(node, _TEST) > precedence:
+                self._source.append('(')
+                return _Closer(self.write, ')')
+            return _NOTHING
+
+        # -- compact: the blank line before a def/class is written by maybe_newline
+
+        def maybe_newline(self):
+            if self._no_blank:
+                self._no_blank = False
+            elif self._source:
+                self._source.append('\n')
+
+        def _function_helper(self, node, fill_suffix):
+            outer = self._in_function
+            self._no_blank = self._compact and outer
+            self._in_function = True
+            try:
+                super()._function_helper(node, fill_suffix)
+            finally:
+                self._in_function = outer
+                self._no_blank = False
+
+        def visit_ClassDef(self, node):
+            outer = self._in_function
+            self._no_blank = self._compact and outer
+            self._in_function = False
+            try:
+                super().visit_ClassDef(node)
+            finally:
+                self._in_function = outer
+                self._no_blank = False
+
+        # -- different text
+
+        def visit_Return(self, node):
+            if type(node.value) in _TUPLES and len(node.value.elts) > 1:
+                self.set_precedence(ast._Precedence.TUPLE, node.value)
+            super().visit_Return(node)
+
+        def visit_BinOp(self, node):
+            # The text ast._Unparser writes, with its left-recursion turned into loops: first
+            # the parentheses each operation of the left spine needs, then the innermost left
+            # operand, then each operator with its right operand (and closing parenthesis).
+            spine = []
+            while type(node) in _BINOPS:
+                operator = self.binop[type(node.op).__name__]
+                if operator in self.binop_rassoc:
+                    break
+                precedence = self.binop_precedence[operator]
+                spine.append((node, operator, precedence,
+                              self.get_precedence(node) > precedence))
+                self.set_precedence(precedence, node.left)
+                node = node.left
+            if not spine:
+                return super().visit_BinOp(node)
+            for _, _, _, parens in spine:
+                if parens:
+                    self.write('(')
+            self.traverse(node)
+            for binop, operator, precedence, parens in reversed(spine):
+                self.write(' %s ' % operator)
+                self.set_precedence(precedence.next(), binop.right)
+                self.traverse(binop.right)
+                if parens:
+                    self.write(')')
+
+    class _Unparser(_Unparsing, ast._Unparser):
+        """Unparses stdlib ast trees."""
+
+        _methods = {}     # node class -> visit function
+
+    try:
+        _BothTrees = _both_trees_unparser()
+    except Exception:  # noqa: BLE001 - (pragma: no cover) gast trees go through ast trees
+        _BothTrees = None
+
+    if _BothTrees is not None:
+        class _GastUnparser(_Unparsing, _BothTrees):
+            """Unparses gast trees (see `unparse`): where gast's nodes differ from the stdlib's
+            (parameters are `Name`s, an `except ... as` name is a `Name`)."""
+
+            _methods = {}
+
+            def visit_Name(self, node):
+                self._source.append(node.id)
+                if type(node.ctx) is gast.Param and node.annotation is not None:
+                    self._source.append(': ')
+                    self.traverse(node.annotation)
+
+            def visit_arguments(self, node):
+                # The parameters are Names (see visit_Name), but `*args` and `**kwargs` are
+                # written by the stdlib unparser from their `arg` nodes' fields.
+                if node.vararg is not None or node.kwarg is not None:
+                    star = gast.arguments.__new__(gast.arguments)
+                    star.__dict__ = dict(node.__dict__, vararg=_arg_node(node.vararg),
+                                         kwarg=_arg_node(node.kwarg))
+                    node = star
+                super().visit_arguments(node)
+
+            def visit_ExceptHandler(self, node):
+                if isinstance(node.name, gast.Name):
+                    named = gast.ExceptHandler.__new__(gast.ExceptHandler)
+                    named.__dict__ = dict(node.__dict__, name=node.name.id)
+                    node = named
+                super().visit_ExceptHandler(node)
+
+    def _arg_node(name):
+        """The stdlib `arg` node of a gast parameter (its annotation left as it is)."""
+        if name is None:
+            return None
+        return ast.arg(arg=name.id, annotation=name.annotation, type_comment=name.type_comment)
+
+    def _unparse(node, compact=False, indent=''):
+        return _Unparser(compact=compact, indent=indent).visit(node)
+else:  # pragma: no cover - interpreters without the private unparser
+    def _unparse(node, compact=False, indent=''):
+        text = ast.unparse(node)
+        if compact:
+            text = _compact(text)
+        if indent:
+            text = module_text.indent_block(text, indent, '\n')[:-1]
+        return text
+
+    _HEADERS = ('def ', 'async def ', 'class ', '@')
+
+    def _compact(text):
+        lines = text.split('\n')
+        out = []
+        blocks = []       # (indent, is_function) of the enclosing def/class headers
+        pending_blank = False
+        for line in lines:
+            if not line.strip():
+                pending_blank = True
+                continue
+            stripped = line.lstrip(' ')
+            indent = len(line) - len(stripped)
+            while blocks and indent <= blocks[-1][0]:
+                blocks.pop()
+            if pending_blank and not (blocks and blocks[-1][1]
+                                      and stripped.startswith(_HEADERS)):
+                out.append('')
+            pending_blank = False
+            if stripped.startswith(_HEADERS[:3]):
+                blocks.append((indent, not stripped.startswith('class ')))
+            out.append(line)
+        return '\n'.join(out)
