@@ -136,16 +136,19 @@ class TryTransformer(transformer.StatementTransformer):
         caught = self.ctx.namer.new_symbol('caught')
         handler.name = ast_util.name(caught, gast.Store())
         bind = jumps.assign(name, ast_util.name(caught))
-        unbind = gast.Delete(targets=[ast_util.name(name, gast.Del())])
-        ast_util.fill_locations([bind, unbind], handler)
-        handler.body.insert(0, bind)
-        if any(jumps.JumpLowering(k, e).block_status(handler.body) for k, e, _ in _KINDS):
-            wrap = gast.Try(body=handler.body, handlers=[], orelse=[], finalbody=[unbind])
-            ast_util.fill_locations(wrap, handler)
-            handler.body = self._finally(wrap)
+        # As Python does, `e = None` first: the handler may have deleted `e` itself.
+        unbind = [jumps.assign(name, ast_util.const(None)),
+                  gast.Delete(targets=[ast_util.name(name, gast.Del())])]
+        ast_util.fill_locations([bind] + unbind, handler)
+        if all(type(s) is gast.Pass for s in handler.body):
+            handler.body = [bind] + unbind
         else:
-            handler.body.append(unbind)
-        self.ctx.add_nodes(gast.Delete)
+            # An exception or a jump leaving the handler unbinds `e` too.
+            wrap = gast.Try(body=handler.body, handlers=[], orelse=[], finalbody=unbind)
+            ast_util.fill_locations(wrap, handler)
+            body = self._finally(wrap)
+            handler.body = [bind] + (body if type(body) is list else [body])
+        self.ctx.add_nodes(gast.Delete, gast.Try, gast.Assign)
 
     def _finally(self, node):
         if not node.finalbody:

@@ -129,6 +129,8 @@ def _check_escaped(backend, fn, names, what, before=None):
     number (snapshot `before`). The graph would compute it once per trace, not per iteration
     or per branch taken."""
     for obj_name, obj, attrs in _objects(fn):
+        if obj_name in names and hasattr(type(obj), "_ag_flatten"):
+            continue    # a carried variable holding a composite value (a lowered list)
         old = before.get(id(obj), {}) if before is not None else None
         for attr, v in attrs.items():
             if not backend.is_local(v):

@@ -167,7 +167,9 @@ class JumpLowering:
                 return ALWAYS   # `while True:` without break only ends by jumping out
             return MAYBE
         if t is gast.With:
-            return self.block_status(s.body)
+            # Its context manager may suppress an exception raised before the jump, and then
+            # the statement completes: a body that always jumps only maybe does.
+            return MAYBE if self.block_status(s.body) else NEVER
         if t in _TRY:
             final = self.block_status(s.finalbody)
             if final == ALWAYS:

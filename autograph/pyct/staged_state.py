@@ -5,8 +5,8 @@ bodies' functions. The state of a statement is the variables it modifies that ar
 afterwards, read by the next iteration or the loop test, or read inside the body before being
 written (dead temporaries stay local to the body function). Variables that closures can see,
 `nonlocal` names, attribute/item writes with a static key and, inside a `try` with
-`except`/`finally:`, the statement's own variables are written in place instead (see
-converters/control_flow.py for what the generated code does with each).
+`except`/`finally:` or inside a `with`, the statement's own variables are written in place
+instead (see converters/control_flow.py for what the generated code does with each).
 
 `dump(fn)` shows the result as text, one line per statement:
 
@@ -203,6 +203,29 @@ def _direct_writes(stmts, names, out):
 _TRY = (gast.Try,) + ((gast.TryStar,) if hasattr(gast, 'TryStar') else ())
 
 
+def _finally_reads(stmts, out):
+    """The names that `finally:` clauses in `stmts` read and their `try` assigns
+    (`Key.FINALLY_READ`, set by converters/try_statements); records in `out` those of each
+    staged statement. An exception can reach such a clause before the assignment, a path the
+    CFG does not follow, so a staged statement whose body assigns the name passes it in."""
+    found = set()
+    for s in stmts:
+        t = type(s)
+        if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
+            continue
+        here = set()
+        if t in _TRY:
+            here.update(anno.getanno(s, anno.Key.FINALLY_READ, ()))
+        for f in _BLOCK_FIELDS:
+            here |= _finally_reads(getattr(s, f, ()), out)
+        for h in getattr(s, 'handlers', ()):
+            here |= _finally_reads(h.body, out)
+        if here and (t is gast.If or t is gast.While or t is gast.For):
+            out[s] = here
+        found |= here
+    return found
+
+
 def analyze(fn, lines=None):
     """Annotates each if/while/for of `fn` (not of nested functions) with its state
     (`Key.STATE`) and what it writes in place (`Key.IN_PLACE`), and records on its CFG node
@@ -216,15 +239,24 @@ def analyze(fn, lines=None):
     if fscope.nonlocals:
         shared = dict(shared)
         shared.update(fscope.nonlocals)
-    # A statement inside a `try` that catches or cleans up (`except`/`finally:`) writes its
-    # variables in place: an exception that leaves a branch or loop body midway must leave
-    # what the body already assigned, as Python does, for the handler or clause to see.
+    # A statement inside a `try` that catches or cleans up (`except`/`finally:`), or inside a
+    # `with` (whose context manager may suppress the exception), writes its variables in
+    # place: an exception that leaves a branch or loop body midway must leave what the body
+    # already assigned, as Python does, for the handler, clause or later code to see.
+    finally_reads = {}
+    _finally_reads(fn.body, finally_reads)
     stack = [(s, False) for s in fn.body]
     while stack:
         s, in_try = stack.pop()
         t = type(s)
         if t is gast.If or t is gast.While or t is gast.For:
             state = _state(s)
+            extra = finally_reads.get(s)
+            if extra:
+                modified = set(anno.getanno(s, anno.Static.BODY_SCOPE).modified)
+                if t is gast.If:
+                    modified.update(anno.getanno(s, anno.Static.ORELSE_SCOPE).modified)
+                state += sorted(v for v in extra & modified if v not in state)
             here = shared
             if in_try and state:
                 here = dict(shared)
@@ -244,6 +276,12 @@ def analyze(fn, lines=None):
             stack.extend((x, in_try) for x in s.finalbody)
             for h in s.handlers:
                 stack.extend((x, cleaned) for x in h.body)
+            continue
+        if t is gast.With:
+            # Any context manager's `__exit__` may suppress the exception (returning True,
+            # as `contextlib.suppress` does): the code after the block then reads the body's
+            # assignments, as after a `try` that catches.
+            stack.extend((x, True) for x in s.body)
             continue
         for f in _BLOCK_FIELDS:
             stack.extend((x, in_try) for x in getattr(s, f, ()))

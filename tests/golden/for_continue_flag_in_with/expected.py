@@ -3,13 +3,13 @@ def for_continue_flag_in_with(items):
     def loop_body(x, s):
         continue_ = False
         with ag__.converted_call(_Ctx, (), None):
-            def if_true(continue_, s):
+            def if_true():
+                nonlocal continue_
                 continue_ = True
-                return continue_, s
-            def if_false(continue_, s):
+            def if_false():
+                nonlocal s
                 s += x
-                return continue_, s
-            continue_, s = ag__.if_stmt(x % 2, if_true, if_false, (continue_, s), ('continue_', 's'))
+            ag__.if_stmt(x % 2, if_true, if_false, (), (), in_place=('continue_', 's'))
         def if_true_1(s):
             s += 100
             return s
