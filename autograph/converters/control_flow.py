@@ -93,32 +93,35 @@ class ControlFlowTransformer(transformer.StatementTransformer):
 
     # -- helpers --
 
-    def _function(self, name, params, body, state, nonlocals=()):
+    # The generated nodes are located at `at` (the statement they replace) as they are built
+    # (templates.replace_at), as `transformer.Base.visit` would locate them afterwards.
+
+    def _function(self, at, name, params, body, state, nonlocals=()):
         if nonlocals:
             body = [gast.Nonlocal(names=list(nonlocals))] + body
         if state:
-            fn = templates.replace(_BODY_WITH_STATE, fn_name=name, params=list(params),
-                                   body=body, state=ast_util.value_for(state))[0]
+            fn = templates.replace_at(at, _BODY_WITH_STATE, fn_name=name, params=list(params),
+                                      body=body, state=ast_util.value_for(state))[0]
         else:
-            fn = templates.replace(_BODY, fn_name=name, params=list(params),
-                                   body=body or [gast.Pass()])[0]
+            fn = templates.replace_at(at, _BODY, fn_name=name, params=list(params),
+                                      body=body or [gast.Pass()])[0]
         anno.setanno(fn, anno.Basic.GENERATED, True)
         return fn
 
-    def _test_function(self, name, state, test):
-        fn = templates.replace(_TEST, fn_name=name, params=list(state), test=test)[0]
+    def _test_function(self, at, name, state, test):
+        fn = templates.replace_at(at, _TEST, fn_name=name, params=list(state), test=test)[0]
         anno.setanno(fn, anno.Basic.GENERATED, True)
         return fn
 
-    def _call(self, template, state, in_place, **kwargs):
+    def _call(self, at, template, state, in_place, **kwargs):
         if state:
-            stmt = templates.replace('state_targets = ' + template,
-                                     state_targets=ast_util.targets_for(state),
-                                     state=ast_util.names_tuple(state),
-                                     names=ast_util.strings_tuple(state), **kwargs)[0]
+            stmt = templates.replace_at(at, 'state_targets = ' + template,
+                                        state_targets=ast_util.targets_for(state),
+                                        state=ast_util.names_tuple(state),
+                                        names=ast_util.strings_tuple(state), **kwargs)[0]
         else:
-            stmt = templates.replace(template, state=ast_util.tuple_of([]),
-                                     names=ast_util.tuple_of([]), **kwargs)[0]
+            stmt = templates.replace_at(at, template, state=ast_util.tuple_of([]),
+                                        names=ast_util.tuple_of([]), **kwargs)[0]
         if in_place is not _NO_IN_PLACE:
             keywords = stmt.value.keywords
             if in_place.names:
@@ -128,6 +131,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
                 keywords.append(gast.keyword(arg='untracked', value=ast_util.tuple_of(
                     [ast_util.tuple_of([ast_util.const(text), ast_util.const(line)])
                      for text, line in in_place.untracked])))
+            ast_util.fill_locations(keywords, at)
         return stmt
 
     def _mark_undefined(self, node, first, state, shared=()):
@@ -190,13 +194,14 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         self._enter(state)
         node = self.generic_visit(node)
         self.scopes.pop()
-        out = [self._function(true_name, state, node.body, state, in_place.body)]
+        out = [self._function(node, true_name, state, node.body, state, in_place.body)]
         if node.orelse:
-            out.append(self._function(false_name, state, node.orelse, state, in_place.orelse))
+            out.append(self._function(node, false_name, state, node.orelse, state,
+                                      in_place.orelse))
             orelse = ast_util.name(false_name)
         else:
             orelse = ast_util.const(None)
-        out.append(self._call('ag__.if_stmt(test, body, orelse, state, names)', state, in_place,
+        out.append(self._call(node, 'ag__.if_stmt(test, body, orelse, state, names)', state, in_place,
                               test=node.test, body=true_name, orelse=orelse))
         self._mark_undefined(node, out[0], state, in_place.variables)
         return out
@@ -209,9 +214,9 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         self._enter(state)
         node = self.generic_visit(node)
         self.scopes.pop()
-        test_fn = self._test_function(test_name, state, node.test)
-        body_fn = self._function(body_name, state, node.body, state, in_place.body)
-        call = self._call('ag__.while_stmt(test, body, state, names)', state, in_place,
+        test_fn = self._test_function(node, test_name, state, node.test)
+        body_fn = self._function(node, body_name, state, node.body, state, in_place.body)
+        call = self._call(node, 'ag__.while_stmt(test, body, state, names)', state, in_place,
                           test=test_name, body=body_name)
         _add_loop_options(call, node)
         self._mark_undefined(node, test_fn, state, in_place.variables)
@@ -239,12 +244,13 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             body = [unpack] + body
         out = []
         if extra is not None:
-            out.append(self._test_function(extra_name, state, extra))
+            out.append(self._test_function(node, extra_name, state, extra))
             extra = ast_util.name(extra_name)
         else:
             extra = ast_util.const(None)
-        out.append(self._function(body_name, [iterate] + state, body, state, in_place.body))
-        out.append(self._call('ag__.for_stmt(iterable, extra_test, body, state, names)', state,
+        out.append(self._function(node, body_name, [iterate] + state, body, state,
+                                  in_place.body))
+        out.append(self._call(node, 'ag__.for_stmt(iterable, extra_test, body, state, names)', state,
                               in_place, iterable=node.iter, extra_test=extra, body=body_name))
         _add_loop_options(out[-1], node)
         self._mark_undefined(node, out[0], state, in_place.variables)
@@ -258,6 +264,7 @@ def _add_loop_options(stmt, loop):
     if opts is not None:
         call = stmt.value if type(stmt) is gast.Assign or type(stmt) is gast.Expr else stmt
         call.keywords.append(gast.keyword(arg='opts', value=opts))
+        ast_util.fill_locations(call.keywords[-1], loop)
 
 
 def transform(node, ctx):

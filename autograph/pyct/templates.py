@@ -15,7 +15,8 @@ A placeholder is any identifier that is a keyword of `replace`. Its replacement 
 
 Each template is parsed once and compiled into a small Python function that builds fresh nodes
 directly (one per template and set of placeholder names), so filling a template costs about
-as much as writing the node constructors by hand.
+as much as writing the node constructors by hand. `replace_at` also gives the new nodes a
+location as they are built (what `ast_util.fill_locations` would give them afterwards).
 """
 import textwrap
 import threading
@@ -65,18 +66,55 @@ def _stmts_of(value, ctx_cls):
     return [_mk(gast.Expr, {'value': node})]
 
 
-class _Compiler:
-    """Turns a template's gast statements into the source of a builder function."""
+def _locate(node, from_node):
+    """`ast_util.fill_locations(node, from_node)`, without a call for a node that has a
+    location (user code, or filled before: fill_locations would leave it as it is)."""
+    if 'lineno' not in node.__dict__:
+        ast_util.fill_locations(node, from_node)
+    return node
 
-    def __init__(self, placeholders):
+
+def _name_at(value, ctx_cls, from_node):
+    if isinstance(value, str):
+        d = from_node.__dict__
+        lineno = d['lineno']
+        col = d.get('col_offset', 0)
+        return _mk(gast.Name, {'id': value, 'ctx': ctx_cls(), 'annotation': None,
+                               'type_comment': None, 'lineno': lineno, 'col_offset': col,
+                               'end_lineno': lineno, 'end_col_offset': col})
+    return _locate(_name_of(value, ctx_cls), from_node)
+
+
+def _names_at(value, ctx_cls, from_node):
+    if type(value) is list:
+        return [_name_at(v, ctx_cls, from_node) for v in value]
+    return [_name_at(value, ctx_cls, from_node)]
+
+
+def _stmts_at(value, ctx_cls, from_node):
+    return [_locate(n, from_node) for n in _stmts_of(value, ctx_cls)]
+
+
+_LOCATION = (", 'lineno': _l, 'col_offset': _c, 'end_lineno': _l, 'end_col_offset': _c")
+
+
+class _Compiler:
+    """Turns a template's gast statements into the source of a builder function; with
+    `located`, one that also gives each new node (and each placeholder's replacement that
+    lacks one) the location `_l`, `_c` of the node `_f` the code replaces."""
+
+    def __init__(self, placeholders, located=False):
         self.placeholders = placeholders
+        self.located = located
+        self.at = ('_at', ', _f') if located else ('_of', '')
 
     def node(self, n):
         t = type(n)
         if t in _CTX:
             return '%s.__new__(%s)' % (t.__name__, t.__name__)    # (no __init__ call)
         if t is gast.Name and n.id in self.placeholders:
-            return '_name_of(_r[%r], %s)' % (n.id, type(n.ctx).__name__)
+            return '_name%s(_r[%r], %s%s)' % (self.at[0], n.id, type(n.ctx).__name__,
+                                               self.at[1])
         items = []
         for f in t._fields:
             v = getattr(n, f, None)
@@ -88,7 +126,8 @@ class _Compiler:
                 items.append('%r: %s' % (f, self.node(v)))
             else:
                 items.append('%r: %r' % (f, v))
-        return '_mk(%s, {%s})' % (t.__name__, ', '.join(items))
+        location = _LOCATION if self.located and t._attributes else ''
+        return '_mk(%s, {%s%s})' % (t.__name__, ', '.join(items), location)
 
     def list(self, items):
         parts = []
@@ -96,24 +135,27 @@ class _Compiler:
             if not isinstance(x, gast.AST):
                 parts.append(repr(x))
             elif type(x) is gast.Name and x.id in self.placeholders:
-                parts.append('*_names_of(_r[%r], %s)' % (x.id, type(x.ctx).__name__))
+                parts.append('*_names%s(_r[%r], %s%s)' % (self.at[0], x.id,
+                                                           type(x.ctx).__name__, self.at[1]))
             elif (type(x) is gast.Expr and type(x.value) is gast.Name
                   and x.value.id in self.placeholders):
-                parts.append('*_stmts_of(_r[%r], Load)' % x.value.id)
+                parts.append('*_stmts%s(_r[%r], Load%s)' % (self.at[0], x.value.id, self.at[1]))
             else:
                 parts.append(self.node(x))
         return '[%s]' % ', '.join(parts)
 
 
-def _builder(template, keys):
-    key = (template, keys)
+def _builder(template, keys, located=False):
+    key = (template, keys, located) if located else (template, keys)
     build = _builders.get(key)
     if build is None:
         body = parser.parse(textwrap.dedent(template)).body
-        source = 'def build(_r):\n    return %s\n' % _Compiler(set(keys)).list(body)
+        source = 'def build(_r%s):\n    return %s\n' % (
+            ', _f, _l, _c' if located else '', _Compiler(set(keys), located).list(body))
         namespace = {name: getattr(gast, name) for name in dir(gast)
                      if isinstance(getattr(gast, name), type)}
-        namespace.update(_mk=_mk, _name_of=_name_of, _names_of=_names_of, _stmts_of=_stmts_of)
+        namespace.update(_mk=_mk, _name_of=_name_of, _names_of=_names_of, _stmts_of=_stmts_of,
+                         _name_at=_name_at, _names_at=_names_at, _stmts_at=_stmts_at)
         exec(compile(source, '<autograph template>', 'exec'), namespace)  # noqa: S102
         build = namespace['build']
         with _lock:
@@ -124,6 +166,16 @@ def _builder(template, keys):
 def replace(template, **replacements):
     """Returns the template's statements (a list of fresh gast nodes) with placeholders filled."""
     return _builder(template, frozenset(replacements))(replacements)
+
+
+def replace_at(from_node, template, **replacements):
+    """`replace`, with the new nodes located at `from_node` as `ast_util.fill_locations` would
+    locate them (its start; placeholders' replacements that have a location keep theirs)."""
+    d = from_node.__dict__
+    if 'lineno' not in d:
+        return replace(template, **replacements)
+    return _builder(template, frozenset(replacements), True)(
+        replacements, from_node, d['lineno'], d.get('col_offset', 0))
 
 
 def replace_as_expression(template, **replacements):

@@ -48,6 +48,48 @@ def test_template_is_parsed_once_and_copied():
     assert a[0] is not b[0]
 
 
+def _locations(nodes):
+    return [(type(n).__name__, getattr(n, 'id', None),
+             tuple(n.__dict__.get(a) for a in ('lineno', 'col_offset', 'end_lineno',
+                                                'end_col_offset')))
+            for n in gast.walk(gast.Module(body=nodes, type_ignores=[]))]
+
+
+def test_template_replace_at_locates_like_fill_locations():
+    # New nodes get the replaced node's start; located user code keeps its own positions;
+    # unlocated replacements (a generated tuple, a statement) are located like new nodes.
+    template = '''
+        def fn_name(params):
+            body
+            return state
+        target = ag__.helper(fn_name, test, state)
+    '''
+
+    def build(replace):
+        src = parser.parse('if  a > 1:\n    y = a\n    z = y')
+        at = src.body[0]
+        user = at.body
+        generated = gast.Pass()
+        kwargs = dict(fn_name='f', params=['a', 'y'], body=user + [generated], test=at.test,
+                      state=ast_util.names_tuple(['y', 'z']),
+                      target=ast_util.targets_for(['y', 'z']))
+        return replace(at, kwargs)
+
+    def then_fill(at, kwargs):
+        out = templates.replace(template, **kwargs)
+        ast_util.fill_locations(out, at)
+        return out
+
+    located = build(lambda at, kwargs: templates.replace_at(at, template, **kwargs))
+    filled = build(then_fill)
+    assert _locations(located) == _locations(filled)
+    assert parser.unparse(located) == parser.unparse(filled)
+    assert located[0].lineno == 1 and located[0].col_offset == 0
+    assert located[0].body[0].col_offset == 4           # the user's `y = a` keeps its own
+    assert located[1].value.args[1].col_offset == 4     # the test `a > 1` too
+    assert located[0].body[2].lineno == 1               # the generated `pass` is located
+
+
 def test_template_expression():
     e = templates.replace_as_expression('ag__.not_(x)', x=parser.parse_expression('a < b'))
     assert parser.unparse(e) == 'ag__.not_(a < b)'
