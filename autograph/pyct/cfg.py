@@ -5,8 +5,9 @@ Nodes:
   - `if` and `while` are one node each: their test;
   - `for` is three nodes: the iterable (evaluated once), the loop head (the exit test) and
     the target (bound on the way into the body only);
-  - `with` is one node for its items; `try` one (empty) node for its entry; each `except`
-    clause one node for its header.
+  - `with` is one node for its items and one (empty) node its body's nodes may jump to (its
+    context manager may suppress an exception); `try` one (empty) node for its entry; each
+    `except` clause one node for its header.
 Edges follow Python's semantics, including break/continue/return, loop `else` clauses and
 exceptions (any statement of a `try` body may jump to every handler). Nested functions are
 single nodes here; they get graphs of their own.
@@ -162,7 +163,22 @@ class _Builder:
             node = self.new(s, 'with', names)
             anno.setanno(s, anno.Static.CFG_NODE, node)
             self.connect(preds, node)
-            return self.block(s.body, [node])
+            # Its context manager may suppress an exception raised anywhere in the body: each
+            # body node may also go to the end of the statement (through an empty node, as a
+            # handler header), and from there on, or to the enclosing handlers.
+            out = Node(-1, s, 'with_exit', _EMPTY)
+            node.next.append(out)       # an exception in the first statement
+            out.prev.append(node)
+            self.handlers.append([out])
+            ends = self.block(s.body, [node])
+            self.handlers.pop()
+            out.index = len(self.graph.nodes)
+            self.graph.nodes.append(out)
+            if self.handlers:
+                for h in self.handlers[-1]:
+                    out.next.append(h)
+                    h.prev.append(out)
+            return ends + [out]
         if t is gast.Try or t is getattr(gast, 'TryStar', None):
             return self._try(s, preds)
         node = self.new(s, _kind(s), names)

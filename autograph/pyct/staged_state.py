@@ -35,17 +35,22 @@ class InPlace:
       body, orelse: the `variables` each block assigns (its function declares them nonlocal).
     """
 
-    __slots__ = ('variables', 'composites', 'untracked', 'body', 'orelse')
+    __slots__ = ('variables', 'composites', 'untracked', 'body', 'orelse', 'python_only')
 
-    def __init__(self, variables, composites, untracked, body, orelse):
+    def __init__(self, variables, composites, untracked, body, orelse, python_only=()):
         self.variables = variables
         self.composites = composites
         self.untracked = untracked
         self.body = body
         self.orelse = orelse
+        # Variables written in place only for an exception that a handler or `with` catches
+        # (dead on the normal path): not carried by a graph `cond`/`while_loop`.
+        self.python_only = python_only
 
     @property
     def names(self):
+        if self.python_only:
+            return [v for v in self.variables if v not in self.python_only] + self.composites
         return self.variables + self.composites
 
 
@@ -243,25 +248,39 @@ def analyze(fn, lines=None):
     # `with` (whose context manager may suppress the exception), writes its variables in
     # place: an exception that leaves a branch or loop body midway must leave what the body
     # already assigned, as Python does, for the handler, clause or later code to see.
+    # `landing`: None outside such a `try`/`with`, else the variables live where an exception
+    # leaving the statement may land (a handler, the clause, the code after a `with`): those
+    # the statement's bodies assign are written in place too, even when they are dead on the
+    # normal path (overwritten later in the same body).
     finally_reads = {}
     _finally_reads(fn.body, finally_reads)
-    stack = [(s, False) for s in fn.body]
+    stack = [(s, None) for s in fn.body]
     while stack:
-        s, in_try = stack.pop()
+        s, landing = stack.pop()
         t = type(s)
         if t is gast.If or t is gast.While or t is gast.For:
             state = _state(s)
+            python_only = ()
             extra = finally_reads.get(s)
-            if extra:
+            if extra or landing:
                 modified = set(anno.getanno(s, anno.Static.BODY_SCOPE).modified)
                 if t is gast.If:
                     modified.update(anno.getanno(s, anno.Static.ORELSE_SCOPE).modified)
-                state += sorted(v for v in extra & modified if v not in state)
+                elif t is gast.For:
+                    modified.update(anno.getanno(s, activity.TARGET_ACTIVITY).writes)
+                if extra:
+                    state += sorted(v for v in extra & modified if v not in state)
+                if landing:
+                    python_only = sorted(v for v in modified & landing
+                                         if v not in state and v not in shared)
+                    state += python_only
             here = shared
-            if in_try and state:
+            if landing is not None and state:
                 here = dict(shared)
                 here.update((v, None) for v in state)
             state, in_place = _in_place(s, state, here, lines)
+            if python_only and in_place is not NO_IN_PLACE:
+                in_place.python_only = frozenset(python_only)
             anno.setanno(s, STATE, state)
             anno.setanno(s, IN_PLACE, in_place)
             anno.getanno(s, anno.Static.CFG_NODE).defs = tuple(state) + tuple(
@@ -269,11 +288,19 @@ def analyze(fn, lines=None):
         if t is gast.FunctionDef or t is gast.ClassDef or t is gast.AsyncFunctionDef:
             continue
         if t in _TRY:
-            caught = in_try or bool(s.handlers) or bool(s.finalbody)
-            cleaned = in_try or bool(s.finalbody)
+            after = anno.getanno(s, anno.Static.LIVE_OUT, _EMPTY)
+            outer = landing or _EMPTY
+            cleaned = landing
+            if s.finalbody:
+                cleaned = outer | after | _block_live_in(s.finalbody, after)
+            caught = cleaned
+            if s.handlers:
+                caught = (cleaned or outer) | after
+                for h in s.handlers:
+                    caught |= _block_live_in(h.body, after)
             stack.extend((x, caught) for x in s.body)
             stack.extend((x, cleaned) for x in s.orelse)
-            stack.extend((x, in_try) for x in s.finalbody)
+            stack.extend((x, landing) for x in s.finalbody)
             for h in s.handlers:
                 stack.extend((x, cleaned) for x in h.body)
             continue
@@ -281,12 +308,13 @@ def analyze(fn, lines=None):
             # Any context manager's `__exit__` may suppress the exception (returning True,
             # as `contextlib.suppress` does): the code after the block then reads the body's
             # assignments, as after a `try` that catches.
-            stack.extend((x, True) for x in s.body)
+            inner = (landing or _EMPTY) | anno.getanno(s, anno.Static.LIVE_OUT, _EMPTY)
+            stack.extend((x, inner) for x in s.body)
             continue
         for f in _BLOCK_FIELDS:
-            stack.extend((x, in_try) for x in getattr(s, f, ()))
+            stack.extend((x, landing) for x in getattr(s, f, ()))
         for h in getattr(s, 'handlers', ()):
-            stack.extend((x, in_try) for x in h.body)
+            stack.extend((x, landing) for x in h.body)
 
 
 _KIND = {gast.If: 'if', gast.While: 'while', gast.For: 'for'}

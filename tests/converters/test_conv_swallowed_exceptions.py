@@ -333,7 +333,37 @@ def tensor_return_always_in_with(x):
         return -x
 
 
+def tensor_dead_branch_value_in_with(x):
+    with Quiet():
+        if x > 0:
+            y = x + 1
+        y = x * 5
+    return y
+
+
+def tensor_dead_branch_value_in_try(x):
+    try:
+        if x > 0:
+            y = x + 1
+        y = x * 5
+    except ValueError:
+        y = 0
+    return y
+
+
+def tensor_dead_loop_temporary_in_with(x):
+    z = x
+    with Quiet():
+        for i in ag.range(x):
+            tmp = i * 2
+            z = z + tmp
+        tmp = 0
+    return z + tmp
+
+
 @pytest.mark.parametrize('f,x', [
+    (tensor_dead_branch_value_in_with, 3), (tensor_dead_branch_value_in_with, -3),
+    (tensor_dead_branch_value_in_try, 3), (tensor_dead_loop_temporary_in_with, 3),
     (tensor_return_in_with, 3), (tensor_return_in_with, -3),
     (tensor_return_always_in_with, 3), (tensor_return_always_in_with, -3),
     (tensor_loop_appends_in_with, 3), (tensor_loop_appends_in_try, 3),
@@ -393,3 +423,70 @@ def test_finally_in_a_body_reads_what_an_exception_left(f, args):
     want = outcome(f, *args, log_py)
     got = outcome(ag.to_graph(f), *args, log_ag)
     assert (got, log_ag) == (want, log_py), (f.__name__, args)
+
+
+# -- after a `with` that may have suppressed an exception, the body's later assignments
+#    may not have run ------------------------------------------------------------------------
+
+
+def overwritten_later_in_with(x):
+    r = 0
+    with contextlib.suppress(ValueError):
+        if x:
+            r = 1
+            raise ValueError
+        r = 5
+    return r
+
+
+def overwritten_later_in_try(x):
+    r = 0
+    try:
+        if x:
+            r = 1
+            raise ValueError
+        r = 5
+    except ValueError:
+        pass
+    return r
+
+
+def assigned_in_with_then_staged_if(c):
+    with contextlib.suppress(ZeroDivisionError):
+        y = 1 // 0
+    if c:
+        y = 2
+    return y
+
+
+def return_in_with_then_code_after(a, log):
+    with contextlib.suppress(UnboundLocalError):
+        if a < 7:
+            pass
+        x0 += 1
+        return 'ret'
+    log.append('after')
+    return 'end'
+
+
+def read_after_with_in_expression(a):
+    with contextlib.suppress(ZeroDivisionError):
+        x = 1 // a
+    return (x if a else -1) if a is not None else 0
+
+
+@pytest.mark.parametrize('f,args', [
+    (overwritten_later_in_with, (1,)), (overwritten_later_in_with, (0,)),
+    (overwritten_later_in_try, (1,)), (overwritten_later_in_try, (0,)),
+    (assigned_in_with_then_staged_if, (1,)), (assigned_in_with_then_staged_if, (0,)),
+    (read_after_with_in_expression, (0,)), (read_after_with_in_expression, (2,)),
+])
+def test_with_may_skip_the_rest_of_its_body(f, args):
+    same(f, *args)
+
+
+def test_return_in_with_then_code_after():
+    log_py, log_ag = [], []
+    want = outcome(return_in_with_then_code_after, 1, log_py)
+    got = outcome(ag.to_graph(return_in_with_then_code_after), 1, log_ag)
+    assert (got, log_ag) == (want, log_py)
