@@ -3,8 +3,10 @@
 Runs forwards over a function's CFG to a fixpoint. A definition is the index of the CFG node
 that assigns the name; `ENTRY` (0) defines the parameters and `UNDEFINED` (-1) stands for "not
 assigned yet" (or deleted), so a name is possibly undefined at a point exactly when UNDEFINED
-reaches it. Annotates every statement with `Static.DEFINED_IN`: {name: frozenset(defs)} on
-entry to the statement.
+reaches it. `solve` gives the definition sites; `analyze` annotates every statement with
+`Static.DEFINED_IN`: a `Defined`, what converters ask of it (whether UNDEFINED, or only
+UNDEFINED, reaches the statement's entry, see `possibly_undefined` and `only_undefined`),
+computed with two bitsets per point (one bit per name) instead of sets of sites.
 """
 from autograph.pyct import anno
 
@@ -160,13 +162,89 @@ def solve_split(graph, params, local_names, sets_flag, guards):
     return ins
 
 
-def _join(states):
-    state = {}
-    for po in states:
-        for k, v in po.items():
-            cur = state.get(k)
-            state[k] = v if cur is None else cur | v
-    return state
+class Defined:
+    """Which tracked names UNDEFINED (`undefined`, a bitset) and some assignment (`assigned`)
+    may reach at one point; `bits` maps each tracked name to its bit. A name with neither bit
+    reaches nothing there (as when no path from the entry gets there)."""
+
+    __slots__ = ('bits', 'undefined', 'assigned')
+
+    def __init__(self, bits, undefined, assigned):
+        self.bits = bits
+        self.undefined = undefined
+        self.assigned = assigned
+
+    def __repr__(self):
+        return 'Defined(undefined=%s, assigned=%s)' % (
+            sorted(n for n, b in self.bits.items() if self.undefined & b),
+            sorted(n for n, b in self.bits.items() if self.assigned & b))
+
+
+def _solve_bits(graph, params, local_names):
+    """`solve` (with node defs) reduced to what `Defined` holds: returns (ins, outs, bits),
+    ins/outs lists (by node index) of (undefined, assigned) bitset pairs."""
+    bits = {}
+    for name in params:
+        bits.setdefault(name, 1 << len(bits))
+    for name in local_names:
+        bits.setdefault(name, 1 << len(bits))
+    assigned0 = 0
+    for name in params:
+        assigned0 |= bits[name]
+    n = len(graph.nodes)
+    # Per node: the bits it overwrites, and what it sets them to (assigned or undefined).
+    kill = [0] * n
+    gen_u = [0] * n
+    gen_a = [0] * n
+    for node in graph.nodes:
+        names = node.names
+        dels = names.dels
+        a = u = 0
+        for x in names.writes:
+            b = bits.get(x)
+            if b is not None and x not in dels:
+                a |= b
+        for x in node.defs:
+            b = bits.get(x)
+            if b is not None:
+                a |= b
+        for x in dels:
+            b = bits.get(x)
+            if b is not None:
+                u |= b
+        a &= ~u
+        i = node.index
+        kill[i] = a | u
+        gen_a[i] = a
+        gen_u[i] = u
+    everything = (1 << len(bits)) - 1
+    ins = [(0, 0)] * n
+    outs = [None] * n
+    outs[graph.entry.index] = (everything & ~assigned0, assigned0)
+    work = [node for node in reversed(graph.nodes) if node is not graph.entry]
+    on_work = [True] * n
+    on_work[graph.entry.index] = False
+    while work:
+        node = work.pop()
+        i = node.index
+        on_work[i] = False
+        u = a = 0
+        for p in node.prev:
+            po = outs[p.index]
+            if po is not None:
+                u |= po[0]
+                a |= po[1]
+        ins[i] = (u, a)
+        k = kill[i]
+        out = ((u & ~k) | gen_u[i], (a & ~k) | gen_a[i]) if k else (u, a)
+        if out != outs[i]:
+            outs[i] = out
+            for s in node.next:
+                if not on_work[s.index]:
+                    on_work[s.index] = True
+                    work.append(s)
+    ins[graph.entry.index] = (0, 0)
+    return ins, outs, bits
 
 
 def analyze(function, graph=None):
@@ -177,33 +255,39 @@ def analyze(function, graph=None):
     if graph is None:
         graph = anno.getanno(function, anno.Static.CFG)
     fscope = anno.getanno(function, anno.Static.SCOPE)
-    ins, outs = solve(graph, fscope.params, fscope.locals)
+    ins, outs, bits = _solve_bits(graph, fscope.params, fscope.locals)
     for node in graph.nodes:
         kind = node.kind
-        if kind == 'entry' or kind == 'exit' or kind == 'for' or kind == 'target':
+        if (kind == 'entry' or kind == 'exit' or kind == 'for' or kind == 'target'
+                or kind == 'with_exit'):
             continue
         if kind == 'while':
-            state = _join([outs[p.index] for p in node.prev
-                           if p.index < node.index and outs[p.index] is not None])
+            u = a = 0
+            for p in node.prev:
+                po = outs[p.index]
+                if p.index < node.index and po is not None:
+                    u |= po[0]
+                    a |= po[1]
         else:
-            state = ins[node.index]
-        anno.setanno(node.ast_node, anno.Static.DEFINED_IN, state)
+            u, a = ins[node.index]
+        anno.setanno(node.ast_node, anno.Static.DEFINED_IN, Defined(bits, u, a))
     return ins
 
 
 def possibly_undefined(defined_in, names):
-    """The names among `names` that may be undefined where `defined_in` was taken."""
-    out = []
-    for n in names:
-        defs = defined_in.get(n)
-        if defs is not None and UNDEFINED in defs:
-            out.append(n)
-    return out
+    """The names among `names` that may be undefined where `defined_in` (a `Defined`) was
+    taken."""
+    undefined = defined_in.undefined
+    if not undefined:
+        return []
+    bits = defined_in.bits
+    return [n for n in names if undefined & bits.get(n, 0)]
 
 
 def only_undefined(defined_in, name):
     """True if no assignment of `name` reaches the point (it is certainly undefined)."""
-    return defined_in.get(name) == frozenset((UNDEFINED,))
+    b = defined_in.bits.get(name, 0)
+    return bool(defined_in.undefined & b) and not defined_in.assigned & b
 
 
 def dump(function):

@@ -158,6 +158,38 @@ def test_statement_annotations_used_by_converters():
     assert set(anno.getanno(loop, liveness.LIVE_HEAD)) == {'i', 'n', 's'}
 
 
+@pytest.mark.parametrize('name', sorted(SOURCES))
+def test_defined_in_agrees_with_the_definition_sites(name):
+    # DEFINED_IN keeps two bits per name; they must say what the sets of definition sites
+    # that `solve` computes say: UNDEFINED among them, and UNDEFINED alone.
+    fn = _analyzed(name)
+    graph = anno.getanno(fn, anno.Static.CFG)
+    fscope = anno.getanno(fn, anno.Static.SCOPE)
+    ins, outs = reaching_definitions.solve(graph, fscope.params, fscope.locals)
+    names = list(fscope.params) + list(fscope.locals) + ['not_a_local']
+    seen = 0
+    for node in graph.nodes:
+        defined = anno.getanno(node.ast_node, anno.Static.DEFINED_IN, None)
+        if defined is None or node.kind in ('entry', 'exit', 'for', 'target', 'with_exit'):
+            continue
+        if node.kind == 'while':   # what reaches the loop from before it
+            sites = {}
+            for p in node.prev:
+                if p.index < node.index:
+                    for k, v in outs[p.index].items():
+                        sites[k] = sites.get(k, frozenset()) | v
+        else:
+            sites = ins[node.index]
+        undefined = reaching_definitions.UNDEFINED
+        assert reaching_definitions.possibly_undefined(defined, names) == [
+            n for n in names if undefined in sites.get(n, ())]
+        for n in names:
+            assert reaching_definitions.only_undefined(defined, n) == (
+                sites.get(n) == frozenset((undefined,)))
+        seen += 1
+    assert seen
+
+
 def test_function_scope():
     fn = _analyzed('closure')
     scope = anno.getanno(fn, anno.Static.SCOPE)
