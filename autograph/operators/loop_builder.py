@@ -402,16 +402,33 @@ class _LoopBuilder:
         for _, k, _ in weak:
             if k not in self.init:
                 full[k] = self.state[k]
+        found = {}
+
+        def probe():
+            out = body(*full)
+            # (inside the probe's graph: the dtype of a Python number adds no op outside it)
+            for _, k, j in weak:
+                try:
+                    leaf = b.flatten(out[k])[j]
+                    if b.is_value(leaf):
+                        found[(k, j)] = b.dtype(leaf)
+                    elif type(leaf) is float and type(b.flatten(self.state[k])[j]) is int:
+                        # `w = 1` then `w = w + 0.5 * w`: a Python int the body makes a
+                        # Python float (an int loop variable cannot meet the float operand)
+                        found[(k, j)] = b.dtype(leaf)
+                except Exception:  # noqa: BLE001
+                    continue
+            return out
+
         try:
-            out = b.trace_only(lambda: body(*full))
+            b.trace_only(probe)
         except Exception:  # noqa: BLE001 - the probe is best effort; the caller re-raises
             return False
         changed = False
         for _, k, j in weak:
+            after = found.get((k, j))
             try:
                 before = b.dtype(b.flatten(init[self.var_pos.index(k)])[j])
-                leaf = b.flatten(out[k])[j]
-                after = b.dtype(leaf) if b.is_value(leaf) else None
             except Exception:  # noqa: BLE001
                 continue
             if after is not None and after != before:
