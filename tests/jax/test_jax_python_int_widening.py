@@ -10,7 +10,7 @@ import autograph as ag  # noqa: E402
 
 def for_range(n):
     w = 1
-    for i in range(n):
+    for _i in range(n):
         w = w + 0.5 * w
     return w
 

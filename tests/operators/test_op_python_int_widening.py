@@ -9,7 +9,7 @@ import autograph as ag
 
 def for_range(n):
     w = 1
-    for i in range(n):
+    for _i in range(n):
         w = w + 0.5 * w
     return w
 
@@ -35,7 +35,7 @@ def two_variables(n):
 
 def int_stays_int(n):
     w = 1
-    for i in range(n):
+    for _i in range(n):
         w = w + 2 * w
     return w
 
