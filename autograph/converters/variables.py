@@ -23,6 +23,8 @@ raises there, instead of returning or passing on the placeholder:
 Reads that are certainly assigned are left as they are, as are the names converters introduce
 (their reads are guarded by the flags that go with them).
 """
+import sys
+
 import gast
 
 from autograph.pyct import analysis
@@ -136,32 +138,45 @@ def _params(args):
     return names
 
 
-def _loads(parts, names, found):
+# The user's nested scopes in which a read of the function's variable is a free variable
+# read (NameError when unassigned); Python 3.12 inlines list, set and dict comprehensions.
+_FREE_SCOPES = ((gast.GeneratorExp,) if sys.version_info >= (3, 12) else
+                (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp))
+
+
+def _loads(parts, names, found, free=None):
     """Adds to `found` the Name loads in `parts` of `names`, where they mean the function's
-    variables (not a lambda parameter or a comprehension target of the same name)."""
-    stack = [(p, frozenset()) for p in reversed(parts) if p is not None]
+    variables (not a lambda parameter or a comprehension target of the same name), and to
+    `free` those of them in a nested scope of the user's code (a free variable read there).
+    The lambdas converters made (and/or/ternary thunks) are not scopes of the user's code."""
+    stack = [(p, frozenset(), False) for p in reversed(parts) if p is not None]
     while stack:
-        node, hidden = stack.pop()
+        node, hidden, nested = stack.pop()
         t = type(node)
         if t is gast.Name:
             if type(node.ctx) is gast.Load and node.id in names and node.id not in hidden:
                 found.add(node)
+                if nested and free is not None:
+                    free.add(node)
             continue
         if t is gast.Lambda:
             args = node.args
-            stack.extend((d, hidden) for d in args.defaults + args.kw_defaults if d is not None)
-            stack.append((node.body, hidden | _params(args)))
+            stack.extend((d, hidden, nested) for d in args.defaults + args.kw_defaults
+                         if d is not None)
+            stack.append((node.body, hidden | _params(args),
+                          nested or not anno.hasanno(node, anno.Basic.GENERATED)))
             continue
         if t in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
             bound = set()
             for g in node.generators:
                 bound.update(n.id for n in gast.walk(g.target) if type(n) is gast.Name)
             inner = hidden | bound
+            in_scope = nested or t in _FREE_SCOPES
             for i, g in enumerate(node.generators):    # the first iterable is evaluated outside
-                stack.append((g.iter, inner if i else hidden))
-                stack.extend((x, inner) for x in g.ifs)
+                stack.append((g.iter, inner, in_scope) if i else (g.iter, hidden, nested))
+                stack.extend((x, inner, in_scope) for x in g.ifs)
             elts = [node.key, node.value] if t is gast.DictComp else [node.elt]
-            stack.extend((x, inner) for x in elts)
+            stack.extend((x, inner, in_scope) for x in elts)
             continue
         if t is gast.FunctionDef or t is gast.AsyncFunctionDef or t is gast.ClassDef:
             continue        # only where a nested definition is evaluated (see _parts)
@@ -169,9 +184,9 @@ def _loads(parts, names, found):
         for f in t._fields:
             v = d.get(f)
             if type(v) is list:
-                stack.extend((x, hidden) for x in v if isinstance(x, gast.AST))
+                stack.extend((x, hidden, nested) for x in v if isinstance(x, gast.AST))
             elif isinstance(v, gast.AST):
-                stack.append((v, hidden))
+                stack.append((v, hidden, nested))
 
 
 def _negated_flag(test, namer):
@@ -210,10 +225,11 @@ def _flag_guards(graph, namer):
     return out
 
 
-def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
+def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None, free=None):
     """The Name loads in `fn`'s own code (analysed before conversion) of placeholder names
     that some path reaches unassigned, in plain Python terms. A `del x` (of `deletes`) or
-    `x += ...` that may find `x` unassigned adds its statement to `checks` (statement -> x)."""
+    `x += ...` that may find `x` unassigned adds its statement to `checks` (statement -> x).
+    Those of the loads in a nested scope of the user's code go to `free` too (see _loads)."""
     deletes = deletes or {}
     graph = anno.getanno(fn, anno.Static.CFG, None)
     fscope = anno.getanno(fn, anno.Static.SCOPE, None)
@@ -262,7 +278,7 @@ def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
     found = set()
     for index, wanted in reads.items():
         node = graph.nodes[index]
-        _loads(_parts(node.kind, node.ast_node), wanted, found)
+        _loads(_parts(node.kind, node.ast_node), wanted, found, free)
         if checks is None:
             continue
         for assign in deletes.get(node.ast_node, ()):
@@ -274,16 +290,19 @@ def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None):
     return found
 
 
-def _ld(name):
+def _ld(name, free=False):
+    keywords = [gast.keyword(arg='free', value=gast.Constant(value=True, kind=None))] if free \
+        else []
     call = gast.Call(func=gast.Attribute(value=ast_util.name('ag__'), attr='ld',
                                          ctx=gast.Load()),
-                     args=[name], keywords=[])
+                     args=[name], keywords=keywords)
     ast_util.fill_locations(call, name)
     return call
 
 
-def _wrap(node, reads):
-    """Replaces each Name node of `reads` (by identity) in the tree with `ag__.ld(name)`."""
+def _wrap(node, reads, free=()):
+    """Replaces each Name node of `reads` (by identity) in the tree with `ag__.ld(name)`
+    (`ag__.ld(name, free=True)` for those of `free`)."""
     stack = [node]
     while stack:
         n = stack.pop()
@@ -293,12 +312,12 @@ def _wrap(node, reads):
             if type(v) is list:
                 for i, x in enumerate(v):
                     if x in reads:
-                        v[i] = _ld(x)
+                        v[i] = _ld(x, x in free)
                     elif isinstance(x, gast.AST):
                         stack.append(x)
             elif isinstance(v, gast.AST):
                 if v in reads:
-                    d[f] = _ld(v)
+                    d[f] = _ld(v, v in free)
                 else:
                     stack.append(v)
 
@@ -321,7 +340,7 @@ def transform(node, ctx):
     variables = VariablesTransformer(ctx)
     if ctx.info.get('undefined_marked', True) or ctx.has_nodes(gast.Delete):
         node = variables.visit(node)    # (else it has nothing to do)
-    reads, checks = set(), {}
+    reads, checks, free = set(), {}, set()
     # The analysed user functions (nested ones may now sit in generated bodies), in the order
     # of a walk of the converted tree (placeholders added for one count for the next).
     for fn in [fn for fn in loads if anno.hasanno(fn, anno.Static.CFG)]:
@@ -329,11 +348,11 @@ def transform(node, ctx):
         names = variables.placeholders | moved
         if not names:
             continue
-        found = _maybe_unassigned_reads(fn, names, ctx.namer, variables.deletes, checks)
+        found = _maybe_unassigned_reads(fn, names, ctx.namer, variables.deletes, checks, free)
         _add_placeholders(fn, {n.id for n in found if n.id in moved}, variables)
         reads |= found
     if reads:
-        _wrap(node, reads)
+        _wrap(node, reads, free)
     if checks:
         _check_before(node, checks)
     return node

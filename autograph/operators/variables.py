@@ -72,15 +72,23 @@ def is_undefined(value):
     return type(value) is Undefined
 
 
-def ld(value):
+def ld(value, free=False):
     """Returns `value`: the read of a variable that may be unassigned on the path taken.
+
+    `free`: the original read is in a nested scope of the user's code (a lambda, a generator
+    expression, a comprehension before Python 3.12), where Python reads a free variable.
 
     Raises:
       UnboundLocalError: `value` is an `Undefined` placeholder: the variable has no value
         here, and the original code raises exactly this error here (not a subclass, so that
         `type(e)` and `except` clauses see what they see in Python).
+      NameError: the same, for a `free` read (Python's error there).
     """
     if type(value) is Undefined:
+        if free:
+            raise NameError(
+                "cannot access free variable '%s' where it is not associated with a value"
+                " in enclosing scope" % (value.symbol_name,))
         raise UnboundLocalError(
             # Python's own message: code that prints or compares it sees the same text.
             "cannot access local variable '%s' where it is not associated with a value"
