@@ -327,8 +327,8 @@ def transform(node, ctx):
         return node
     loads = {}
     for fn in _user_functions(node):
-        loads[fn], binds, scope_binds = _scan(fn)
-        _keep_dropped_locals(fn, loads[fn], binds, scope_binds)
+        loads[fn], binds, scope_binds, free_loads = _scan(fn)
+        _keep_dropped_locals(fn, loads[fn], binds, scope_binds, free_loads)
     staged = ctx.info.get('staged', True)
     if not (staged or ctx.has_nodes(gast.Delete) or any(
             inner is not None for fn_loads in loads.values() for _, inner in fn_loads)):
@@ -364,6 +364,8 @@ def _scan(fn):
     loads: [(Name, inner)] for the Name loads of `fn`'s own code, where they are now: `inner`
       is None in `fn`'s own scope, else the tuple of generated functions and lambdas (a
       branch or loop body, an and/or/ternary thunk) around the load.
+    free: the loads of `loads` in a comprehension or generator expression of the user's
+      (a free variable read there, see _FREE_SCOPES).
     binds: the names `fn` binds in its own scope now: its parameters, the names it assigns
       or deletes, defines (functions, classes), catches (`except ... as e`) or imports, not
       looking into nested functions, lambdas and classes.
@@ -373,10 +375,11 @@ def _scan(fn):
     loads = []
     bound = _params(fn.args)
     scope_binds = {}
+    free = set()
     fields_of = ast_util.CHILD_FIELDS
-    pending = [(fn.body, None, bound), (fn.args.defaults, None, None)]
+    pending = [(fn.body, None, bound, False, ()), (fn.args.defaults, None, None, False, ())]
     while pending:
-        roots, inner, binds = pending.pop()
+        roots, inner, binds, nested, hidden = pending.pop()
         stack = list(roots)
         while stack:
             n = stack.pop()
@@ -384,7 +387,11 @@ def _scan(fn):
             if t is gast.Name:
                 ctx = type(n.ctx)
                 if ctx is gast.Load:
+                    if hidden and n.id in hidden:
+                        continue            # a comprehension's own variable
                     loads.append((n, inner))
+                    if nested:
+                        free.add(n)
                 elif binds is not None and (ctx is gast.Store or ctx is gast.Del):
                     binds.add(n.id)
                 continue
@@ -392,6 +399,24 @@ def _scan(fn):
             if not fields:
                 continue
             d = n.__dict__
+            if t in _COMPREHENSIONS:
+                # Its targets are its own variables (a walrus in it binds the function's);
+                # the first iterable is evaluated outside it.
+                parts = []
+                targets = set(hidden)
+                for i, g in enumerate(n.generators):
+                    targets.update(x.id for x in gast.walk(g.target) if type(x) is gast.Name)
+                    if i:
+                        parts.append(g.iter)
+                    else:
+                        stack.append(g.iter)
+                    parts.extend(g.ifs)
+                    parts.extend(x for x in gast.walk(g.target)    # `for a[k] in ...`
+                                 if type(x) is gast.Name and type(x.ctx) is gast.Load)
+                parts.extend([n.key, n.value] if t is gast.DictComp else [n.elt])
+                pending.append((parts, inner, binds, nested or t in _FREE_SCOPES,
+                                frozenset(targets)))
+                continue
             if t in _SCOPES:
                 if binds is not None and t is not gast.Lambda:
                     binds.add(n.name)
@@ -407,7 +432,7 @@ def _scan(fn):
                             inside.append(v)
                     own = scope_binds[n] = _params(n.args)
                     pending.append((inside, (inner or ()) + (n,),
-                                    own if t is not gast.Lambda else None))
+                                    own if t is not gast.Lambda else None, nested, hidden))
                 continue
             if binds is not None:
                 if t is gast.ExceptHandler and n.name is not None:
@@ -420,7 +445,7 @@ def _scan(fn):
                     stack.extend(v)
                 elif v is not None:
                     stack.append(v)
-    return loads, bound, scope_binds
+    return loads, bound, scope_binds, free
 
 
 def _reads_in_generated_scopes(fn, fn_loads, namer):
@@ -490,7 +515,7 @@ def _check_before(node, checks):
                 i += 1
 
 
-def _keep_dropped_locals(fn, fn_loads, fn_binds, scope_binds):
+def _keep_dropped_locals(fn, fn_loads, fn_binds, scope_binds, free_loads=()):
     """A variable of the original function must stay one: where conversion dropped its only
     binding (code after a jump: `return x; x = 1`) or moved it into a generated function (an
     assignment in a branch that is not passed on), a read would find a global (NameError)
@@ -521,10 +546,11 @@ def _keep_dropped_locals(fn, fn_loads, fn_binds, scope_binds):
     doc = 1 if (type(fn.body[0]) is gast.Expr and type(fn.body[0].value) is gast.Constant
                 and isinstance(fn.body[0].value.value, str)) else 0
     fn.body[doc:doc] = inits
-    _wrap(fn, reads)
+    _wrap(fn, reads, free_loads)
 
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
 
 
 def _user_functions(node):

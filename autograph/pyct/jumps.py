@@ -45,6 +45,35 @@ _NESTED = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, 
            gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
 
+_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def _walrus_targets(comp):
+    """The names walruses in comprehension `comp` bind: variables of the enclosing function
+    (not of the comprehension, nor of a lambda or function in it)."""
+    out = set()
+    stack = [comp]
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is gast.NamedExpr and type(node.target) is gast.Name:
+            out.add(node.target.id)
+        elif t in (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda):
+            stack.extend(_evaluated_outside(node))
+            continue
+        ast_util.push_children(stack, node)
+    return out
+
+
+def _evaluated_outside(node):
+    """The parts of a nested function, lambda or class that its enclosing scope evaluates."""
+    if type(node) is gast.ClassDef:
+        return node.decorator_list + node.bases + [k.value for k in node.keywords]
+    args = node.args
+    return (getattr(node, 'decorator_list', []) + args.defaults
+            + [d for d in args.kw_defaults if d is not None])
+
+
 def record_locals(fn):
     """Annotates FunctionDef `fn` (and the functions nested in it) with the names their
     original code binds. Lowering a jump drops the code after it, which can be a function's
@@ -66,7 +95,13 @@ def record_locals(fn):
             bound.add(node.name)
             if t is not gast.ClassDef:
                 record_locals(node)
-            stack.extend(getattr(node, 'decorator_list', []))
+            stack.extend(_evaluated_outside(node))
+            continue
+        if t is gast.Lambda:
+            stack.extend(_evaluated_outside(node))
+            continue
+        if t in _COMPREHENSIONS:
+            bound.update(_walrus_targets(node))
             continue
         if t in _NESTED:
             continue
