@@ -14,7 +14,6 @@ numbers. Its text is produced the first time it is asked for (`to_code`,
 `generated_source_name`) and then registered with `linecache` under an `<autograph ...>` name:
 converting is on the hot path of every call `converted_call` makes, reading the code is not.
 """
-import ast
 import functools
 import gc
 import inspect
@@ -29,6 +28,7 @@ from autograph.impl.conversion import (_CONVERTED, _call_method, _conversion, _c
 from autograph.pyct import errors
 from autograph.pyct import gast_util
 from autograph.pyct import loader
+from autograph.pyct import module_functions
 from autograph.pyct import module_text
 from autograph.pyct import naming
 from autograph.pyct import origin_info
@@ -180,9 +180,6 @@ def _final_text(new, text, lines, first, last, line_numbers, newline, indent):
     return module_text.indent_block(text, indent, newline)
 
 
-_NESTED_STATEMENTS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
-
-
 @_collector_paused
 def convert_module_source(source, filename, line_numbers=False, stage=None, tree=None):
     """Converts every function and method in a module's source text, without running it.
@@ -225,47 +222,40 @@ def convert_module_source(source, filename, line_numbers=False, stage=None, tree
     helper = naming.helper_name(reserved)
 
     def convert_body(body):
-        for node in body:
-            t = type(node)
-            if t is ast.FunctionDef or t is ast.AsyncFunctionDef:
-                first, last = node.lineno, node.end_lineno  # decorators stay as written
-                ctx = transformer.Context(filename, lines, naming.Namer(reserved))
-                # Without comments to keep or line marks to add, the text is unparsed indented
-                # as the `def` line, and only its line endings may change.
-                indent = module_text.indentation(lines[first - 1])
-                plain = not line_numbers and '#' not in ''.join(lines[first - 1:last])
-                at = indent if plain else ''
-                # Whether conversion changed the function: with every converter run, a change
-                # calls the helpers, so if the function's text does not name them, it changed
-                # iff the converted text does (no unparse of the original needed). Converted
-                # code without helper calls runs exactly as the original anyway.
-                quick = stage is None and helper not in ''.join(lines[first - 1:last])
-                with _nesting_limit(node.name, filename, node.lineno):
-                    gnode = gast_util.ast_to_gast(node)
-                    gnode.decorator_list = []
-                    before = None if quick else parser.unparse(gnode, indent=at)
-                    new, _ = naming.convert_with_helper_name(
-                        gnode, ctx, lambda n, c=ctx: pipeline.convert(n, c, stage=stage))
-                    new.decorator_list = []  # (the converter may return `gnode` itself)
-                    text = parser.unparse(new, indent=at)
-                if (helper in text) if quick else (text != before):
-                    # (else the function stays as written, comments and all)
-                    if not plain:
-                        text = _final_text(new, text, lines, first, last, line_numbers,
-                                           newline, indent)
-                    elif newline != '\n':
-                        text = text.replace('\n', newline) + newline
-                    else:
-                        text += newline
-                    replaced.append((first, last, text))
-                gnode.body = new.body = []   # done with this function's trees: free them
-            elif t is ast.ClassDef:
-                convert_body(node.body)
-            elif t in _NESTED_STATEMENTS:
-                for f in ('body', 'orelse', 'finalbody'):
-                    convert_body(getattr(node, f, []))
-                for h in getattr(node, 'handlers', ()):
-                    convert_body(h.body)
+        # Every function not nested in a function, in any block of the module or of a class:
+        # the functions `autograph convert` lists and counts (the same walk).
+        for _, node, _ in module_functions.walk(body):
+            first, last = node.lineno, node.end_lineno  # decorators stay as written
+            ctx = transformer.Context(filename, lines, naming.Namer(reserved))
+            # Without comments to keep or line marks to add, the text is unparsed indented
+            # as the `def` line, and only its line endings may change.
+            indent = module_text.indentation(lines[first - 1])
+            plain = not line_numbers and '#' not in ''.join(lines[first - 1:last])
+            at = indent if plain else ''
+            # Whether conversion changed the function: with every converter run, a change
+            # calls the helpers, so if the function's text does not name them, it changed
+            # iff the converted text does (no unparse of the original needed). Converted
+            # code without helper calls runs exactly as the original anyway.
+            quick = stage is None and helper not in ''.join(lines[first - 1:last])
+            with _nesting_limit(node.name, filename, node.lineno):
+                gnode = gast_util.ast_to_gast(node)
+                gnode.decorator_list = []
+                before = None if quick else parser.unparse(gnode, indent=at)
+                new, _ = naming.convert_with_helper_name(
+                    gnode, ctx, lambda n, c=ctx: pipeline.convert(n, c, stage=stage))
+                new.decorator_list = []  # (the converter may return `gnode` itself)
+                text = parser.unparse(new, indent=at)
+            if (helper in text) if quick else (text != before):
+                # (else the function stays as written, comments and all)
+                if not plain:
+                    text = _final_text(new, text, lines, first, last, line_numbers,
+                                       newline, indent)
+                elif newline != '\n':
+                    text = text.replace('\n', newline) + newline
+                else:
+                    text += newline
+                replaced.append((first, last, text))
+            gnode.body = new.body = []   # done with this function's trees: free them
 
     convert_body(module.body)
     # Assembled front to back (replacing slices in place would move the rest of the file once

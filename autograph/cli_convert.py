@@ -51,7 +51,10 @@ def _convert_command(args):
         defs = [d for d in defs if d.qualname in selected]
     options = {"line_numbers": args.line_numbers, "stage": args.stage}
     if not defs and not _has_lambda(tree):
-        result, count = text, 0  # nothing to convert: the module is its own conversion
+        # Nothing to convert: the module is its own conversion, if it is valid Python (it may
+        # parse and still not compile: `return` or `async with` at module level).
+        _check_source_compiles(name, text)
+        result, count = text, 0
         if not args.check:
             report("autograph: %s: no functions to convert; the module is copied unchanged"
                     % name)
@@ -61,7 +64,7 @@ def _convert_command(args):
         else:
             result = convert_selected(name, text, tree, defs, options)
         count = len(defs)
-        check_compiles(name, result)
+        check_compiles(name, result, text)
     if args.check:
         line = "%s: ok, %d function%s convert%s\n" % (name, count, "" if count == 1 else "s",
                                                      "s" if count == 1 else "")
@@ -141,36 +144,20 @@ class FunctionDef:
     def __init__(self, qualname, node, ancestors):
         self.qualname = qualname
         self.node = node
-        self.ancestors = ancestors  # enclosing statements (classes, ifs, ...) outermost first
+        self.ancestors = ancestors  # enclosing statements (classes, ifs, ...), outermost first
 
     @property
     def first_line(self):
         return min([self.node.lineno] + [d.lineno for d in self.node.decorator_list])
 
 
-_BLOCKS = ("body", "orelse", "finalbody", "handlers")
-
-
 def list_functions(tree):
-    """Every function and method of the module that is not nested in another function."""
-    found = []
+    """Every function and method of the module that is not nested in another function: the
+    functions the converter converts (the same walk, module_functions.walk), in source order."""
+    from autograph.pyct.module_functions import walk
 
-    def visit(statements, prefix, ancestors):
-        for node in statements:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.append(FunctionDef(prefix + node.name, node, ancestors))
-            elif isinstance(node, ast.ClassDef):
-                visit(node.body, prefix + node.name + ".", ancestors + [node])
-            else:
-                for field in _BLOCKS:
-                    children = getattr(node, field, None)
-                    if isinstance(children, list):
-                        visit(children, prefix, ancestors + [node])
-                for case in getattr(node, "cases", ()):  # match statements
-                    visit(case.body, prefix, ancestors + [node])
-
-    visit(tree.body, "", [])
-    return found
+    return [FunctionDef(qualname, node, ancestors) for qualname, node, ancestors
+            in walk(tree.body)]
 
 
 def _has_lambda(tree):
@@ -184,7 +171,9 @@ def isolate(text, defs):
     Enclosing `if`/`try`/`for`... headers become `if True:`; class headers are kept. The other
     lines stay as comments so that the converter still sees every name of the module and
     does not give its own helpers (`if_true`, `ag__`) a name the module already uses.
-    Returns None when the result does not parse (defs inside a `match`, say).
+    (A `match` line becomes `if True:` and its `case` lines comments; for a function in an
+    `except`/`except*` handler, the handler's line becomes the `if True:`.) Returns None when
+    the result does not parse (a safeguard: -f then refuses the selection).
     """
     from autograph.pyct.module_text import source_lines
 
@@ -387,19 +376,33 @@ def _compiles_in_chunks(name, text):
     return True
 
 
-def check_compiles(name, text):
-    """Compiles the converted module: invalid output is an internal error, never written."""
+def check_compiles(name, text, source=None):
+    """Compiles the converted module: invalid output is never written. When `source`, the
+    file's own text, does not compile either (code that parses but is not valid Python, such
+    as `async with` outside an async function), that is the file's syntax error (status 1);
+    else it is an internal error of autograph (status 3)."""
     if _compiles_in_chunks(name, text):
         return
     try:
         compile(text, name, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        if source is not None:
+            _check_source_compiles(name, source)
         line = getattr(e, "lineno", None)
         raise CliError(EXIT_INTERNAL, "autograph: internal error: the converted code of %s does "
                        "not compile (%s%s); nothing written; please report it with the file "
                        "that caused it" % (name, getattr(e, "msg", None) or type(e).__name__,
                                            ", line %d of the output" % line if line else "")
                        ) from None
+
+
+def _check_source_compiles(name, source):
+    try:
+        compile(source, name, "exec", dont_inherit=True)
+    except SyntaxError as e:
+        raise CliError(EXIT_CONVERSION, *format_syntax_error(name, e)) from None
+    except (ValueError, RecursionError, MemoryError):
+        pass   # (not the file's fault as far as can be told: the internal error stands)
 
 
 def _add_header(text, name, encoding):

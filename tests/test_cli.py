@@ -727,3 +727,192 @@ def test_selecting_functions_inside_ifs_classes_and_handlers(tmp_path):
     assert "ag__.if_exp(v" in text
     out = load_module(tmp_path / "out.py", "nested_converted")
     assert (out.h(1), out.h(0), out.C.s(3), out.fallback(0), out.fallback(5)) == (1, 2, 0, 0, 5)
+
+
+# Functions defined inside every kind of module- and class-level block: each one is listed,
+# and each one is converted like a top-level function (none is left as written while the
+# count says it converts).
+IN_BLOCKS = """\
+import sys
+
+n = len(sys.version_info[:1])
+
+match n:
+    case 1:
+        def in_case(y):
+            if y > 0:
+                y = -y
+            return y
+    case _:
+        def in_case(y):
+            return y
+
+try:
+    raise ExceptionGroup("g", [ValueError()])
+except* ValueError:
+    def in_except_star(y):
+        while y > 0:
+            y -= 1
+        return y
+
+if n:
+    def in_if(y):
+        return 1 if y else 2
+else:
+    def in_if(y):
+        return 3
+
+with open(__file__):
+    def in_with(y):
+        return y and 4
+
+for _ in range(1):
+    def in_for(y):
+        if y:
+            return 5
+        return 6
+else:
+    def in_for_else(y):
+        return y or 7
+
+while n < 0:
+    pass
+else:
+    def in_while_else(y):
+        if not y:
+            return 8
+        return 9
+
+try:
+    pass
+except ValueError:
+    pass
+else:
+    def in_try_else(y):
+        return y if y else 10
+finally:
+    def in_finally(y):
+        return 11 if y else 12
+
+
+class C:
+    match n:
+        case 1:
+            def in_class_case(self, y):
+                if y:
+                    return 13
+                return 14
+    try:
+        pass
+    except* TypeError:
+        pass
+    finally:
+        def in_class_finally(self, y):
+            return 15 if y else 16
+"""
+
+
+def test_functions_in_every_module_and_class_block_are_converted(tmp_path):
+    from autograph.cli_convert import list_functions
+    import ast
+
+    write(tmp_path / "blocks.py", IN_BLOCKS)
+    r = run("convert", "blocks.py", "-o", "out.py", cwd=tmp_path)
+    assert r.code == 0 and r.err == "", r
+    text = (tmp_path / "out.py").read_text()
+    defs = list_functions(ast.parse(text))
+    # Every listed function with control flow (all but the second `in_case` and the `else`
+    # branch `in_if`) is replaced by its conversion.
+    unchanged = [d.qualname for d in defs
+                 if "ag__" not in ast.get_source_segment(text, d.node)]
+    assert unchanged == ["in_case", "in_if"], unchanged
+    r = run("convert", "blocks.py", "--check", cwd=tmp_path)
+    assert r.code == 0 and r.out == "blocks.py: ok, %d functions convert\n" % len(defs), r
+    original = load_module(tmp_path / "blocks.py", "blocks_original")
+    converted = load_module(tmp_path / "out.py", "blocks_converted")
+    for name in ("in_case", "in_except_star", "in_if", "in_with", "in_for", "in_for_else",
+                 "in_while_else", "in_try_else", "in_finally"):
+        for y in (0, 1, 3):
+            assert getattr(converted, name)(y) == getattr(original, name)(y), (name, y)
+    for name in ("in_class_case", "in_class_finally"):
+        for y in (0, 1):
+            assert getattr(converted.C(), name)(y) == getattr(original.C(), name)(y), (name, y)
+
+
+def test_listing_and_converting_walk_the_same_functions():
+    """The converter replaces exactly the functions the command lists and counts."""
+    import ast
+
+    import autograph.api as api
+    from autograph.cli_convert import list_functions
+
+    tree = ast.parse(IN_BLOCKS)
+    flow = (ast.If, ast.While, ast.For, ast.IfExp, ast.BoolOp)
+    listed = [(d.node.lineno, d.node.end_lineno, any(isinstance(n, flow)
+                                                     for n in ast.walk(d.node)))
+              for d in list_functions(tree)]
+    assert len(listed) == 13, listed
+    out = api.convert_module_source(IN_BLOCKS, "blocks.py", line_numbers=True)
+    # With line marks, the functions the conversion changes are regenerated with their lines
+    # marked; the others (no control flow) stay as written. Every listed function with control
+    # flow is marked, and no line outside a listed function is.
+    marked = {int(m) for m in re.findall(r"# L(\d+)$", out, re.M)}
+    assert {first for first, _, has_flow in listed if has_flow} == \
+        {first for first, _, _ in listed if first in marked}, (listed, sorted(marked))
+    outside = [m for m in marked if not any(a <= m <= b for a, b, _ in listed)]
+    assert outside == [], outside
+
+
+@pytest.mark.parametrize("block", ["async with ctx:", "async for i in ctx:"])
+@pytest.mark.parametrize("in_class", [False, True])
+def test_async_block_outside_async_function_is_the_files_syntax_error(tmp_path, block, in_class):
+    """`async with`/`async for` parse at module and class level but are not valid Python
+    there: the file is reported (status 1, its line), not an internal error of autograph."""
+    body = block + "\n    def h(y):\n        if y > 0:\n            y = -y\n        return y\n"
+    if in_class:
+        body = "class C:\n" + textwrap.indent(body, "    ")
+    (tmp_path / "a.py").write_text("x = 1\n" + body)
+    for extra in ([], ["--check"]):
+        r = run("convert", "a.py", *extra, cwd=tmp_path)
+        assert_clean_failure(r, 1, "a.py:%d:" % (3 if in_class else 2))
+        assert "outside async function" in r.err and "internal error" not in r.err, r
+        assert r.out == "", r
+
+
+def test_selecting_functions_inside_match_cases_and_except_star(tmp_path):
+    write(tmp_path / "blocks.py", IN_BLOCKS)
+    r = run("convert", "blocks.py", "-f", "in_case,in_except_star,C.in_class_case", "-o",
+            "out.py", cwd=tmp_path)
+    assert r.code == 0, r
+    text = (tmp_path / "out.py").read_text()
+    assert text.count("ag__.if_stmt") == 2 and text.count("ag__.while_stmt") == 1, text
+    converted = load_module(tmp_path / "out.py", "blocks_selected")
+    assert [converted.in_case(y) for y in (-1, 2)] == [-1, -2]
+    assert converted.in_except_star(3) == 0
+    assert [converted.C().in_class_case(y) for y in (0, 1)] == [14, 13]
+
+
+@pytest.mark.parametrize("header", ["match x:\n    case 1:", "try:\n    pass\nexcept* E:"])
+def test_unsupported_function_inside_a_block_is_reported(tmp_path, header):
+    """A function in a `match` case or `except*` block that cannot be converted is reported
+    like a top-level one (before, it was left as written and counted as converted)."""
+    indent = "        " if header.startswith("match") else "    "
+    gen = textwrap.indent("def numbers(n):\n    for i in range(n):\n        yield i\n", indent)
+    source = "x = 1\n" + header + "\n" + gen + "\ndef double(y):\n    return 2 * y\n"
+    (tmp_path / "g.py").write_text(source)
+    line = 1 + source.splitlines().index(indent + "        yield i")
+    for extra in ([], ["--check"]):
+        r = run("convert", "g.py", *extra, cwd=tmp_path)
+        assert_clean_failure(r, 1, "g.py:%d:" % line)
+        assert "cannot convert 'numbers'" in r.err and "1 of 2 functions" in r.err, r
+
+
+@pytest.mark.parametrize("source, line", [("x = 1\nasync with ctx:\n    pass\n", 2),
+                                          ("x = 1\nreturn x\n", 2)])
+def test_module_without_functions_that_is_not_valid_python_is_reported(tmp_path, source, line):
+    """A file that parses but does not compile is not copied as its own conversion."""
+    (tmp_path / "bad.py").write_text(source)
+    for extra in ([], ["--check"]):
+        r = run("convert", "bad.py", *extra, cwd=tmp_path)
+        assert_clean_failure(r, 1, "bad.py:%d:" % line)
+        assert r.out == "", r
