@@ -211,6 +211,9 @@ class _IfBuilder:
         self.lazy = (type(backend).unchecked is not dispatch.Backend.unchecked
                      and hasattr(backend, "check_message"))
         self.direct = False      # the branches run where the `if` is built (see _attempt)
+        # positions of variables one branch deletes (`del y`) and the other keeps, with a
+        # backend that cannot check a value lazily: undefined after the `if` (see _deleted)
+        self.dropped = set()
 
     def build(self, pred, body, orelse):
         for _ in range(2 * len(self.state) + 2):
@@ -226,7 +229,8 @@ class _IfBuilder:
         self.fns = (body, orelse)
         self.layout = layout = [
             k for k in range(n)
-            if k in self.forced or type(state[k]) is Undefined or _carries(b, state[k])]
+            if k not in self.dropped
+            and (k in self.forced or type(state[k]) is Undefined or _carries(b, state[k]))]
         self.in_layout = set(layout)
         for k in layout:
             unwrapped = self._unwrap(state[k])
@@ -253,6 +257,8 @@ class _IfBuilder:
             result = (result,)
         flag_at = {k: len(layout) + j for j, k in enumerate(self.flagged)}
         merged = list(self.outs[0])
+        for k in self.dropped:
+            merged[k] = Undefined(self.names[k])
         t_out, f_out = self.outs
         for pos, k in enumerate(layout):
             tv, fv = t_out[k], f_out[k]
@@ -317,7 +323,7 @@ class _IfBuilder:
         other = self.outs[1 - which]
         # Variables outside the layout hold Python objects: both branches must agree on them.
         for k in range(n):
-            if k in self.in_layout:
+            if k in self.in_layout or k in self.dropped:
                 continue
             v = out[k]
             if other is not None:
@@ -485,11 +491,36 @@ class _IfBuilder:
             "can only select between tensors (or structures of tensors) of the same dtype"
             % (what, _describe(b, v), _BRANCH[which], _describe(b, ov), other_label))
 
+    def _deleted(self, k, lacking, defining, where):
+        """Variable k, defined before the `if`, is deleted in one branch only (`del y`).
+        Python raises UnboundLocalError where it is read afterwards if that branch ran, and
+        nothing if it is not read. With a backend that checks values lazily, the value is
+        carried with a "has a value" flag and checked where it is read (when the graph
+        runs); otherwise it is undefined after the `if` (a read is an error while tracing).
+        Raises _Retry, or returns if the variable cannot be handled (a Python object)."""
+        b, name = self.backend, self.names[k]
+        defined = self.outs[defining][k] if self.outs[defining] is not None else None
+        if k in self.checked or k in self.dropped or k in self.fill \
+                or name.split("[", 1)[0].split(".", 1)[0] != name:
+            return  # (an item or attribute: whether it exists cannot depend on a tensor)
+        if self.lazy and defined is not None and _carries(b, defined) \
+                and not b.is_list(defined):
+            self.checked[k] = (
+                "'%s' is deleted in the %s of the tensor-dependent `if`%s, which the graph "
+                "took, and it is read afterwards: Python raises UnboundLocalError there. "
+                "Give '%s' a value again after the `del`, or do not read it after the `if`."
+                % (name, _BRANCH[lacking], " at %s:%d" % where if where else "", name))
+            self.fill[k] = b.spec(_as_values(b, defined))
+        else:
+            self.dropped.add(k)
+        raise _Retry(self)
+
     def _undefined_error(self, k, lacking, defining):
         name = self.names[k]
         where = _user_frame_info()
         if type(self.state[k]) is not Undefined:
-            # Defined before the `if`, so the lacking branch deleted it (`del self.x`).
+            # Defined before the `if`, so the lacking branch deleted it (`del y`).
+            self._deleted(k, lacking, defining, where)
             raise UndefinedValueError(
                 "'%s' is deleted in the %s but not in the %s of a tensor-dependent `if`%s. A "
                 "graph `cond` needs a value from both branches: delete it in both branches, "
