@@ -82,6 +82,6 @@ class CallTreeTransformer(transformer.Base):
 def transform(node, ctx):
     # Calls that converters create are all left alone: `ag__` helpers and immediately-called
     # lambdas. Without a call of the user's there is nothing to do.
-    if not (ctx.has_nodes(gast.Call) or ctx.info.get('unchecked_parts', True)):
+    if not ctx.has_nodes(gast.Call):
         return node
     return CallTreeTransformer(ctx).visit(node)

@@ -165,7 +165,6 @@ def transform(node, ctx):
         return node
     # Only `and`/`or`, `not` and chained comparisons are rewritten (converters that create
     # `not` record gast.Not; none creates a chained comparison).
-    if not (ctx.has_nodes(gast.BoolOp, gast.Not) or ctx.info.get('chained_comparisons', True)
-            or ctx.info.get('unchecked_parts', True)):
+    if not (ctx.has_nodes(gast.BoolOp, gast.Not) or ctx.info.get('chained_comparisons', True)):
         return node
     return LogicalExpressionTransformer(ctx).visit(node)

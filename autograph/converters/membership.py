@@ -37,7 +37,6 @@ def _never_staged(node):
 def transform(node, ctx):
     if not ctx.has_nodes(gast.Compare):
         return node
-    if not (ctx.has_nodes(gast.In, gast.NotIn)       # no converter creates `in`
-            or ctx.info.get('unchecked_parts', True)):
+    if not ctx.has_nodes(gast.In, gast.NotIn):       # no converter creates `in`
         return node
     return MembershipTransformer(ctx).visit(node)

@@ -46,28 +46,28 @@ class FunctionTransformer(transformer.Base):
         self.frames = []
         self.types = set()      # node types seen: later converters skip what is absent
         self.chained = False    # a chained comparison (`a < b < c`) seen
-        self.unchecked = False  # parts not checked (lambda defaults, annotations): their node
-                                # types are not in `types`
 
     def _name(self, node):
         return getattr(node, 'name', None) or '<lambda>'
 
-    def check_function(self, node, top):
+    def check_function(self, node, top, thunked=0):
+        # Defaults and annotations are evaluated where the function or lambda is defined
+        # (`thunked` there), and converted with the rest: every part is checked, so that the
+        # node types converters look for include theirs.
+        args = node.args
+        for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.check(d, thunked)
+        if type(node) is not gast.Lambda:
+            for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+                if a is not None and a.annotation is not None:
+                    self.check(a.annotation, thunked)
+            if node.returns is not None:
+                self.check(node.returns, thunked)
         frame = _Frame(node)
         self.frames.append(frame)
-        args = node.args
         if type(node) is gast.Lambda:
-            if args.defaults or any(d is not None for d in args.kw_defaults):
-                self.unchecked = True
             self.check(node.body, 0)
         else:
-            if node.returns is not None or any(
-                    a is not None and a.annotation is not None
-                    for a in args.posonlyargs + args.args + args.kwonlyargs
-                    + [args.vararg, args.kwarg]):
-                self.unchecked = True
-            for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
-                self.check(d, 0)
             for s in node.body:
                 self.check(s, 0)
         self.frames.pop()
@@ -142,7 +142,7 @@ class FunctionTransformer(transformer.Base):
                                  'comparison or an assert message', construct='walrus',
                                  hint='assign the value on a line of its own before')
         if t is gast.FunctionDef or t is gast.Lambda:
-            self.check_function(node, False)
+            self.check_function(node, False, thunked)
             if t is gast.FunctionDef:
                 self.frames[-1].stores.setdefault(node.name, node)
                 for d in node.decorator_list:
@@ -189,5 +189,4 @@ def transform(node, ctx):
     checker.check_function(node, True)
     ctx.info['node_types'] = checker.types
     ctx.info['chained_comparisons'] = checker.chained
-    ctx.info['unchecked_parts'] = checker.unchecked
     return node
