@@ -415,7 +415,7 @@ class _IfBuilder:
                 self._mismatch(k, which, other[k], Undefined(self.names[k]),
                                _BRANCH[1 - which])
             return b.to_value(False)
-        if not _is_retval(self.names[k]):
+        if not (_is_retval(self.names[k]) or self._returns(which)):
             self._undefined_error(k, which, 1 - which)
         if not _carries(b, other[k]):
             self._mismatch(k, 1 - which, other[k], Undefined(self.names[k]), _BRANCH[which])
@@ -428,6 +428,17 @@ class _IfBuilder:
             return other[k]
         self.fill[k] = b.spec(_as_values(b, other[k]))
         return b.zeros(self.fill[k])
+
+    def _returns(self, which):
+        """True if branch `which` returns from the function: it sets a return flag
+        (`do_return = True`). A variable it leaves unassigned is then never read (the code
+        after it runs only where the flag is unset), like an early-return value: a
+        placeholder fills it (e.g. `tmp`, assigned after the `return` in a `with` block that
+        the code after the `if` reads)."""
+        out = self.outs[which]
+        return out is not None and any(
+            out[j] is True and name.startswith("do_return")
+            for j, name in enumerate(self.names))
 
     def _outer(self, v):
         """True if `v` is a Python number or made outside the `if` (usable in either branch;
@@ -461,7 +472,8 @@ class _IfBuilder:
                     what, at, b.structure_text(v), _BRANCH[which], b.structure_text(ov),
                     _BRANCH[1 - which]))
         if type(ov) is Undefined or ov is None:
-            if not _is_retval(self.names[k]):
+            if not (_is_retval(self.names[k]) or (type(ov) is Undefined
+                                                  and self._returns(1 - which))):
                 if ov is None:
                     self._mismatch(k, which, v, ov, _BRANCH[1 - which])
                 self._undefined_error(k, 1 - which, which)
