@@ -429,16 +429,36 @@ class _IfBuilder:
         self.fill[k] = b.spec(_as_values(b, other[k]))
         return b.zeros(self.fill[k])
 
-    def _returns(self, which):
+    def _jumped(self, k, lacking, defining, where):
+        """Variable k, unassigned before the `if`, is assigned in one branch only and the
+        other one breaks or continues (`if c: break` then `tmp = s` in a `with` block, read
+        after the block where the jump flag is unset). Python raises UnboundLocalError only
+        where it is read on a path that has no value (after the loop, or in a later
+        iteration). With a backend that checks values lazily, it is carried with a "has a
+        value" flag, checked where it is read when the graph runs; otherwise returns (the
+        caller refuses). Raises _Retry."""
+        b, name = self.backend, self.names[k]
+        defined = self.outs[defining][k] if self.outs[defining] is not None else None
+        if k in self.checked or k in self.fill or not self.lazy or defined is None \
+                or not _carries(b, defined) or b.is_list(defined):
+            return
+        self.checked[k] = (
+            "'%s' has no value where it is read: the %s of the tensor-dependent `if`%s "
+            "jumped (break/continue) before assigning it, and Python raises "
+            "UnboundLocalError there. Give '%s' a value before the `if`."
+            % (name, _BRANCH[lacking], " at %s:%d" % where if where else "", name))
+        self.fill[k] = b.spec(_as_values(b, defined))
+        raise _Retry(self)
+
+    def _returns(self, which, flags=("do_return",)):
         """True if branch `which` returns from the function: it sets a return flag
-        (`do_return = True`). A variable it leaves unassigned is then never read (the code
+        (`do_return = True`; or another jump flag of `flags`). A variable it leaves unassigned is then never read (the code
         after it runs only where the flag is unset), like an early-return value: a
         placeholder fills it (e.g. `tmp`, assigned after the `return` in a `with` block that
         the code after the `if` reads)."""
         out = self.outs[which]
         return out is not None and any(
-            out[j] is True and name.startswith("do_return")
-            for j, name in enumerate(self.names))
+            out[j] is True and name.startswith(flags) for j, name in enumerate(self.names))
 
     def _outer(self, v):
         """True if `v` is a Python number or made outside the `if` (usable in either branch;
@@ -538,6 +558,8 @@ class _IfBuilder:
                 "graph `cond` needs a value from both branches: delete it in both branches, "
                 "or after the `if`." % (name, _BRANCH[lacking], _BRANCH[defining],
                                         " at %s:%d" % where if where else ""))
+        if self._returns(lacking, ("break_", "continue_")):
+            self._jumped(k, lacking, defining, where)
         assigned = _assignment_line(name, self.fns[defining])
         used = _use_line_after_if(name)
         parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]

@@ -4,9 +4,11 @@ the variable unassigned, but nothing reads it on that path (the code after runs 
 the return flag is unset), so staging carries a placeholder instead of refusing."""
 import contextlib
 
+import numpy as np
 import pytest
 
 import autograph as ag
+from autograph.runtime.errors import InvalidArgumentError
 
 nc = contextlib.nullcontext
 
@@ -66,3 +68,54 @@ def assigned_in_one_branch_and_read(x):
 def test_variable_assigned_in_one_branch_and_read_is_still_refused():
     with pytest.raises(UnboundLocalError, match="'tmp'"):
         ag.function(assigned_in_one_branch_and_read)(ag.constant(1))
+
+
+# Siblings: `break` / `continue` before the assignment (Python raises only where the variable
+# is read on a path without a value: checked when the graph runs).
+
+def break_in_with(n):
+    s = 0
+    for i in range(n):
+        with nc():
+            if i > 2:
+                break
+            tmp = s
+        s = tmp + i
+    return s
+
+
+def continue_in_with(n):
+    s = 0
+    for i in range(n):
+        with nc():
+            if i % 2 == 1:
+                continue
+            tmp = s
+        s = tmp + i
+    return s
+
+
+def break_then_read_after_loop(x):
+    s = 0
+    for i in range(3):
+        with nc():
+            if x > i:
+                break
+            tmp = s
+        s = tmp + i
+    return tmp
+
+
+@pytest.mark.parametrize("fn", [break_in_with, continue_in_with])
+@pytest.mark.parametrize("n", [0, 2, 10])
+def test_jump_siblings_match_python(fn, n):
+    assert int(ag.function(fn)(ag.constant(n))) == fn(n)
+
+
+def test_read_after_a_break_before_the_assignment_fails_when_the_graph_runs():
+    traced = ag.function(break_then_read_after_loop)
+    assert int(traced(ag.constant(-1))) == break_then_read_after_loop(-1)
+    with pytest.raises(UnboundLocalError):
+        break_then_read_after_loop(1)
+    with pytest.raises(InvalidArgumentError, match="'tmp'"):
+        np.asarray(traced(ag.constant(1)))
