@@ -433,6 +433,13 @@ def _scan(fn):
                     own = scope_binds[n] = _params(n.args)
                     pending.append((inside, (inner or ()) + (n,),
                                     own if t is not gast.Lambda else None, nested, hidden))
+                    continue
+                # The user's: what is evaluated where it is defined is read here; a lambda's
+                # body reads the function's variables as free variables.
+                stack.extend(_evaluated_where_defined(n))
+                if t is gast.Lambda:
+                    pending.append(([n.body], inner, None, True,
+                                    frozenset(hidden) | _params(n.args)))
                 continue
             if binds is not None:
                 if t is gast.ExceptHandler and n.name is not None:
@@ -446,6 +453,22 @@ def _scan(fn):
                 elif v is not None:
                     stack.append(v)
     return loads, bound, scope_binds, free
+
+
+def _evaluated_where_defined(node):
+    """The parts of the user's nested function, lambda or class that are evaluated where it
+    is defined (decorators, defaults, annotations, bases)."""
+    if type(node) is gast.ClassDef:
+        return node.decorator_list + node.bases + [k.value for k in node.keywords]
+    args = node.args
+    out = args.defaults + [d for d in args.kw_defaults if d is not None]
+    if type(node) is not gast.Lambda:
+        out = out + node.decorator_list + [
+            a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs
+            + [args.vararg, args.kwarg] if a is not None and a.annotation is not None]
+        if node.returns is not None:
+            out.append(node.returns)
+    return out
 
 
 def _reads_in_generated_scopes(fn, fn_loads, namer):

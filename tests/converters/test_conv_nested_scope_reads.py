@@ -85,7 +85,29 @@ def branch_assigned_read_in_lambda(a, lst):
     return w, v
 
 
-CASES = [ternary_in_list_comprehension, and_in_list_comprehension,
+def lambda_default_in_ternary_before_branch_assignment(a, lst):
+    # Found by the fuzzer (seed 700290 of the widened grammar): the default is evaluated in
+    # the function's own scope (UnboundLocalError), from inside the ternary's thunk.
+    if ((lambda t=v: t)() if a else 0):
+        v = 1
+    return a
+
+
+def decorator_in_ternary_before_branch_assignment(a, lst):
+    if (a and inc):
+        @v
+        def h():
+            pass
+        v = 1
+    return a
+
+
+def inc(fn):
+    return fn
+
+
+CASES = [lambda_default_in_ternary_before_branch_assignment,
+         decorator_in_ternary_before_branch_assignment, ternary_in_list_comprehension, and_in_list_comprehension,
          ternary_in_generator_expression, or_in_set_comprehension,
          ternary_in_dict_comprehension, ternary_in_lambda, comprehension_in_a_thunk,
          ternary_in_first_iterable, branch_assigned_read_in_comprehension,
