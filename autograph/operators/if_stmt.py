@@ -429,12 +429,13 @@ class _IfBuilder:
         self.fill[k] = b.spec(_as_values(b, other[k]))
         return b.zeros(self.fill[k])
 
-    def _jumped(self, k, lacking, defining, where):
-        """Variable k, unassigned before the `if`, is assigned in one branch only and the
-        other one breaks or continues (`if c: break` then `tmp = s` in a `with` block, read
-        after the block where the jump flag is unset). Python raises UnboundLocalError only
-        where it is read on a path that has no value (after the loop, or in a later
-        iteration). With a backend that checks values lazily, it is carried with a "has a
+    def _one_branch(self, k, lacking, defining, where, jumped):
+        """Variable k, unassigned before the `if`, is assigned in one branch only, and either
+        the other one breaks or continues (`if c: break` then `tmp = s` in a `with` block,
+        read after the block where the jump flag is unset), or no read of it follows the
+        `if` in the user's code (it is carried because a branch reads it, e.g. after a
+        `with` block). Python raises UnboundLocalError only where it is read on a path that
+        has no value. With a backend that checks values lazily, it is carried with a "has a
         value" flag, checked where it is read when the graph runs; otherwise returns (the
         caller refuses). Raises _Retry."""
         b, name = self.backend, self.names[k]
@@ -444,9 +445,10 @@ class _IfBuilder:
             return
         self.checked[k] = (
             "'%s' has no value where it is read: the %s of the tensor-dependent `if`%s "
-            "jumped (break/continue) before assigning it, and Python raises "
-            "UnboundLocalError there. Give '%s' a value before the `if`."
-            % (name, _BRANCH[lacking], " at %s:%d" % where if where else "", name))
+            "%s, and Python raises UnboundLocalError there. Give '%s' a value before the "
+            "`if`." % (name, _BRANCH[lacking], " at %s:%d" % where if where else "",
+                       "jumped (break/continue) before assigning it" if jumped
+                       else "does not assign it and the graph took it", name))
         self.fill[k] = b.spec(_as_values(b, defined))
         raise _Retry(self)
 
@@ -558,10 +560,11 @@ class _IfBuilder:
                 "graph `cond` needs a value from both branches: delete it in both branches, "
                 "or after the `if`." % (name, _BRANCH[lacking], _BRANCH[defining],
                                         " at %s:%d" % where if where else ""))
-        if self._returns(lacking, ("break_", "continue_")):
-            self._jumped(k, lacking, defining, where)
-        assigned = _assignment_line(name, self.fns[defining])
         used = _use_line_after_if(name)
+        jumped = self._returns(lacking, ("break_", "continue_"))
+        if jumped:
+            self._one_branch(k, lacking, defining, where, jumped)
+        assigned = _assignment_line(name, self.fns[defining])
         parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]
         if assigned:
             parts.append(" (line %d)" % assigned)

@@ -385,6 +385,9 @@ class Generator:
             choices += [('break', 1), ('continue', 1)]
         if sc.depth > 0 and self.wants('return'):
             choices.append(('return', 1))
+        if compound and self.wants('with') and self.chance(0.2) and (
+                (sc.loop and self.wants('jumps')) or (sc.depth > 0 and self.wants('return'))):
+            choices.append(('with_jump', 1))
         kind = r.choices([k for k, _ in choices], weights=[w for _, w in choices])[0]
         return getattr(self, 'st_' + kind)(sc)
 
@@ -416,7 +419,13 @@ class Generator:
             sc.ints.append(w)
         else:
             out = ['if %s:' % self.bool_expr(sc)]
-        out += _indent(self.block(sc.child()))
+        body = self.block(sc.child())
+        if self.wants('del') and self.chance(0.05):
+            # a name deleted in one branch and never read afterwards
+            d = self.new_name('dead')
+            out = ['%s = %s' % (d, sc.ints[0])] + out      # a parameter
+            body = ['del %s' % d] + body
+        out += _indent(body)
         for _ in range(self.r.choice((0, 0, 1, 2))):
             out.append('elif %s:' % self.bool_expr(sc))
             out += _indent(self.block(sc.child()))
@@ -582,6 +591,28 @@ class Generator:
             return ['%s = %s.add(%s)' % (self.r.choice(sc.int_vars), o, e)]
         return ['%s.add(%s)' % (o, e)]
 
+    def st_with_jump(self, sc):
+        """A jump inside (nested) `with` blocks, then a fresh variable assigned in the block
+        and read after it: the branch that jumps leaves it unassigned."""
+        self.uses.add('block')
+        jumps = []
+        if sc.loop and self.wants('jumps'):
+            jumps += ['break', 'continue']
+        if sc.depth > 0 and self.wants('return'):
+            jumps.append('return %s' % self.return_expr(sc))
+        t = self.new_name('tmp')
+        e, b = self.int_expr(sc)
+        if b > INT_VAR_MAX:
+            e, b = self.reduce(e, b)
+        inner = ['if %s:' % self.bool_expr(sc), '    ' + self.r.choice(jumps),
+                 '%s = %s' % (t, e)]
+        if self.chance(0.5):
+            inner = ['with Block():'] + _indent(inner)
+        out = ['with Block():'] + _indent(inner)
+        if sc.int_vars:
+            out.append('%s = %s' % (self.r.choice(sc.int_vars), t))
+        return out
+
     def st_break(self, sc):
         if self.chance(0.8):
             return ['if %s:' % self.bool_expr(sc), '    break']
@@ -698,6 +729,9 @@ class Generator:
         if lists and self.ret_kind.startswith('int') and self.chance(0.5):
             with_len = r.choice(lists)
         body.append('return %s' % self.return_expr(sc, with_len))
+        if 'block' in self.uses:
+            lines += ['class Block:', '    def __enter__(self):', '        return self', '',
+                      '    def __exit__(self, *exc):', '        return False', '', '']
         lines += ['def f(%s):' % ', '.join(params)] + _indent(body)
         more = [[self.random_arg(k, a) for k, a in zip(kinds, args)] for _ in range(2)]
         return Program(self.seed, '\n'.join(lines) + '\n', args, kinds, uses=self.uses,
@@ -1204,6 +1238,16 @@ def _defined_after(stmts, defined, local, names):
             defined = None
         elif t is ast.Pass:
             pass
+        elif t is ast.Delete:
+            for tgt in st.targets:
+                _reads(tgt if not isinstance(tgt, ast.Name)
+                       else ast.Name(id=tgt.id, ctx=ast.Load()), defined, local, names)
+                if isinstance(tgt, ast.Name):
+                    defined = defined - {tgt.id}
+        elif t is ast.With:
+            for item in st.items:
+                _reads(item.context_expr, defined, local, names)
+            defined = _defined_after(st.body, defined, local, names)
         elif t is ast.If:
             _reads(st.test, defined, local, names)
             defined = defined | {n.target.id for n in ast.walk(st.test)      # `(w := e)`
