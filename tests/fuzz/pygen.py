@@ -15,7 +15,9 @@ tuple, starred, attribute and item loop targets; `with` blocks (enter/exit logge
 jumps and exceptions; generators consumed by `sum`/`any`/`all`; chained comparisons whose
 operands log; `in` / `not in` on dicts, lists, strings and a logging `__contains__`; `is`;
 shadowed `len` and `range`; `raise StopIteration` and `next(it)` without a default inside
-loops; a nested function's default list (evaluated once per call of `f`).
+loops; a nested function's default list (evaluated once per call of `f`); lambda defaults;
+reads inside comprehensions and generator expressions of variables that may be unassigned
+(NameError there: a free variable).
 
 The oracle is CPython running the original `f`; the converted `ag.to_graph(f)` runs on the
 same arguments right after it (the module's only state, the log, starts empty for each run). Both must give the same outcome: the same
@@ -164,7 +166,6 @@ class Generator:
         self.maybe = []         # variables assigned somewhere, maybe not on every path
         self.iters = []         # shared iterator variables
         self.depth = 0
-        self.sure_reads = False     # only surely assigned variables (inside comprehensions)
 
     def chance(self, p):
         return self.r.random() < p
@@ -176,8 +177,6 @@ class Generator:
     # -- expressions ---------------------------------------------------------------------
 
     def int_var(self, sc):
-        if self.sure_reads:         # never deleted: a scope's ints can include a name that a
-            return self.r.choice([v for v in sc.ints if v in ('a', 'b', 'x0')])  # try deleted
         if self.maybe and self.chance(0.05):
             return self.r.choice(self.maybe)
         return self.r.choice(sc.ints)
@@ -187,6 +186,8 @@ class Generator:
         if k == 0:
             return str(self.r.randrange(-2, 6))
         if k == 9:      # a nested function whose default list is evaluated once per call of f
+            if self.chance(0.3):    # a lambda default (evaluated where the lambda is made)
+                return '(lambda t=%s: t)()' % self.int_expr(sc, depth + 1)
             return 'dflt(%s)' % self.int_expr(sc, depth + 1)
         if k in (1, 2):
             return self.int_var(sc)
@@ -211,7 +212,7 @@ class Generator:
         if k == 1:
             return 'Truth(%s)' % self.r.choice(['0', '1', "''", "'t'"])
         if k in (2, 3):
-            if self.maybe and not self.sure_reads and self.chance(0.1):
+            if self.maybe and self.chance(0.1):
                 return self.r.choice(self.maybe)
             return self.r.choice(sc.vals)
         if k == 4:
@@ -253,9 +254,7 @@ class Generator:
             return self.r.choice(['(%s is None)', '(%s is not None)', '(%s is lst)']) % (
                 self.r.choice(sc.vals + sc.ints),)     # names: `is` on a literal warns
         if k == 12:     # generators consumed by builtins (shared iterators included)
-            self.sure_reads = True          # (reads inside a comprehension: see st_walrus)
-            e = self.int_expr(sc, 1)
-            self.sure_reads = False
+            e = self.int_expr(sc, 1)    # (may read an unassigned name: a free variable)
             return self.r.choice([
                 'sum(p(q) for q in range(%d) if q != %s)' % (self.r.randint(0, 3), e),
                 'any(p(q) for q in %s)' % self.r.choice(self.iters),
@@ -408,14 +407,13 @@ class Generator:
     def st_walrus(self, sc):
         name = self.new('w')
         if self.chance(0.25):
-            # In a comprehension: binds in f, only if an item passed; read right after (a
-            # read further away could follow the comprehension in code after a `return`,
-            # and reads of unassigned names inside it are known differences).
+            # In a comprehension: binds in f, only if an item passed; read right after, and
+            # maybe later (also where the comprehension is in code after a `return`).
             v = self.new('v')
-            self.sure_reads = True
             e1, e2 = self.int_expr(sc), self.int_expr(sc)
-            self.sure_reads = False
             self._assign(sc, v, False)
+            if name not in self.maybe:
+                self.maybe.append(name)
             return ['%s = [%s for q in lst if (%s := q + %s) > %s]' % (v, name, name, e1, e2),
                     'if %s:' % v, '    p(%r, %s)' % (self.new('at'), name)]
         if self.chance(0.5):
