@@ -10,6 +10,8 @@ import os
 import sys
 import types
 
+import numpy as np
+
 from autograph.operators import in_place as in_place_lib
 from autograph.operators.frames import (_cell_value, _statement_frame_info, _user_fn,
                                         _user_frame_info)
@@ -387,6 +389,11 @@ def _fn_effect_free(backend, fn, seen, depth):
     for cell in getattr(fn, "__closure__", None) or ():
         if not _safe_value(backend, _cell_value(cell), seen, depth):
             return False
+    # A mutable default argument is state kept between calls, like a closure's.
+    defaults = tuple(getattr(fn, "__defaults__", None) or ()) + tuple(
+        (getattr(fn, "__kwdefaults__", None) or {}).values())
+    if not all(_safe_value(backend, v, seen, depth) for v in defaults):
+        return False
     wrapped = getattr(fn, "__wrapped__", None)
     if wrapped is not None and not _fn_effect_free(backend, wrapped, seen, depth + 1):
         return False
@@ -524,8 +531,46 @@ def _safe_value(backend, v, seen, depth):
         return _pure_module(v.__module__)
     module = getattr(t, "__module__", "") or ""
     # numpy ufuncs, JAX's jitted functions and dtypes: functions of their arguments only.
-    return module.split(".", 1)[0] in ("numpy", "jax", "jaxlib") and not _denied_attr(module) \
-        and (callable(v) or t.__name__ == "dtype")
+    if not (module.split(".", 1)[0] in ("numpy", "jax", "jaxlib") and not _denied_attr(module)
+            and (callable(v) or t.__name__ == "dtype")):
+        return False
+    return _wraps_only_safe_values(backend, v, seen, depth)
+
+
+# Where numpy / JAX callables keep the function they wrap (`np.vectorize`, `jax.jit`,
+# `jax.custom_jvp`, `jax.tree_util.Partial`, ...).
+_WRAPPED_ATTRS = ("__wrapped__", "__func__", "func", "fun", "_fun", "_func", "pyfunc", "jvp",
+                  "fwd", "bwd", "args", "keywords")
+
+
+def _wraps_only_safe_values(backend, v, seen, depth):
+    """A numpy / JAX callable object is a function of its arguments only if what it wraps
+    (a user function, partial arguments, its attributes) is: `jax.tree_util.Partial(f)` or
+    `np.vectorize(f)` runs `f`, whatever state `f` keeps."""
+    if id(v) in seen:
+        return True
+    seen.add(id(v))
+    if depth > 6:
+        return False
+    if isinstance(v, np.ufunc) and "vectorized" in (getattr(v, "__name__", "") or ""):
+        return False                    # np.frompyfunc(f): runs f, unreachable from here
+    reached = []
+    for attr in _WRAPPED_ATTRS:
+        try:
+            reached.append(getattr(v, attr))
+        except AttributeError:
+            continue
+        except Exception:
+            return False
+    d = getattr(v, "__dict__", None)
+    if isinstance(d, dict):
+        reached += [x for k, x in d.items() if not (k.startswith("__") and k != "__wrapped__")]
+    for x in reached:
+        if isinstance(x, dict):
+            x = tuple(x.values())
+        if x is not v and not _safe_value(backend, x, seen, depth + 1):
+            return False
+    return True
 
 
 def _user_code(fn):
