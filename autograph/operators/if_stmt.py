@@ -591,6 +591,11 @@ class _IfBuilder:
                 "Give '%s' a value again after the `del`, or do not read it after the `if`."
                 % (name, _BRANCH[lacking], " at %s:%d" % where if where else "", name))
             self.fill[k] = b.spec(_as_values(b, defined))
+        elif _use_line_after_if(name) is not None:
+            # Read afterwards and no run-time check: refuse here. (Dropped, its read would
+            # raise while tracing, inside any `try:` of the user's around it, whose handler
+            # would then run for every input.)
+            return
         else:
             self.dropped.add(k)
         raise _Retry(self)
