@@ -198,12 +198,10 @@ def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked)
     - the loop's test and body are effect-free (`_effect_free`: nothing they can reach was
       changed by the iteration, so it reads the same values again);
     - each variable was, before the iteration, a tensor (same dtype and shape after it),
-      a Python bool, a Python int that the staged loop carries as an integer tensor (of the
-      backend's default integer dtype, which the int fits), the undefined value of an early
-      return (`retval`), or an immutable value the iteration did not replace. Python bools
-      and ints compute the same in the staged step as in Python (no float rounding; an int
-      larger than the integer dtype after one step would overflow in any staged step, as in
-      every later iteration of the staged loop);
+      a Python bool, the undefined value of an early return (`retval`), or an immutable
+      value the iteration did not replace. Not a Python int: Python computes with it exactly
+      (`i * 100000 // 100000` never overflows, `i * 0.1` rounds once from float64), a staged
+      step with an int32 tensor;
     - no written-in-place state, no Python list.
 
     The staged loop's body is traced on loop variables of the same dtypes and shapes either
@@ -234,11 +232,14 @@ def _same_step(backend, a, b, name):
     if ta is tuple:
         return (type(b) is tuple and len(a) == len(b)
                 and all(_same_step(backend, x, y, name) for x, y in zip(a, b)))
-    if ta is bool or ta is int:
-        if ta is int and not _INT32[0] <= a < _INT32[1]:
-            return False
-        if type(b) is ta:
-            return ta is bool or _INT32[0] <= b < _INT32[1]
+    if ta is int:
+        # Python computes with the int exactly (`i * 100000 // 100000` cannot overflow,
+        # `i * 0.1` rounds once, from float64); a staged step computes with an int32 tensor:
+        # an int loop variable keeps the iteration as Python ran it.
+        return False
+    if ta is bool:
+        if type(b) is bool:
+            return True
         if not backend.is_value(b) or backend.is_list(b):
             return False
         return backend.dtype(b) == backend.dtype(a) and _shape(b) == ()

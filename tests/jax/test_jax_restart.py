@@ -34,12 +34,11 @@ def starts_from_entry(f, *args):
     return all(type(v).__name__ == "Literal" or id(v) in ids for v in loop_in)
 
 
-@pytest.mark.parametrize("name,args", [
-    ("first_index", (X, jnp.float32(9.0))),
-    ("while_return", (jnp.float32(3.0),)),
-])
-def test_workload_loops_start_from_the_entry_state(name, args):
-    assert starts_from_entry(getattr(w, name), *args)
+def test_workload_loops_start_from_the_entry_state():
+    assert starts_from_entry(w.first_index, X, jnp.float32(9.0))
+    # A Python int loop variable (`i`) keeps the Python iteration: int32 arithmetic in a
+    # staged step could differ from Python's (test_jax_restart_attacks.py).
+    assert not starts_from_entry(w.while_return, jnp.float32(3.0))
 
 
 @pytest.mark.parametrize("t", [-1.0, 0.0, 5.0, 9.0, 10.0, 11.0])
@@ -74,13 +73,13 @@ def test_range_with_a_start_and_step_restages_its_first_item():
 def test_gradient_through_a_restaged_bounded_while():
     f = make_function("""
         def f(x):
-            i = 0
-            while i < 10:
+            small = True
+            while small:
                 ag.set_loop_options(maximum_iterations=10)
-                x = x * 1.5
+                x = x * 3.0
                 if x > 100.0:
                     return x * x
-                i += 1
+                small = x > 1e-6
             return -x
     """, namespace={"ag": ag})
     assert starts_from_entry(f, jnp.float32(3.0))
@@ -143,12 +142,12 @@ def test_iterations_that_may_differ_staged_stay_python(body):
 def test_an_effect_free_user_function_allows_the_restart():
     f = make_function("""
         def f(x):
-            i = 0
-            while i < 5:
+            small = True
+            while small:
                 x = x * helper(2.0)
                 if x > 10.0:
                     break
-                i += 1
+                small = x < 1e3
             return x
     """, namespace={"helper": lambda v: v})
     assert starts_from_entry(f, jnp.float32(1.0))

@@ -82,3 +82,37 @@ def test_a_stateful_vectorized_function_keeps_the_python_iteration():
         return x
     want = float(_loop_calling(_vectorize())(np.float32(0.5)))
     assert float(jax.jit(ag.to_graph(f))(jnp.float32(0.5))) == want
+
+
+def int_overflow_inside_the_iteration(x):
+    i = 40000
+    done = False
+    while i < 50000 and not done:
+        i = i * 100000 // 100000 + 1
+        if x > 0.0:
+            done = True
+    return i
+
+
+def int_times_float(x):
+    i = 9
+    done = False
+    while i < 50 and not done:
+        x = x + i * 0.1
+        i += 1
+        if x > 0.0:
+            done = True
+    return x
+
+
+def test_an_int_overflowing_int32_inside_the_iteration_keeps_it():
+    x = jnp.float32(0.5)
+    assert int(jax.jit(ag.to_graph(int_overflow_inside_the_iteration))(x)) == \
+        int_overflow_inside_the_iteration(x) == 40001
+
+
+def test_an_int_times_a_python_float_keeps_the_python_rounding():
+    # 9 * 0.1 rounded once (Python) is not float32(9) * float32(0.1).
+    assert np.float32(9 * 0.1) != np.float32(9) * np.float32(0.1)
+    x = jnp.float32(0.0)
+    assert float(jax.jit(ag.to_graph(int_times_float))(x)) == float(int_times_float(x))
