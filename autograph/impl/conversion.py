@@ -52,12 +52,12 @@ _CONVERTED = '_autograph_conversion'
 
 _lock = threading.RLock()
 _by_code = weakref.WeakKeyDictionary()      # code -> {(filename, recursive): _Conversion}
+_generated = loader.converted_codes          # code objects of converted code (nested included)
 # function -> {recursive: converted function} lives on the function itself (attribute
 # _BY_FUNCTION, with a weak reference saying which function it belongs to, since
 # functools.wraps copies __dict__): a table keyed by the function would keep it alive through
 # the converted function's __globals__ (a function made by exec in a fresh namespace).
 _BY_FUNCTION = '_autograph_converted'
-_generated = weakref.WeakSet()              # code objects of converted code (nested included)
 _marked_ids = {}                            # id -> object, for objects without attributes
 _strict_default = None
 _strict_context = contextvars.ContextVar('autograph_strict', default=None)

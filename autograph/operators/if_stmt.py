@@ -3,70 +3,25 @@
 """
 
 import dis
-import linecache
-import re
-import weakref
 
 import numpy as np
 
 from autograph.operators import dispatch
-from autograph.operators.frames import (_assignment_line, _cell_value, _helper_caller_frame,
-                                        helper_codes,
-                                        _use_line_after_if, _user_frame_info,
-                                        register_helper)
+from autograph.operators.frames import (_assignment_line, _cell_value, _use_line_after_if,
+                                        _user_frame_info, register_helper)
+from autograph.operators.generated_names import is_jump_flag, is_retval as _is_retval
 from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_values, _carries,
                                          _check_escaped, _describe, _snapshot, _endless_recursion,
                                          _is_none_or_undefined, _is_scalar_like,
                                          _normalize,
                                          _same_python_value, _stage_in_place, _unpack,
                                          _user_exception)
-from autograph.operators import staging as _staging
 from autograph.operators.variables import Undefined, UndefinedValueError
 
 __all__ = ['if_stmt', 'if_exp']
 
 backend_for = dispatch.backend_for
 python_types = dispatch.python_types
-
-
-# --- names the converters generated ----------------------------------------------------------
-#
-# The converters name the return value `retval_` and the jump flags `do_return`, `break_`,
-# `continue_` (with a suffix when taken), and never a name the user's source uses. A variable
-# of the user's whose name merely looks like one (`retvalue`, `do_returned`, `break_now`) is
-# an ordinary variable: no placeholder may stand in for it.
-
-_USER_IDENTIFIERS = weakref.WeakKeyDictionary()   # code -> identifiers on its source lines
-_STRING_OR_COMMENT = re.compile(r"""'[^'\n]*'|"[^"\n]*"|#.*""")
-
-
-def _in_user_source(name, kinds=("if",)):
-    """True if `name` is written in the user's source of the function staging this statement
-    (an `if`, or the loop kinds `kinds`)."""
-    from autograph.impl.conversion import _generated
-    f = _helper_caller_frame(helper_codes(*kinds))
-    if f is None or f.f_code not in _generated:
-        return False   # (not converted code: helpers called by hand name their variables)
-    code = f.f_code
-    idents = _USER_IDENTIFIERS.get(code)
-    if idents is None:
-        lines, todo = set(), [code]
-        while todo:
-            c = todo.pop()
-            lines.update(line for _, _, line in c.co_lines() if line is not None)
-            todo.extend(k for k in c.co_consts if hasattr(k, "co_lines"))
-        # (string literals and comments left out roughly: a name kept by mistake only makes
-        # staging refuse a placeholder)
-        text = " ".join(_STRING_OR_COMMENT.sub(" ", linecache.getline(code.co_filename, n))
-                        for n in sorted(lines))
-        idents = _USER_IDENTIFIERS[code] = frozenset(re.findall(r"[A-Za-z_]\w*", text))
-    return name in idents
-
-
-def _is_retval(name):
-    """True if `name` is the return value the converters generated (an early-return value:
-    fillable with a placeholder), not a user variable named like it."""
-    return _staging._is_retval(name) and not _in_user_source(name)
 
 
 # --- if ----------------------------------------------------------------------------------------
@@ -505,7 +460,7 @@ class _IfBuilder:
         the code after the `if` reads)."""
         out = self.outs[which]
         return out is not None and any(
-            out[j] is True and name.startswith(flags) and not _in_user_source(name)
+            out[j] is True and is_jump_flag(name, flags)
             for j, name in enumerate(self.names))
 
     def _outer(self, v):

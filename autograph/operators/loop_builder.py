@@ -9,17 +9,14 @@ from autograph.operators.frames import (_assignment_line, _statement_frame_info,
 from autograph.operators.staging import (_ListMutated, _Retry, _as_values, _carries,
                                          _check_escaped, _describe, _snapshot,
                                          _is_scalar_like, _same_python_value, _user_exception)
-from autograph.operators import staging as _staging
+from autograph.operators import generated_names
 from autograph.operators.variables import Undefined, UndefinedValueError
 
 __all__ = []
 
 
 def _is_retval(name):
-    """True if `name` is the return value the converters generated, not a user variable
-    named like it (`retval`): only the former may start as a placeholder."""
-    from autograph.operators.if_stmt import _in_user_source
-    return _staging._is_retval(name) and not _in_user_source(name, ("while", "for"))
+    return generated_names.is_retval(name, ("while", "for"))
 
 
 # --- the staged loop ------------------------------------------------------------------------------

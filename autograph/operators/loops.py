@@ -13,14 +13,15 @@ from autograph.operators import dispatch
 from autograph.operators import sequences
 from autograph.operators.frames import (_statement_frame_info, register_helper)
 from autograph.operators.loop_builder import (_LoopBuilder)
-from autograph.operators.staging import (_effect_free, _is_retval, _normalize,
-                                         _stage_in_place, _unpack)
+from autograph.operators.generated_names import is_jump_flag, is_retval
+from autograph.operators.staging import (_effect_free, _normalize, _stage_in_place, _unpack)
 from autograph.operators.variables import Undefined
 
 __all__ = ["while_stmt", "for_stmt", "set_unroll_warning_threshold", "UnrollWarning",
            "MAX_STAGED_REMAINING"]
 
 backend_for = dispatch.backend_for
+_LOOP_KINDS = ("while", "for")
 python_types = dispatch.python_types
 
 # A Python loop unrolled over more iterations than this while a graph is being built warns
@@ -228,7 +229,7 @@ def _same_step(backend, a, b, name):
     """Whether variable `name` (`a` before the iteration, `b` after it) allows restarting."""
     ta = type(a)
     if ta is Undefined:
-        return _is_retval(name) or type(b) is Undefined
+        return is_retval(name, _LOOP_KINDS) or type(b) is Undefined
     if ta is tuple:
         return (type(b) is tuple and len(a) == len(b)
                 and all(_same_step(backend, x, y, name) for x, y in zip(a, b)))
@@ -286,8 +287,8 @@ def _unset_in_body(backend, test, state, names):
     """
     if test is None or type(backend).is_outer is dispatch.Backend.is_outer or not names:
         return ()
-    rets = [k for k, name in enumerate(names) if _is_retval(name)]
-    flags = [k for k, name in enumerate(names) if name.startswith("do_return")]
+    rets = [k for k, name in enumerate(names) if is_retval(name, _LOOP_KINDS)]
+    flags = [k for k, name in enumerate(names) if is_jump_flag(name, kinds=_LOOP_KINDS)]
     if len(rets) != 1 or len(flags) != 1 or not _effect_free(backend, (test,)):
         return ()
     probe = list(state)

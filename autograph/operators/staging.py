@@ -257,10 +257,6 @@ def _describe(backend, v):
     return "a Python %s" % type(v).__name__
 
 
-def _is_retval(name):
-    return name.startswith("retval")
-
-
 def _is_none_or_undefined(v):
     return v is None or type(v) is Undefined
 

@@ -29,6 +29,9 @@ _FACTORY = 'ag__factory'
 # in the factory would capture) nor one of its free variables; compile() accepts it.
 _INNER = 'ag__fn<converted>'
 _counter = itertools.count()
+# Code objects of converted functions (nested ones included), added by the conversion core:
+# the operators ask whether a frame runs converted code.
+converted_codes = weakref.WeakSet()
 _lock = threading.Lock()
 
 

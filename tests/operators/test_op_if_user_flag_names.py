@@ -73,3 +73,34 @@ def test_user_retval_in_zero_iteration_loop_is_checked():
     with pytest.raises((InvalidArgumentError, UndefinedValueError)) as info:
         np.asarray(traced(ag.constant(0)))
     assert "'retval'" in str(info.value)
+
+
+def user_flags_in_loop(n):
+    do_returned = False
+    i = 0
+    while not do_returned and i < n:
+        retvalue = i * 2
+        i += 1
+        if i > 2:
+            do_returned = True
+    return retvalue
+
+
+def test_loop_user_flag_names_are_user_variables():
+    """A loop whose test reads a user flag named like the return flag, and a user `retvalue`
+    assigned only inside it: the loop helpers do not take them for the generated pair (which
+    would trace the body with `retvalue` as an early-return placeholder)."""
+    fn = ag.function(user_flags_in_loop)
+    assert int(np.asarray(fn(ag.constant(5)))) == user_flags_in_loop(5) == 4
+    with pytest.raises(UnboundLocalError):
+        user_flags_in_loop(0)
+    with pytest.raises(InvalidArgumentError, match="'retvalue' is assigned only inside"):
+        fn(ag.constant(0))
+
+
+def test_generated_names_outside_converted_code():
+    """Helpers called by hand (no converted frame) name their variables: the prefix decides."""
+    from autograph.operators import generated_names
+    assert generated_names.is_retval("retval_")
+    assert generated_names.is_jump_flag("do_return_1")
+    assert not generated_names.is_jump_flag("break_", ("do_return",))
