@@ -101,7 +101,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             body = [gast.Nonlocal(names=list(nonlocals))] + body
         if state:
             fn = templates.replace_at(at, _BODY_WITH_STATE, fn_name=name, params=list(params),
-                                      body=body, state=ast_util.value_for(state))[0]
+                                      body=body, state=ast_util.value_for(state, at))[0]
         else:
             fn = templates.replace_at(at, _BODY, fn_name=name, params=list(params),
                                       body=body or [gast.Pass()])[0]
@@ -116,12 +116,12 @@ class ControlFlowTransformer(transformer.StatementTransformer):
     def _call(self, at, template, state, in_place, **kwargs):
         if state:
             stmt = templates.replace_at(at, 'state_targets = ' + template,
-                                        state_targets=ast_util.targets_for(state),
-                                        state=ast_util.names_tuple(state),
-                                        names=ast_util.strings_tuple(state), **kwargs)[0]
+                                        state_targets=ast_util.targets_for(state, at),
+                                        state=ast_util.names_tuple(state, None, at),
+                                        names=ast_util.strings_tuple(state, at), **kwargs)[0]
         else:
-            stmt = templates.replace_at(at, template, state=ast_util.tuple_of([]),
-                                        names=ast_util.tuple_of([]), **kwargs)[0]
+            stmt = templates.replace_at(at, template, state=ast_util.tuple_of([], None, at),
+                                        names=ast_util.tuple_of([], None, at), **kwargs)[0]
         if in_place is not _NO_IN_PLACE:
             keywords = stmt.value.keywords
             if in_place.names:
@@ -198,9 +198,9 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         if node.orelse:
             out.append(self._function(node, false_name, state, node.orelse, state,
                                       in_place.orelse))
-            orelse = ast_util.name(false_name)
+            orelse = ast_util.name(false_name, None, node)
         else:
-            orelse = ast_util.const(None)
+            orelse = ast_util.const(None, node)
         out.append(self._call(node, 'ag__.if_stmt(test, body, orelse, state, names)', state, in_place,
                               test=node.test, body=true_name, orelse=orelse))
         self._mark_undefined(node, out[0], state, in_place.variables)
@@ -245,9 +245,9 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         out = []
         if extra is not None:
             out.append(self._test_function(node, extra_name, state, extra))
-            extra = ast_util.name(extra_name)
+            extra = ast_util.name(extra_name, None, node)
         else:
-            extra = ast_util.const(None)
+            extra = ast_util.const(None, node)
         out.append(self._function(node, body_name, [iterate] + state, body, state,
                                   in_place.body))
         out.append(self._call(node, 'ag__.for_stmt(iterable, extra_test, body, state, names)', state,

@@ -14,12 +14,24 @@ _CONSTANT = gast.Constant
 _TUPLE = gast.Tuple
 
 
-def name(id_, ctx=None):
-    """A gast.Name (Load by default)."""
+def _location(at):
+    """The location `fill_locations(node, at)` gives a new node: {} when `at` has none."""
+    d = at.__dict__ if at is not None else {}
+    if 'lineno' not in d:
+        return {}
+    lineno = d['lineno']
+    col = d.get('col_offset', 0)
+    return {'lineno': lineno, 'col_offset': col, 'end_lineno': lineno, 'end_col_offset': col}
+
+
+def name(id_, ctx=None, at=None):
+    """A gast.Name (Load by default); with `at`, located as `fill_locations(..., at)` would."""
     node = _NAME.__new__(_NAME)
     if ctx is None:
         ctx = _LOAD.__new__(_LOAD)
     node.__dict__.update(id=id_, ctx=ctx, annotation=None, type_comment=None)
+    if at is not None:
+        node.__dict__.update(_location(at))
     return node
 
 
@@ -27,42 +39,52 @@ def param(id_):
     return name(id_, gast.Param())
 
 
-def const(value):
+def const(value, at=None):
     node = _CONSTANT.__new__(_CONSTANT)
     node.__dict__.update(value=value, kind=None)
+    if at is not None:
+        node.__dict__.update(_location(at))
     return node
 
 
-def tuple_of(elts, ctx=None):
+def tuple_of(elts, ctx=None, at=None):
+    """A Tuple of `elts`; with `at`, the Tuple (not its elements) is located at `at`."""
     node = _TUPLE.__new__(_TUPLE)
     if ctx is None:
         ctx = _LOAD.__new__(_LOAD)
     node.__dict__.update(elts=list(elts), ctx=ctx)
+    if at is not None:
+        node.__dict__.update(_location(at))
     return node
 
 
-def names_tuple(names, ctx=None):
+# The builders below take `at`: every node they create is located as
+# `fill_locations(node, at)` would locate it (no walk over the new nodes afterwards).
+
+def names_tuple(names, ctx=None, at=None):
     """(a, b) as a Tuple of Names."""
-    return tuple_of([name(n, ctx() if ctx else None) for n in names], ctx() if ctx else None)
+    return tuple_of([name(n, ctx() if ctx else None, at) for n in names],
+                    ctx() if ctx else None, at)
 
 
-def strings_tuple(names):
+def strings_tuple(names, at=None):
     """('a', 'b') as a Tuple of string constants."""
-    return tuple_of([const(n) for n in names])
+    return tuple_of([const(n, at) for n in names], None, at)
 
 
-def targets_for(names):
+def targets_for(names, at=None):
     """The assignment target for a list of names: `a` or `a, b`."""
     if len(names) == 1:
-        return name(names[0], _STORE.__new__(_STORE))
-    return tuple_of([name(n, _STORE.__new__(_STORE)) for n in names], _STORE.__new__(_STORE))
+        return name(names[0], _STORE.__new__(_STORE), at)
+    return tuple_of([name(n, _STORE.__new__(_STORE), at) for n in names],
+                    _STORE.__new__(_STORE), at)
 
 
-def value_for(names):
+def value_for(names, at=None):
     """The value expression for a list of names: `a` or `(a, b)`."""
     if len(names) == 1:
-        return name(names[0])
-    return names_tuple(names)
+        return name(names[0], None, at)
+    return names_tuple(names, None, at)
 
 
 def copy_clean(node, keep_locations=False):
@@ -94,13 +116,13 @@ def set_ctx(node, ctx_cls):
     """Sets the context of an assignable expression (Name, Tuple, List, Starred, ...)."""
     t = type(node)
     if t is gast.Name or t is gast.Attribute or t is gast.Subscript:
-        node.ctx = ctx_cls()
+        node.ctx = ctx_cls.__new__(ctx_cls)     # (`ctx_cls()` without the constructor call)
     elif t is gast.Tuple or t is gast.List:
-        node.ctx = ctx_cls()
+        node.ctx = ctx_cls.__new__(ctx_cls)
         for e in node.elts:
             set_ctx(e, ctx_cls)
     elif t is gast.Starred:
-        node.ctx = ctx_cls()
+        node.ctx = ctx_cls.__new__(ctx_cls)
         set_ctx(node.value, ctx_cls)
 
 
