@@ -118,7 +118,15 @@ def _both_trees_unparser():
 
 if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
     _TUPLES = (ast.Tuple, gast.Tuple)
+    _CONSTANTS = (ast.Constant, gast.Constant)
+    _GAST_NAME = gast.Name
+    _GAST_CONSTANT = gast.Constant
     _TEST = ast._Precedence.TEST
+    _TUPLE = ast._Precedence.TUPLE
+    _YIELD = ast._Precedence.YIELD
+    _ATOM = ast._Precedence.ATOM
+    _CMP = ast._Precedence.CMP
+    _CMP_NEXT = ast._Precedence.CMP.next()
     _BINOPS = (ast.BinOp, gast.BinOp)
 
     class _Unparsing:
@@ -267,6 +275,23 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
                     self.traverse(node.annotation)
 
             def visit_arguments(self, node):
+                args = node.args
+                defaults = node.defaults
+                if not (node.posonlyargs or node.kwonlyargs or node.vararg is not None
+                        or node.kwarg is not None or len(defaults) > len(args)):
+                    # (the common case, written directly)
+                    src = self._source
+                    first_default = len(args) - len(defaults)
+                    for i, a in enumerate(args):
+                        if i:
+                            src.append(', ')
+                        self._expr(a)
+                        if i >= first_default:
+                            d = defaults[i - first_default]
+                            if d:
+                                src.append('=')
+                                self.traverse(d)
+                    return
                 # The parameters are Names (see visit_Name), but `*args` and `**kwargs` are
                 # written by the stdlib unparser from their `arg` nodes' fields.
                 if node.vararg is not None or node.kwarg is not None:
@@ -282,6 +307,190 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
                     named.__dict__ = dict(node.__dict__, name=node.name.id)
                     node = named
                 super().visit_ExceptHandler(node)
+
+            # -- the nodes generated code is mostly made of, written directly: the same
+            # text as the stdlib methods (same precedences set on the children that read
+            # theirs), without their context managers, enum `next()` calls, argument
+            # packing and a dispatch for each name and simple constant.
+
+            def _expr(self, node):
+                t = type(node)
+                if t is _GAST_NAME and node.annotation is None:
+                    self._source.append(node.id)
+                    return
+                if t is _GAST_CONSTANT and node.kind is None:
+                    v = node.value
+                    vt = type(v)
+                    if (vt is int or vt is bool or v is None
+                            or (vt is str and not self._avoid_backslashes)):
+                        self._source.append(repr(v))
+                        return
+                self.traverse(node)
+
+            def visit_Constant(self, node):
+                v = node.value
+                vt = type(v)
+                if node.kind is None and (vt is int or vt is bool or v is None
+                                          or (vt is str and not self._avoid_backslashes)):
+                    self._source.append(repr(v))
+                else:
+                    super().visit_Constant(node)
+
+            def visit_Expr(self, node):
+                self.fill()
+                self._precedences[node.value] = _YIELD
+                self.traverse(node.value)
+
+            def visit_Assign(self, node):
+                self.fill()
+                src = self._source
+                for target in node.targets:
+                    self._precedences[target] = _TUPLE
+                    self._expr(target)
+                    src.append(' = ')
+                self._expr(node.value)
+                comment = self.get_type_comment(node)
+                if comment:
+                    src.append(comment)
+
+            def visit_AugAssign(self, node):
+                self.fill()
+                self._expr(node.target)
+                self._source.append(' ' + self.binop[node.op.__class__.__name__] + '= ')
+                self._expr(node.value)
+
+            def visit_Return(self, node):
+                value = node.value
+                if type(value) in _TUPLES and len(value.elts) > 1:
+                    self._precedences[value] = _TUPLE
+                self.fill('return')
+                if value:
+                    self._source.append(' ')
+                    self._expr(value)
+
+            def _function_helper(self, node, fill_suffix):
+                outer = self._in_function
+                self._no_blank = self._compact and outer
+                self._in_function = True
+                try:
+                    self.maybe_newline()
+                    for deco in node.decorator_list:
+                        self.fill('@')
+                        self.traverse(deco)
+                    self.fill(fill_suffix + ' ' + node.name)
+                    src = self._source
+                    src.append('(')
+                    self.traverse(node.args)
+                    src.append(')')
+                    if node.returns:
+                        src.append(' -> ')
+                        self.traverse(node.returns)
+                    extra = self.get_type_comment(node)
+                    src.append(':')
+                    if extra:
+                        src.append(extra)
+                    self._indent += 1
+                    self._write_docstring_and_traverse_body(node)
+                    self._indent -= 1
+                finally:
+                    self._in_function = outer
+                    self._no_blank = False
+
+            def visit_Tuple(self, node):
+                elts = node.elts
+                src = self._source
+                parens = not elts or self._precedences.get(node, _TEST) > _TUPLE
+                if parens:
+                    src.append('(')
+                if len(elts) == 1:
+                    self._expr(elts[0])
+                    src.append(',')
+                else:
+                    comma = False
+                    for e in elts:
+                        if comma:
+                            src.append(', ')
+                        else:
+                            comma = True
+                        self._expr(e)
+                if parens:
+                    src.append(')')
+
+            def visit_Attribute(self, node):
+                value = node.value
+                self._precedences[value] = _ATOM
+                self._expr(value)
+                src = self._source
+                if isinstance(value, _CONSTANTS) and isinstance(value.value, int):
+                    src.append(' ')
+                src.append('.')
+                src.append(node.attr)
+
+            def visit_Call(self, node):
+                func = node.func
+                self._precedences[func] = _ATOM
+                self._expr(func)
+                src = self._source
+                src.append('(')
+                comma = False
+                for e in node.args:
+                    if comma:
+                        src.append(', ')
+                    else:
+                        comma = True
+                    self._expr(e)
+                for e in node.keywords:
+                    if comma:
+                        src.append(', ')
+                    else:
+                        comma = True
+                    if type(e) is gast.keyword:
+                        if e.arg is None:
+                            src.append('**')
+                        else:
+                            src.append(e.arg)
+                            src.append('=')
+                        self._expr(e.value)
+                    else:
+                        self.traverse(e)
+                src.append(')')
+
+            def visit_Compare(self, node):
+                src = self._source
+                parens = self._precedences.get(node, _TEST) > _CMP
+                if parens:
+                    src.append('(')
+                precedences = self._precedences
+                precedences[node.left] = _CMP_NEXT
+                for e in node.comparators:
+                    precedences[e] = _CMP_NEXT
+                self._expr(node.left)
+                cmpops = self.cmpops
+                for o, e in zip(node.ops, node.comparators):
+                    src.append(' ' + cmpops[o.__class__.__name__] + ' ')
+                    self._expr(e)
+                if parens:
+                    src.append(')')
+
+            def visit_Lambda(self, node):
+                src = self._source
+                parens = self._precedences.get(node, _TEST) > _TEST
+                if parens:
+                    src.append('(')
+                src.append('lambda')
+                buffer = self._source = []
+                try:
+                    self.traverse(node.args)
+                finally:
+                    self._source = src
+                if buffer:
+                    src.append(' ')
+                    src.extend(buffer)
+                src.append(': ')
+                self._precedences[node.body] = _TEST
+                self._expr(node.body)
+                if parens:
+                    src.append(')')
 
     def _arg_node(name):
         """The stdlib `arg` node of a gast parameter (its annotation left as it is)."""
