@@ -251,10 +251,11 @@ def _maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None, 
                     out[index] = found
         return out
 
-    ins, _ = reaching_definitions.solve(graph, fscope.params, fscope.locals, node_defs=False)
-    reads = maybe(ins, {node.index: names.intersection(node.names.reads).union(
-        names.intersection(node.names.dels) if node.ast_node in deletes else ())
-        for node in graph.nodes})
+    reads = reaching_definitions.maybe_undefined(
+        graph, fscope.params, fscope.locals,
+        {node.index: names.intersection(node.names.reads).union(
+            names.intersection(node.names.dels) if node.ast_node in deletes else ())
+         for node in graph.nodes})
     if reads:
         # The lowering of break/continue/return guards code with flags (`if not break_:`);
         # paths that no flag value allows do not count (each split is exact for its flag).

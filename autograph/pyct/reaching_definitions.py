@@ -180,9 +180,25 @@ class Defined:
             sorted(n for n, b in self.bits.items() if self.assigned & b))
 
 
-def _solve_bits(graph, params, local_names):
-    """`solve` (with node defs) reduced to what `Defined` holds: returns (ins, outs, bits),
-    ins/outs lists (by node index) of (undefined, assigned) bitset pairs."""
+def maybe_undefined(graph, params, local_names, wanted):
+    """What `solve(graph, params, local_names, node_defs=False)` says of the names `wanted`
+    at each node, without sets of definition sites: {node index: the names of
+    `wanted[index]` that UNDEFINED reaches on entry to the node}, for the nodes with some
+    (plain Python: a node's `defs` are not definitions here)."""
+    ins, _, bits = _solve_bits(graph, params, local_names, node_defs=False)
+    out = {}
+    for index, names in wanted.items():
+        undefined = ins[index][0]
+        if undefined and names:
+            found = {x for x in names if undefined & bits.get(x, 0)}
+            if found:
+                out[index] = found
+    return out
+
+
+def _solve_bits(graph, params, local_names, node_defs=True):
+    """`solve` reduced to what `Defined` holds: returns (ins, outs, bits), ins/outs lists
+    (by node index) of (undefined, assigned) bitset pairs."""
     bits = {}
     for name in params:
         bits.setdefault(name, 1 << len(bits))
@@ -204,10 +220,11 @@ def _solve_bits(graph, params, local_names):
             b = bits.get(x)
             if b is not None and x not in dels:
                 a |= b
-        for x in node.defs:
-            b = bits.get(x)
-            if b is not None:
-                a |= b
+        if node_defs:
+            for x in node.defs:
+                b = bits.get(x)
+                if b is not None:
+                    a |= b
         for x in dels:
             b = bits.get(x)
             if b is not None:

@@ -203,3 +203,55 @@ def test_function_scope():
 def test_bound_names():
     fn = parser.parse(SOURCES['closure']).body[0]
     assert activity.bound_names(fn) == {'x', 'k', 'inner', 'h'}
+
+
+def _corpus_functions():
+    """Every function of the golden inputs, the examples, autograph's own sources and some
+    generated fuzz programs, analysed as control_flow analyses them (node defs included)."""
+    import pathlib
+    import sys
+
+    import gast
+    root = pathlib.Path(__file__).resolve().parents[2]
+    files = (sorted(root.glob('tests/golden/*/input.py')) + sorted(root.glob('examples/*.py'))
+             + sorted(root.glob('autograph/**/*.py')) + [root / 'tests' / 'samples.py'])
+    sources = [p.read_text(encoding='utf-8') for p in files]
+    sys.path.insert(0, str(root / 'tests' / 'fuzz'))
+    try:
+        import fuzzgen
+        import pygen
+    finally:
+        sys.path.pop(0)
+    sources += [fuzzgen.generate(seed).source for seed in range(40)]
+    sources += [pygen.generate(700000 + seed).source for seed in range(40)]
+    for source in sources:
+        for node in gast.walk(parser.parse(source)):
+            if type(node) is gast.FunctionDef:
+                try:
+                    analysis.analyze(node, staged_state=True)
+                except Exception:  # noqa: BLE001 - (what the converters would refuse)
+                    continue
+                yield node
+
+
+def test_maybe_undefined_agrees_with_the_definition_sites():
+    # What the variables converter asks (plain Python: node defs ignored), from bitsets; it
+    # must be what the sets of definition sites of `solve(..., node_defs=False)` say.
+    undefined = reaching_definitions.UNDEFINED
+    compared = found = 0
+    for fn in _corpus_functions():
+        graph = anno.getanno(fn, anno.Static.CFG)
+        fscope = anno.getanno(fn, anno.Static.SCOPE)
+        names = set(fscope.params) | set(fscope.locals) | {'not_a_local'}
+        wanted = {node.index: names for node in graph.nodes}
+        ins, _ = reaching_definitions.solve(graph, fscope.params, fscope.locals, node_defs=False)
+        expected = {}
+        for index, state in enumerate(ins):
+            here = {n for n in names if state and undefined in state.get(n, ())}
+            if here:
+                expected[index] = here
+        assert reaching_definitions.maybe_undefined(
+            graph, fscope.params, fscope.locals, wanted) == expected, fn.name
+        compared += 1
+        found += bool(expected)
+    assert compared > 1000 and found > 100
