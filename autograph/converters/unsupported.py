@@ -112,6 +112,33 @@ class FunctionTransformer(transformer.Base):
     def check(self, node, thunked):
         t = type(node)
         self.types.add(t)
+        if t is gast.Name:
+            if type(node.ctx) is not gast.Load:
+                self.frames[-1].stores.setdefault(node.id, node)
+            return
+        if t in _LOOKED_AT:
+            self._check(node, t, thunked)
+            return
+        # Any other node: recorded and walked; children without fields (contexts, operators)
+        # are only recorded.
+        types = self.types
+        d = node.__dict__
+        for f in t._fields:
+            v = d.get(f)
+            if type(v) is list:
+                for x in v:
+                    if isinstance(x, gast.AST):
+                        if x._fields:
+                            self.check(x, thunked)
+                        else:
+                            types.add(type(x))
+            elif isinstance(v, gast.AST):
+                if v._fields:
+                    self.check(v, thunked)
+                else:
+                    types.add(type(v))
+
+    def _check(self, node, t, thunked):
         if t is gast.Call:
             func = node.func
             if type(func) is gast.Name and func.id in _FRAME_READERS \
@@ -178,6 +205,14 @@ class FunctionTransformer(transformer.Base):
                         self.check(x, inner)
             elif isinstance(v, gast.AST):
                 self.check(v, inner)
+
+
+# The node types `FunctionTransformer._check` looks at (the others are only walked).
+_LOOKED_AT = frozenset(t for t in (
+    gast.Call, gast.Yield, gast.YieldFrom, gast.AsyncFunctionDef, getattr(gast, 'Match', None),
+    gast.NamedExpr, gast.FunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Name,
+    gast.Constant, gast.Compare, gast.While, gast.BoolOp, gast.IfExp, gast.Assert) + _ASYNC
+    if t is not None)
 
 
 def transform(node, ctx):

@@ -253,7 +253,9 @@ def analyze(fn, lines=None):
     # the statement's bodies assign are written in place too, even when they are dead on the
     # normal path (overwritten later in the same body).
     finally_reads = {}
-    _finally_reads(fn.body, finally_reads)
+    graph = anno.getanno(fn, anno.Static.CFG, None)
+    if graph is None or any(node.kind == 'try' for node in graph.nodes):
+        _finally_reads(fn.body, finally_reads)    # (a walk that finds nothing without `try`)
     stack = [(s, None) for s in fn.body]
     while stack:
         s, landing = stack.pop()
