@@ -334,6 +334,9 @@ def transform(node, ctx):
     if not (staged or ctx.has_nodes(gast.Delete) or any(
             inner is not None for fn_loads in loads.values() for _, inner in fn_loads)):
         return node         # nothing staged or deleted, no read in a generated scope
+    if not staged and list(loads) == [node] and _assigned_before_reads(node, loads[node], binds,
+                                                                       ctx):
+        return node         # (the analyses below would find no read that may be unassigned)
     if not anno.hasanno(node, anno.Static.CFG):
         # Nothing staged: reads after `del` or in thunks need activity and the CFG (this
         # converter solves reaching definitions itself).
@@ -357,6 +360,62 @@ def transform(node, ctx):
     if checks:
         _check_before(node, checks)
     return node
+
+
+_SIMPLE = (gast.Expr, gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Pass)
+_NO_SHORTCUT = (gast.Delete, gast.Global, gast.Nonlocal, gast.NamedExpr, gast.Try,
+                gast.ClassDef, gast.AsyncFunctionDef) + (
+                    (gast.TryStar,) if hasattr(gast, 'TryStar') else ())
+
+
+def _assigned_before_reads(fn, fn_loads, binds, ctx):
+    """Whether every variable of `fn` (a function with nothing staged and no nested function)
+    that a generated scope reads is assigned by a top-level `x = ...` that only simple
+    statements precede, with no read of it up to there, in a function that deletes nothing,
+    declares nothing global or nonlocal, has no `:=`, `try` or class: then every path to every
+    read passes the assignment, and `_maybe_unassigned_reads` would find no read that may be
+    unassigned (without the analyses it needs)."""
+    if type(fn) is not gast.FunctionDef or ctx.has_nodes(*_NO_SHORTCUT):
+        return False
+    params = _params(fn.args)
+    namer = ctx.namer
+    body = fn.body
+    checked = set()
+    for n, inner in fn_loads:
+        x = n.id
+        if inner is None or x in checked or x in params or x not in binds \
+                or namer.is_generated(x):
+            continue        # (not a local read in a generated scope)
+        checked.add(x)
+        end = None
+        for i, s in enumerate(body):
+            t = type(s)
+            if t is gast.Assign and any(type(target) is gast.Name and target.id == x
+                                        for target in s.targets):
+                end = i + 1
+                break
+            if t not in _SIMPLE:
+                return False
+        if end is None or _reads_name(body[:end], x):
+            return False
+    return True
+
+
+def _reads_name(stmts, x):
+    """Whether `stmts` read the name `x` (a load, or `x += ...`) anywhere, nested scopes
+    included."""
+    stack = list(stmts)
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is gast.Name:
+            if n.id == x and type(n.ctx) is gast.Load:
+                return True
+            continue
+        if t is gast.AugAssign and type(n.target) is gast.Name and n.target.id == x:
+            return True
+        ast_util.push_children(stack, n)
+    return False
 
 
 def _scan(fn):
@@ -400,6 +459,14 @@ def _scan(fn):
             if not fields:
                 continue
             d = n.__dict__
+            if t not in _SCAN_LOOKED_AT:
+                for f in fields:
+                    v = d.get(f)
+                    if type(v) is list:
+                        stack.extend(v)
+                    elif v is not None:
+                        stack.append(v)
+                continue
             if t in _COMPREHENSIONS:
                 # Its targets are its own variables (a walrus in it binds the function's);
                 # the first iterable is evaluated outside it.
@@ -575,6 +642,9 @@ def _keep_dropped_locals(fn, fn_loads, fn_binds, scope_binds, free_loads=()):
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
+# The node types `_scan` handles itself (it only walks the others).
+_SCAN_LOOKED_AT = frozenset(_SCOPES + _COMPREHENSIONS + (gast.ExceptHandler, gast.Import,
+                                                        gast.ImportFrom))
 
 
 def _user_functions(node):
