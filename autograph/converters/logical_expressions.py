@@ -21,12 +21,16 @@ import gast
 
 from autograph.pyct import anno
 from autograph.pyct import ast_util
-from autograph.pyct import templates
 from autograph.pyct import transformer
 
 
-def _thunk(expr):
-    node = gast.Lambda(args=_no_args(), body=expr)
+# The builders take `at`, the node being replaced: what they make is located there as
+# `transformer.Base.visit` would locate it afterwards (which then finds nothing left to do).
+
+def _thunk(expr, at=None):
+    if at is not None:
+        ast_util.fill_locations(expr, at)
+    node = ast_util.make(gast.Lambda, at, args=_no_args(), body=expr)
     anno.setanno(node, anno.Basic.GENERATED, True)   # runs at once: not a closure that escapes
     return node
 
@@ -37,8 +41,8 @@ def _generated(node):
 
 
 def _no_args(names=()):
-    return gast.arguments(args=[ast_util.param(n) for n in names], posonlyargs=[], vararg=None,
-                          kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    return ast_util.make(gast.arguments, args=[ast_util.param(n) for n in names], posonlyargs=[],
+                         vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
 
 
 def _simple(node):
@@ -50,9 +54,10 @@ def _simple(node):
     return False
 
 
-def _call(fn, args):
-    return gast.Call(func=gast.Attribute(value=ast_util.name('ag__'), attr=fn, ctx=gast.Load()),
-                     args=args, keywords=[])
+def _call(fn, args, at=None):
+    func = ast_util.make(gast.Attribute, at, value=ast_util.name('ag__', None, at), attr=fn,
+                         ctx=gast.Load.__new__(gast.Load))
+    return ast_util.make(gast.Call, at, func=func, args=args, keywords=[])
 
 
 def _is_helper_call(node, name):
@@ -109,7 +114,7 @@ class LogicalExpressionTransformer(transformer.Base):
         fn = 'and_' if type(node.op) is gast.And else 'or_'
         if truth_only:
             fn += 'test'
-        return _call(fn, [_thunk(v) for v in node.values])
+        return _call(fn, [_thunk(v, node) for v in node.values], node)
 
     def visit_UnaryOp(self, node):
         # `not (a and b)` tests the truth of the operand's value: as a test, Python jumps on
@@ -122,8 +127,9 @@ class LogicalExpressionTransformer(transformer.Base):
         for fn in ('and_', 'or_'):
             if type(operand) is gast.Call and _is_helper_call(operand, fn):
                 # a value-context `not (a and b)`: on graph tensors only the truth matters
-                return _call('not_' + fn[:-1], operand.args)
-        return templates.replace_as_expression('ag__.not_(operand)', operand=node.operand)
+                return _call('not_' + fn[:-1], operand.args, node)
+        ast_util.fill_locations(operand, node)
+        return _call('not_', [operand], node)
 
     def visit_Compare(self, node):
         node = self.generic_visit(node)

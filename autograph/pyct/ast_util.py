@@ -24,6 +24,17 @@ def _location(at):
     return {'lineno': lineno, 'col_offset': col, 'end_lineno': lineno, 'end_col_offset': col}
 
 
+def make(cls, at=None, **fields):
+    """A new `cls` node with `fields` (the node gast's constructor makes, without its keyword
+    handling); with `at`, located as `fill_locations(..., at)` would locate it."""
+    node = cls.__new__(cls)
+    d = node.__dict__
+    d.update(fields)
+    if at is not None and cls._attributes:
+        d.update(_location(at))
+    return node
+
+
 def name(id_, ctx=None, at=None):
     """A gast.Name (Load by default); with `at`, located as `fill_locations(..., at)` would."""
     node = _NAME.__new__(_NAME)
