@@ -72,22 +72,30 @@ def tuple_of(elts, ctx=None, at=None):
 # The builders below take `at`: every node they create is located as
 # `fill_locations(node, at)` would locate it (no walk over the new nodes afterwards).
 
+def _located(nodes, at):
+    if at is not None:
+        location = _location(at)
+        for n in nodes:
+            n.__dict__.update(location)
+    return nodes
+
+
 def names_tuple(names, ctx=None, at=None):
     """(a, b) as a Tuple of Names."""
-    return tuple_of([name(n, ctx() if ctx else None, at) for n in names],
+    return tuple_of(_located([name(n, ctx() if ctx else None) for n in names], at),
                     ctx() if ctx else None, at)
 
 
 def strings_tuple(names, at=None):
     """('a', 'b') as a Tuple of string constants."""
-    return tuple_of([const(n, at) for n in names], None, at)
+    return tuple_of(_located([const(n) for n in names], at), None, at)
 
 
 def targets_for(names, at=None):
     """The assignment target for a list of names: `a` or `a, b`."""
     if len(names) == 1:
         return name(names[0], _STORE.__new__(_STORE), at)
-    return tuple_of([name(n, _STORE.__new__(_STORE), at) for n in names],
+    return tuple_of(_located([name(n, _STORE.__new__(_STORE)) for n in names], at),
                     _STORE.__new__(_STORE), at)
 
 

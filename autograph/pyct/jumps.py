@@ -74,6 +74,13 @@ def _evaluated_outside(node):
             + [d for d in args.kw_defaults if d is not None])
 
 
+_BINDING = (gast.Store, gast.Del)
+# The node types record_locals looks at (it only walks the others).
+_LOCALS_LOOKED_AT = frozenset((gast.Global, gast.Nonlocal, gast.FunctionDef, gast.AsyncFunctionDef,
+                               gast.ClassDef, gast.Lambda, gast.ExceptHandler, gast.Import,
+                               gast.ImportFrom) + _NESTED + _COMPREHENSIONS)
+
+
 def record_locals(fn):
     """Annotates FunctionDef `fn` (and the functions nested in it) with the names their
     original code binds. Lowering a jump drops the code after it, which can be a function's
@@ -85,8 +92,11 @@ def record_locals(fn):
         node = stack.pop()
         t = type(node)
         if t is gast.Name:
-            if type(node.ctx) in (gast.Store, gast.Del):
+            if type(node.ctx) in _BINDING:
                 bound.add(node.id)
+            continue
+        if t not in _LOCALS_LOOKED_AT:
+            ast_util.push_children(stack, node)
             continue
         if t in (gast.Global, gast.Nonlocal):
             declared.update(node.names)
