@@ -43,7 +43,10 @@ FORBIDDEN = {
 }
 
 # Modules longer than the budget, each with the reason it may stay so for now.
-ALLOWED_LONG = {}
+ALLOWED_LONG = {
+    'autograph/converters/variables.py': 'the unassigned-read shortcut (2026-12-04) pushed it to '
+                                         '665 lines; split its statement pass out next',
+}
 
 # Import cycles that are accepted (frozenset of modules -> reason).
 ALLOWED_CYCLES = {}

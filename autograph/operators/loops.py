@@ -10,6 +10,7 @@ import warnings
 
 from autograph import _config
 from autograph.operators import dispatch
+from autograph.operators import exact_ints
 from autograph.operators import sequences
 from autograph.operators.frames import (_statement_frame_info, register_helper)
 from autograph.operators.loop_builder import (_LoopBuilder)
@@ -200,9 +201,11 @@ def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked)
       changed by the iteration, so it reads the same values again);
     - each variable was, before the iteration, a tensor (same dtype and shape after it),
       a Python bool, the undefined value of an early return (`retval`), or an immutable
-      value the iteration did not replace. Not a Python int: Python computes with it exactly
+      value the iteration did not replace. A Python int only when it is a counter
+      (`exact_ints.counts_only`: compared with and stepped by small int constants, handed on
+      as state, small before and after): Python computes with an int exactly
       (`i * 100000 // 100000` never overflows, `i * 0.1` rounds once from float64), a staged
-      step with an int32 tensor;
+      step with an int32 tensor, and the two agree only on such uses;
     - no written-in-place state, no Python list.
 
     The staged loop's body is traced on loop variables of the same dtypes and shapes either
@@ -216,13 +219,31 @@ def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked)
     if mark is None or backend.effects_since(mark):
         return state
     names = names or ()
+    counters = []
     for k, (a, b) in enumerate(zip(prev, state)):
         name = names[k] if k < len(names) else ""
-        if not _same_step(backend, a, b, name):
+        if type(a) is int:
+            if not (name and _counter_values(backend, a, b)):
+                return state
+            counters.append(name)
+        elif not _same_step(backend, a, b, name):
             return state
     if not _effect_free(backend, fns):
         return state
+    if counters and not exact_ints.counts_only(fns, counters):
+        return state
     return prev
+
+
+def _counter_values(backend, a, b):
+    """A Python int loop variable may restart as a counter: small before the iteration, and
+    after it a small Python int or a scalar tensor of the dtype the int stages as."""
+    if not -exact_ints.SMALL <= a <= exact_ints.SMALL:
+        return False
+    if type(b) is int:
+        return -exact_ints.SMALL <= b <= exact_ints.SMALL
+    return (backend.is_value(b) and not backend.is_list(b) and backend.unchecked(b) is None
+            and backend.dtype(b) == backend.dtype(a) and _shape(b) == ())
 
 
 def _same_step(backend, a, b, name):
@@ -234,10 +255,7 @@ def _same_step(backend, a, b, name):
         return (type(b) is tuple and len(a) == len(b)
                 and all(_same_step(backend, x, y, name) for x, y in zip(a, b)))
     if ta is int:
-        # Python computes with the int exactly (`i * 100000 // 100000` cannot overflow,
-        # `i * 0.1` rounds once, from float64); a staged step computes with an int32 tensor:
-        # an int loop variable keeps the iteration as Python ran it.
-        return False
+        return False     # (inside a tuple: see `_counter_values` for an int variable)
     if ta is bool:
         if type(b) is bool:
             return True
