@@ -14,6 +14,7 @@ module does not know — answers False, and the loop keeps the iteration Python 
 """
 
 import dis
+import weakref
 
 from autograph.operators.frames import _cell_value
 from autograph.operators.generated_names import in_user_source
@@ -31,7 +32,7 @@ _LOOP_HELPERS = frozenset(("while_stmt", "for_stmt"))
 # The converters' functions whose return value is loop or branch state (`return x, i`).
 _STATE_FUNCTIONS = ("if_true", "if_false", "loop_body")
 _KINDS = ("while", "for")
-_INSTRUCTIONS = {}
+_INSTRUCTIONS = weakref.WeakKeyDictionary()   # code -> its instructions
 
 
 def counts_only(fns, names):
@@ -83,15 +84,12 @@ def _instructions(code):
     if ins is None:
         ins = _INSTRUCTIONS[code] = [i for i in dis.get_instructions(code)
                                      if i.opname not in _SKIP]
-        if len(_INSTRUCTIONS) > 4096:
-            _INSTRUCTIONS.clear()
-            _INSTRUCTIONS[code] = ins
     return ins
 
 
 def _mentions(i, name):
     if i.opname.startswith(("STORE_", "DELETE_", "MAKE_CELL", "COPY_FREE", "LOAD_CONST",
-                            "LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR", "IMPORT_")):
+                            "LOAD_ATTR", "LOAD_METHOD", "IMPORT_")):
         return False     # (a constant or an attribute of that name is not the variable)
     v = i.argval
     return v == name or (type(v) is tuple and name in v)
@@ -169,7 +167,7 @@ def _in_state_tuple(code, ins, k, name):
     if call is None or call.opname != "CALL" or call.arg != 5:
         return False
     body, orelse = _at(ins, start - 2), _at(ins, start - 1)
-    return (_loads_generated_function(body, "if_true")
+    return (_loads_generated_function(body, "if_true") and orelse is not None
             and (_loads_generated_function(orelse, "if_false")
                  or (orelse.opname == "LOAD_CONST" and orelse.argval is None)))
 
