@@ -1,16 +1,28 @@
-"""Whether a loop iteration that Python ran with a Python int loop variable gives the same
-values when staged with that variable as an integer tensor.
+"""Whether a loop iteration that Python ran with Python int or bool loop variables gives the
+same values when staged with those variables as integer / boolean tensors.
 
 A loop whose condition becomes a graph tensor midway may be staged from the start of the
 iteration that made it one (`loops._restart_state`). A Python int in that iteration was
 computed with exactly (`i * 100000 // 100000` never overflows, `i * 0.1` rounds once, from
-float64); staged, the same step computes with an int32 tensor. The two agree when the int is
-only a counter: compared with small int constants, incremented or decremented by small int
-constants into itself, and handed on as loop or branch state. That is what `counts_only`
-checks, on the bytecode of the converted test and body (and of every function they define or
-reach through closures), by the variable's name. Anything else — another operation, a call
-argument, an alias, a nested loop (which repeats the step's operations) or bytecode this
-module does not know — answers False, and the loop keeps the iteration Python ran.
+float64); staged, the same step computes with an int32 tensor. A Python bool is a number to
+Python (`True + True == 2`) and a boolean array staged (`True + True` is `True`, `-True` an
+error). The two agree when the int is only a counter and the bool only a flag:
+
+- a counter is compared with small int constants (the comparison's result used only for its
+  truth, see below), incremented or decremented by small int constants into itself, used as
+  the index of a subscript (`x[i]`: the same item, or an error either way), stored as the
+  early-return value, and handed on as loop or branch state;
+- a flag is used only for its truth, and handed on as state;
+- a value is used only for its truth when it is the condition of a Python jump, of
+  `ag__.if_stmt` / `ag__.if_exp`, an operand of `not` (`ag__.not_`, whose result must again be
+  used only for its truth), returned by a loop's test (or by a thunk of an
+  `ag__.and_test` / `or_test` whose result is, in turn), or stored into another flag.
+
+`counts_only` checks that on the bytecode of the converted test and body (and of every
+function they define or reach through closures), by the variables' names. Anything else —
+another operation, a call argument, an alias, a nested loop (which repeats the step's
+operations) or bytecode this module does not know — answers False, and the loop keeps the
+iteration Python ran.
 """
 
 import dis
@@ -35,12 +47,19 @@ _KINDS = ("while", "for")
 _INSTRUCTIONS = weakref.WeakKeyDictionary()   # code -> its instructions
 
 
-def counts_only(fns, names):
-    """True if each of the Python int variables `names` is only a counter in the functions
-    `fns` (a loop's test and body, converted code) and everything they reach."""
+def counts_only(fns, names, flags=()):
+    """True if each of the Python int variables `names` is only a counter, and each of the
+    Python bool variables `flags` only a flag, in the functions `fns` (a loop's test and
+    body, converted code) and everything they reach."""
     codes = _reachable(fns)
     if codes is None:
         return False
+    parents = {}     # (code objects compare by value: equal ones share their entry)
+    for code in codes:
+        for k in code.co_consts:
+            if hasattr(k, "co_code"):
+                parents.setdefault(k, []).append(code)
+    ctx = (parents, frozenset(flags))
     for code in codes:
         ins = _instructions(code)
         if any(i.opname.startswith("JUMP_BACKWARD") or i.opname == "FOR_ITER"
@@ -48,7 +67,11 @@ def counts_only(fns, names):
                for i in ins):
             return False     # a nested loop runs the step's operations many times
         for name in names:
-            if not all(_counter_use(code, ins, k, name)
+            if not all(_counter_use(ctx, code, ins, k, name)
+                       for k, i in enumerate(ins) if _mentions(i, name)):
+                return False
+        for name in flags:
+            if not all(_flag_use(ctx, code, ins, k, name)
                        for k, i in enumerate(ins) if _mentions(i, name)):
                 return False
     return True
@@ -103,7 +126,7 @@ def _at(ins, k):
     return ins[k] if 0 <= k < len(ins) else None
 
 
-def _counter_use(code, ins, k, name):
+def _counter_use(ctx, code, ins, k, name):
     """True if instruction `k` (which names `name`) uses the int as a counter."""
     i = ins[k]
     if i.opname not in _LOADS:
@@ -113,22 +136,162 @@ def _counter_use(code, ins, k, name):
     nxt, nxt2, prev = _at(ins, k + 1), _at(ins, k + 2), _at(ins, k - 1)
     if nxt is None:
         return False
-    # i < 10, i += 1, i - 2 (stored back into i)
+    # i < 10 (used for its truth), i += 1, i - 2 (stored back into i)
     if _small_const(nxt) and nxt2 is not None:
         if nxt2.opname == "COMPARE_OP":
-            return True
+            return _truth_use(ctx, code, ins, k, k + 2)
         if nxt2.opname == "BINARY_OP" and nxt2.argrepr in _ADD:
             return _stores_into(_at(ins, k + 3), name)
     # 10 > i, 1 + i
     if prev is not None and _small_const(prev):
         if nxt.opname == "COMPARE_OP":
-            return True
+            return _truth_use(ctx, code, ins, k - 1, k + 1)
         if nxt.opname == "BINARY_OP" and nxt.argrepr in _ADD:
             return _stores_into(nxt2, name)
+    # x[i]: the same item for a Python int and an int tensor (or an error either way)
+    if nxt.opname == "BINARY_SUBSCR" and prev is not None \
+            and prev.opname in ("LOAD_FAST", "LOAD_DEREF", "LOAD_FAST_CHECK", "LOAD_GLOBAL"):
+        return True
+    # retval_ = i: the early-return value, only handed on as state
+    if nxt.opname in _STORES and _is_generated_retval(nxt.argval):
+        return True
     # return i (a branch or loop body with one state variable)
     if nxt.opname == "RETURN_VALUE":
         return _returns_state(code)
     return _in_state_tuple(code, ins, k, name)
+
+
+def _flag_use(ctx, code, ins, k, name):
+    """True if instruction `k` (which names `name`) uses the bool only as a flag."""
+    i = ins[k]
+    if i.opname not in _LOADS:
+        return False
+    if i.opname == "LOAD_CLOSURE":
+        return True              # handed to a nested function, itself checked
+    nxt = _at(ins, k + 1)
+    if nxt is not None and nxt.opname == "RETURN_VALUE" and _returns_state(code):
+        return True
+    return _truth_use(ctx, code, ins, k, k) or _in_state_tuple(code, ins, k, name)
+
+
+# Python's conditional jumps on a value's truth (3.11 and 3.12 spellings).
+_TRUTH_JUMPS = frozenset((
+    "POP_JUMP_IF_TRUE", "POP_JUMP_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE",
+    "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE"))
+# ag__ helpers that use their first argument only for its truth, and those whose result is
+# the truth of their arguments (a bool, itself to be used only for its truth).
+_CONDITION_HELPERS = frozenset(("if_stmt", "if_exp"))
+_NOT_HELPERS = frozenset(("not_", "not_and", "not_or"))
+_TEST_HELPERS = frozenset(("and_test", "or_test"))
+_TEST_FUNCTIONS = ("loop_test", "extra_test")
+
+
+def _truth_use(ctx, code, ins, s, j):
+    """True if the value that instructions `s`..`j` of `code` leave on the stack is used only
+    for its truth (then a Python bool and a boolean tensor of the same truth agree)."""
+    nxt = _at(ins, j + 1)
+    if nxt is None:
+        return False
+    op = nxt.opname
+    if op in _TRUTH_JUMPS:
+        return True
+    if op == "UNARY_NOT":
+        return _truth_use(ctx, code, ins, s, j + 1)
+    if op == "RETURN_VALUE":
+        return _truth_return(ctx, code)
+    if op in _STORES:
+        return nxt.argval in ctx[1]       # another flag of the loop, itself checked
+    helper = _helper_at(ins, s - 2)
+    if helper is None:
+        return False
+    call = _call_of(ins, s - 2)
+    if call is None or not call[1] or call[1][0] != j:
+        return False                      # (not the helper's first argument)
+    if helper in _CONDITION_HELPERS:
+        return True
+    if helper in _NOT_HELPERS:
+        return _truth_use(ctx, code, ins, s - 2, call[0])
+    return False
+
+
+def _truth_return(ctx, code):
+    """True if the value `code` returns is used only for its truth: `code` is a loop test, or
+    a thunk given to `ag__.and_test` / `or_test` whose result is used only for its truth."""
+    if code.co_name.startswith(_TEST_FUNCTIONS) and not in_user_source(code.co_name, _KINDS):
+        return True
+    if code.co_name != "<lambda>" or code not in ctx[0]:
+        return False
+    # (every function made of this code, or of an equal one, in every code reached)
+    return all(_thunk_of_test(ctx, parent, k) for parent in ctx[0][code]
+               for k in _made_from(parent, code))
+
+
+def _made_from(parent, code):
+    ins = _instructions(parent)
+    return [k + 1 for k, i in enumerate(ins)
+            if i.opname == "LOAD_CONST" and i.argval == code
+            and _at(ins, k + 1) is not None and ins[k + 1].opname == "MAKE_FUNCTION"] or [-1]
+
+
+def _thunk_of_test(ctx, parent, made):
+    """True if the function MAKE_FUNCTION `made` of `parent` makes is a thunk given to an
+    `ag__.and_test` / `or_test` whose result is used only for its truth."""
+    ins = _instructions(parent)
+    for c in range(made - 1, -1, -1):
+        helper = _helper_at(ins, c)
+        if helper is None:
+            continue
+        call = _call_of(ins, c)
+        if call is not None and made in call[1]:
+            return helper in _TEST_HELPERS and _truth_use(ctx, parent, ins, c, call[0])
+    return False
+
+
+def _helper_at(ins, c):
+    """The name of the `ag__` helper that instructions `c`, `c + 1` load, or None."""
+    a, b = _at(ins, c), _at(ins, c + 1)
+    if a is None or b is None or a.opname not in ("LOAD_GLOBAL", "LOAD_DEREF") \
+            or a.argval != "ag__" or b.opname not in ("LOAD_METHOD", "LOAD_ATTR"):
+        return None
+    return b.argval
+
+
+# Instructions a call's arguments may be made of, with the number of stack items each pops.
+_POPS = {"LOAD_FAST": 0, "LOAD_FAST_CHECK": 0, "LOAD_DEREF": 0, "LOAD_CONST": 0,
+         "LOAD_CLOSURE": 0, "LOAD_GLOBAL": 0, "PUSH_NULL": 0, "KW_NAMES": 0, "PRECALL": 0,
+         "LOAD_ATTR": 1, "LOAD_METHOD": 1, "UNARY_NOT": 1, "UNARY_NEGATIVE": 1,
+         "UNARY_INVERT": 1, "BINARY_OP": 2, "COMPARE_OP": 2, "BINARY_SUBSCR": 2}
+
+
+def _call_of(ins, c):
+    """(index of the CALL, indexes of the instructions that made each argument) of the call of
+    the helper loaded at `c`, `c + 1`; None if its arguments are made of other instructions."""
+    stack = []
+    for t in range(c + 2, len(ins)):
+        i = ins[t]
+        op = i.opname
+        if op == "CALL" and len(stack) == i.arg:
+            return t, stack
+        if op == "CALL":
+            pops = i.arg + 2
+        elif op in ("BUILD_TUPLE", "BUILD_LIST"):
+            pops = i.arg
+        elif op == "MAKE_FUNCTION":
+            pops = 1 + bin(i.arg & 0x0F).count("1")
+        elif op in _POPS:
+            pops = _POPS[op]
+        else:
+            return None
+        if pops > len(stack):
+            return None
+        pushes = pops + dis.stack_effect(i.opcode, i.arg)
+        del stack[len(stack) - pops:]
+        stack.extend([t] * pushes)
+    return None
+
+
+def _is_generated_retval(name):
+    return type(name) is str and name.startswith("retval") and not in_user_source(name, _KINDS)
 
 
 def _stores_into(i, name):

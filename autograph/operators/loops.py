@@ -185,7 +185,7 @@ def _while_in_graph(test, body, state, names, in_place, untracked, opts):
 _INT32 = (-2 ** 31, 2 ** 31)
 
 
-def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked):
+def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked, index=()):
     """The state a loop switching to a staged loop starts from: `prev` (the state before
     the Python iteration during which its condition became a graph tensor) when staging that
     iteration too cannot change anything observable, else `state`.
@@ -200,12 +200,15 @@ def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked)
     - the loop's test and body are effect-free (`_effect_free`: nothing they can reach was
       changed by the iteration, so it reads the same values again);
     - each variable was, before the iteration, a tensor (same dtype and shape after it),
-      a Python bool, the undefined value of an early return (`retval`), or an immutable
-      value the iteration did not replace. A Python int only when it is a counter
-      (`exact_ints.counts_only`: compared with and stepped by small int constants, handed on
-      as state, small before and after): Python computes with an int exactly
-      (`i * 100000 // 100000` never overflows, `i * 0.1` rounds once from float64), a staged
-      step with an int32 tensor, and the two agree only on such uses;
+      the undefined value of an early return (`retval`), None or a string the iteration did
+      not replace. A Python int only when it is a counter, a Python bool only when it is a
+      flag (`exact_ints.counts_only`: compared with and stepped by small int constants, an
+      index, or used only for its truth; handed on as state; an int small before and after):
+      Python computes with an int exactly (`i * 100000 // 100000` never overflows, `i * 0.1`
+      rounds once from float64) and with a bool as a number (`True + True == 2`), a staged
+      step with an int32 / bool tensor, and the two agree only on such uses. A Python float
+      never (float64 in Python, float32 staged). The `index` names (a `for` over a range:
+      the body's target, which the staged loop makes an int tensor) are counters too;
     - no written-in-place state, no Python list.
 
     The staged loop's body is traced on loop variables of the same dtypes and shapes either
@@ -219,18 +222,22 @@ def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked)
     if mark is None or backend.effects_since(mark):
         return state
     names = names or ()
-    counters = []
+    counters, flags = list(index), []
     for k, (a, b) in enumerate(zip(prev, state)):
         name = names[k] if k < len(names) else ""
         if type(a) is int:
             if not (name and _counter_values(backend, a, b)):
                 return state
             counters.append(name)
+        elif type(a) is bool:
+            if not (name and _same_step(backend, a, b, name)):
+                return state
+            flags.append(name)
         elif not _same_step(backend, a, b, name):
             return state
     if not _effect_free(backend, fns):
         return state
-    if counters and not exact_ints.counts_only(fns, counters):
+    if (counters or flags) and not exact_ints.counts_only(fns, counters, flags):
         return state
     return prev
 
@@ -252,8 +259,10 @@ def _same_step(backend, a, b, name):
     if ta is Undefined:
         return is_retval(name, _LOOP_KINDS) or type(b) is Undefined
     if ta is tuple:
+        # (a bool inside a tuple: its uses are not checked as a flag's)
         return (type(b) is tuple and len(a) == len(b)
-                and all(_same_step(backend, x, y, name) for x, y in zip(a, b)))
+                and all(type(x) is not bool and _same_step(backend, x, y, name)
+                        for x, y in zip(a, b)))
     if ta is int:
         return False     # (inside a tuple: see `_counter_values` for an int variable)
     if ta is bool:
@@ -268,7 +277,8 @@ def _same_step(backend, a, b, name):
             return False
         return backend.dtype(a) == backend.dtype(b) and _shape(a) == _shape(b)
     if a is b:
-        return a is None or ta in (str, bytes, float, complex)
+        # (not a float: 0.1 * 0.1 is computed in float64 by Python, float32 staged)
+        return a is None or ta in (str, bytes)
     return False
 
 
@@ -411,9 +421,14 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
             stop = _stop(c)
             if stop is None:
                 like = None
-                if restartable and _int32_range(iterable):
+                target = _target_name(body)
+                if restartable and target is not None and _int32_range(iterable) \
+                        and -exact_ints.SMALL <= x <= exact_ints.SMALL:
+                    # (the staged loop makes the item `x` an int tensor: the body's target
+                    # must be only a counter, as a Python int loop variable)
                     start = _restart_state(backend_for(c), marks, prev, state, names,
-                                           (extra_test, body), in_place, untracked)
+                                           (extra_test, body), in_place, untracked,
+                                           index=(target,))
                     if start is prev:
                         k, state, like = k - 1, prev, state
                 return _unpack(_switch_to_staged(c, iterable, it, k, extra_test, body, state,
@@ -425,6 +440,14 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
 
 def _int32_range(r):
     return all(_INT32[0] <= v < _INT32[1] for v in (r.start, r.stop, r.step))
+
+
+def _target_name(body):
+    """The name of the loop target: the first parameter of the converted body, or None."""
+    code = getattr(body, "__code__", None)
+    if code is None or code.co_argcount < 1:
+        return None
+    return code.co_varnames[0]
 
 
 def _stop(c):

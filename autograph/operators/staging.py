@@ -347,7 +347,7 @@ def _untracked_error(kind, untracked):
 # Builtins that neither change nor read state other than their arguments.
 _PURE_BUILTINS = frozenset((
     "abs", "all", "any", "bool", "complex", "divmod", "enumerate", "float", "frozenset",
-    "getattr", "hasattr", "int", "isinstance", "issubclass", "len", "list", "dict", "map",
+    "hasattr", "int", "isinstance", "issubclass", "len", "list", "dict", "map",
     "filter", "max", "min", "pow", "range", "repr", "reversed", "round", "set", "slice",
     "sorted", "str", "sum", "tuple", "type", "zip", "object", "super"))
 # Instructions that write somewhere other than the function's own locals (or that import,
@@ -359,10 +359,14 @@ _WRITES = frozenset((
     "RETURN_GENERATOR", "BEFORE_WITH", "SETUP_WITH", "BEFORE_ASYNC_WITH", "GET_AWAITABLE",
     "LOAD_BUILD_CLASS"))
 # Modules whose functions compute values only (no hidden state); attributes named like
-# `_DENIED_ATTRS` are refused separately (generators with state, printing, callbacks).
+# `_DENIED_ATTRS` are refused separately (generators with state, printing, callbacks, and
+# ways to reach an attribute by a computed name or a namespace's mutable dict:
+# `getattr(np, "ran" + "dom")` is not a builtin known to be pure, `np.__dict__[...]`,
+# `__getattribute__`, `operator.attrgetter` / `methodcaller` are refused).
 _PURE_MODULES = ("ag__", "autograph", "jax", "math", "cmath", "operator", "numpy")
 _DENIED_ATTRS = ("random", "print", "callback", "debug", "write", "seed", "save", "load",
-                 "tofile", "fromfile", "register", "set_unroll")
+                 "tofile", "fromfile", "register", "set_unroll", "getattr", "__dict__",
+                 "attrgetter", "methodcaller")
 
 
 def _effect_free(backend, fns):
@@ -392,6 +396,12 @@ def _fn_effect_free(backend, fn, seen, depth):
         return False
     wrapped = getattr(fn, "__wrapped__", None)
     if wrapped is not None and not _fn_effect_free(backend, wrapped, seen, depth + 1):
+        return False
+    # Attributes set on the function (`helper.calls = []`) are state reachable from it too
+    # (not autograph's own marks and caches, `_autograph_*`).
+    attrs = getattr(fn, "__dict__", None) or {}
+    if not all(_safe_value(backend, v, seen, depth) for k, v in attrs.items()
+               if k != "__wrapped__" and not k.startswith("_autograph_")):
         return False
     return _code_effect_free(backend, code, fn.__globals__, frozenset(code.co_freevars), seen,
                              depth)
