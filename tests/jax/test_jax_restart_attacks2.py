@@ -552,3 +552,19 @@ def test_while_gradient_with_a_counter_restart_against_finite_differences():
         eps = 1e-3
         want = (float(f(np.float64(x0 + eps))) - float(f(np.float64(x0 - eps)))) / (2 * eps)
         assert got == pytest.approx(want, rel=1e-3)
+
+
+def test_a_python_bool_inside_a_tuple_loop_variable_keeps_the_python_iteration():
+    # (the uses of a tuple's items are not checked as a flag's)
+    source = """
+        def f(x):
+            pair = (True, x)
+            done = False
+            while not done:
+                x = x + (pair[0] + pair[0]) * 0.5
+                pair = (pair[0], x)
+                if x > 0.0:
+                    done = True
+            return x
+    """
+    _same_as_python(source)
