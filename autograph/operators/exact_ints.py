@@ -59,7 +59,7 @@ def counts_only(fns, names, flags=()):
         for k in code.co_consts:
             if hasattr(k, "co_code"):
                 parents.setdefault(k, []).append(code)
-    ctx = (parents, frozenset(flags))
+    ctx = (parents, frozenset(flags), frozenset(names))
     for code in codes:
         ins = _instructions(code)
         if any(i.opname.startswith("JUMP_BACKWARD") or i.opname == "FOR_ITER"
@@ -152,8 +152,9 @@ def _counter_use(ctx, code, ins, k, name):
     if nxt.opname == "BINARY_SUBSCR" and prev is not None \
             and prev.opname in ("LOAD_FAST", "LOAD_DEREF", "LOAD_FAST_CHECK", "LOAD_GLOBAL"):
         return True
-    # retval_ = i: the early-return value, only handed on as state
-    if nxt.opname in _STORES and _is_generated_retval(nxt.argval):
+    # retval_ = i: the early-return value, only handed on as state; i = itr (a `for`
+    # target kept after the loop): another counter, itself checked
+    if nxt.opname in _STORES and (_is_generated_retval(nxt.argval) or nxt.argval in ctx[2]):
         return True
     # return i (a branch or loop body with one state variable)
     if nxt.opname == "RETURN_VALUE":

@@ -568,3 +568,23 @@ def test_a_python_bool_inside_a_tuple_loop_variable_keeps_the_python_iteration()
             return x
     """
     _same_as_python(source)
+
+
+@pytest.mark.parametrize("use,restarts", [
+    ("", True),                     # the target, kept after the loop, only indexes
+    ("x = x + i * 0.1", False),     # kept after the loop and used as a number
+])
+def test_for_range_target_kept_after_the_loop(use, restarts):
+    source = """
+        def f(x, t):
+            i = -1
+            for i in range(3, 9):
+                %s
+                if x[i] > t:
+                    break
+            return i
+    """ % use
+    v = jnp.asarray([0.0, 5.0, 1.0, 3.0, 7.0, 2.0, 9.0, 4.0, 8.0, 6.0], jnp.float32)
+    assert starts_from_entry(_fresh(source), v, jnp.float32(2.0)) == restarts
+    for t in (-1.0, 2.0, 6.5, 20.0):
+        _same_as_python(source, args=(v, jnp.float32(t)))
