@@ -59,19 +59,39 @@ from autograph.pyct import transformer
 STATE = anno.Key.STATE
 IN_PLACE = anno.Key.IN_PLACE
 _NO_IN_PLACE = staged_state.NO_IN_PLACE
-_BODY_WITH_STATE = '''
-def fn_name(params):
-    body
-    return state
-'''
-_BODY = '''
-def fn_name(params):
-    body
-'''
-_TEST = '''
-def fn_name(params):
-    return test
-'''
+_LOAD = gast.Load
+_PARAM = gast.Param
+
+
+def _mk(cls, fields, loc):
+    """A new `cls` node with `fields` and the location `loc` (the node gast's constructor and
+    `fill_locations` would make, without their per-field calls)."""
+    node = cls.__new__(cls)
+    d = node.__dict__
+    d.update(fields)
+    d.update(loc)
+    return node
+
+
+def _located(node, at):
+    """`node`, given the location of `at` where it has none (as fill_locations would)."""
+    if 'lineno' not in node.__dict__:
+        ast_util.fill_locations(node, at)
+    return node
+
+
+def _def(name, params, body, loc):
+    args = _mk(gast.arguments, {
+        'args': [_mk(gast.Name, {'id': p, 'ctx': _PARAM.__new__(_PARAM), 'annotation': None,
+                                 'type_comment': None}, loc) for p in params],
+        'posonlyargs': [], 'vararg': None, 'kwonlyargs': [], 'kw_defaults': [], 'kwarg': None,
+        'defaults': []}, {})
+    fields = {'name': name, 'args': args, 'body': body, 'decorator_list': [], 'returns': None,
+              'type_comment': None}
+    if 'type_params' in gast.FunctionDef._fields:
+        fields['type_params'] = []
+    return _mk(gast.FunctionDef, fields, loc)
+
 
 
 class ControlFlowTransformer(transformer.StatementTransformer):
@@ -93,37 +113,51 @@ class ControlFlowTransformer(transformer.StatementTransformer):
 
     # -- helpers --
 
-    # The generated nodes are located at `at` (the statement they replace) as they are built
-    # (templates.replace_at), as `transformer.Base.visit` would locate them afterwards.
+    # The generated nodes are located at `at` (the statement they replace) as they are built,
+    # as `transformer.Base.visit` would locate them afterwards. They are the nodes of these
+    # templates, built directly (one call per node instead of one per placeholder):
+    #
+    #     def fn_name(params):          def fn_name(params):        def fn_name(params):
+    #         body                          body                        return test
+    #         return state
+    #
+    #     state_targets = ag__.helper(args..., state, names)     (`ag__.helper(...)` if no state)
 
     def _function(self, at, name, params, body, state, nonlocals=()):
         if nonlocals:
             body = [gast.Nonlocal(names=list(nonlocals))] + body
+        loc = ast_util.location(at)
+        body = [_located(s, at) for s in body]
         if state:
-            fn = templates.replace_at(at, _BODY_WITH_STATE, fn_name=name, params=list(params),
-                                      body=body, state=ast_util.value_for(state, at))[0]
-        else:
-            fn = templates.replace_at(at, _BODY, fn_name=name, params=list(params),
-                                      body=body or [gast.Pass()])[0]
+            body.append(_mk(gast.Return, {'value': ast_util.value_for(state, at)}, loc))
+        elif not body:
+            body.append(_mk(gast.Pass, {}, loc))
+        fn = _def(name, params, body, loc)
         anno.setanno(fn, anno.Basic.GENERATED, True)
         return fn
 
     def _test_function(self, at, name, state, test):
-        fn = templates.replace_at(at, _TEST, fn_name=name, params=list(state), test=test)[0]
+        loc = ast_util.location(at)
+        fn = _def(name, state, [_mk(gast.Return, {'value': _located(test, at)}, loc)], loc)
         anno.setanno(fn, anno.Basic.GENERATED, True)
         return fn
 
-    def _call(self, at, template, state, in_place, **kwargs):
+    def _call(self, at, helper, args, state, in_place):
+        loc = ast_util.location(at)
+        func = _mk(gast.Attribute, {'value': _mk(gast.Name, {
+            'id': 'ag__', 'ctx': _LOAD.__new__(_LOAD), 'annotation': None,
+            'type_comment': None}, loc), 'attr': helper, 'ctx': _LOAD.__new__(_LOAD)}, loc)
+        args = [_mk(gast.Name, {'id': a, 'ctx': _LOAD.__new__(_LOAD), 'annotation': None,
+                                'type_comment': None}, loc) if type(a) is str else _located(a, at)
+                for a in args]
         if state:
-            stmt = templates.replace_at(at, 'state_targets = ' + template,
-                                        state_targets=ast_util.targets_for(state, at),
-                                        state=ast_util.names_tuple(state, None, at),
-                                        names=ast_util.strings_tuple(state, at), **kwargs)[0]
+            args.append(ast_util.names_tuple(state, None, at))
+            args.append(ast_util.strings_tuple(state, at))
         else:
-            stmt = templates.replace_at(at, template, state=ast_util.tuple_of([], None, at),
-                                        names=ast_util.tuple_of([], None, at), **kwargs)[0]
+            args.append(ast_util.tuple_of([], None, at))
+            args.append(ast_util.tuple_of([], None, at))
+        keywords = []
         if in_place is not _NO_IN_PLACE:
-            keywords = stmt.value.keywords
             if in_place.names:
                 keywords.append(gast.keyword(arg='in_place',
                                              value=ast_util.strings_tuple(in_place.names)))
@@ -132,7 +166,11 @@ class ControlFlowTransformer(transformer.StatementTransformer):
                     [ast_util.tuple_of([ast_util.const(text), ast_util.const(line)])
                      for text, line in in_place.untracked])))
             ast_util.fill_locations(keywords, at)
-        return stmt
+        call = _mk(gast.Call, {'func': func, 'args': args, 'keywords': keywords}, loc)
+        if state:
+            return _mk(gast.Assign, {'targets': [ast_util.targets_for(state, at)], 'value': call,
+                                     'type_comment': None}, loc)
+        return _mk(gast.Expr, {'value': call}, loc)
 
     def _mark_undefined(self, node, first, state, shared=()):
         defined_in = anno.getanno(node, anno.Static.DEFINED_IN, None)
@@ -201,8 +239,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             orelse = ast_util.name(false_name, None, node)
         else:
             orelse = ast_util.const(None, node)
-        out.append(self._call(node, 'ag__.if_stmt(test, body, orelse, state, names)', state, in_place,
-                              test=node.test, body=true_name, orelse=orelse))
+        out.append(self._call(node, 'if_stmt', [node.test, true_name, orelse], state, in_place))
         self._mark_undefined(node, out[0], state, in_place.variables)
         return out
 
@@ -216,8 +253,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
         self.scopes.pop()
         test_fn = self._test_function(node, test_name, state, node.test)
         body_fn = self._function(node, body_name, state, node.body, state, in_place.body)
-        call = self._call(node, 'ag__.while_stmt(test, body, state, names)', state, in_place,
-                          test=test_name, body=body_name)
+        call = self._call(node, 'while_stmt', [test_name, body_name], state, in_place)
         _add_loop_options(call, node)
         self._mark_undefined(node, test_fn, state, in_place.variables)
         return [test_fn, body_fn, call]
@@ -250,8 +286,7 @@ class ControlFlowTransformer(transformer.StatementTransformer):
             extra = ast_util.const(None, node)
         out.append(self._function(node, body_name, [iterate] + state, body, state,
                                   in_place.body))
-        out.append(self._call(node, 'ag__.for_stmt(iterable, extra_test, body, state, names)', state,
-                              in_place, iterable=node.iter, extra_test=extra, body=body_name))
+        out.append(self._call(node, 'for_stmt', [node.iter, extra, body_name], state, in_place))
         _add_loop_options(out[-1], node)
         self._mark_undefined(node, out[0], state, in_place.variables)
         return out

@@ -24,6 +24,12 @@ def _location(at):
     return {'lineno': lineno, 'col_offset': col, 'end_lineno': lineno, 'end_col_offset': col}
 
 
+def location(at):
+    """The location (a dict of lineno, col_offset, end_lineno, end_col_offset) that
+    `fill_locations(node, at)` gives a new node; {} when `at` has none."""
+    return _location(at)
+
+
 def make(cls, at=None, **fields):
     """A new `cls` node with `fields` (the node gast's constructor makes, without its keyword
     handling); with `at`, located as `fill_locations(..., at)` would locate it."""
