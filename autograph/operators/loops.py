@@ -297,8 +297,8 @@ def _stage_while(backend, test, body, state, names, in_place=(), untracked=(), o
         return _normalize(body(*s), n)
 
     unset = _unset_in_body(backend, test, state, names)
-    return _LoopBuilder(backend, state, names, body, _loop_options(opts), like,
-                        unset).build(test, body_fn)
+    return _LoopBuilder(backend, state, names, body, _loop_options(opts, like is not None),
+                        like, unset).build(test, body_fn)
 
 
 def _unset_in_body(backend, test, state, names):
@@ -328,13 +328,20 @@ def _unset_in_body(backend, test, state, names):
     return (rets[0],) if stops else ()
 
 
-def _loop_options(opts):
+def _loop_options(opts, restarted=False):
     """The backend `while_loop` options from `ag.set_loop_options` (lifted into `opts=` by
     the loop_options converter): `maximum_iterations`, `shape_invariants` (a dict name ->
-    shape), `parallel_iterations`, `swap_memory`."""
+    shape), `parallel_iterations`, `swap_memory`.
+
+    `restarted`: the staged loop starts with the iteration Python ran last
+    (`_restart_state`), which is not one of the `maximum_iterations` the staged loop may run
+    (the bound is the same as if that iteration stayed outside the loop)."""
     if not opts:
         return {}
-    return {k: v for k, v in dict(opts).items() if v is not None}
+    options = {k: v for k, v in dict(opts).items() if v is not None}
+    if restarted and "maximum_iterations" in options:
+        options["maximum_iterations"] = options["maximum_iterations"] + 1
+    return options
 
 
 # --- for -----------------------------------------------------------------------------------------
@@ -533,7 +540,7 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
         return (i + 1,) + out
 
     names = ("<for index>",) + tuple(names or ("<var %d>" % k for k in range(n)))
-    options = _loop_options(opts)
+    options = _loop_options(opts, like is not None)
     if type(length) is int:
         # A static trip count lets a backend build a fixed-length loop (JAX: lax.scan, which
         # reverse-mode autodiff supports); `exact`: no break, every iteration runs.

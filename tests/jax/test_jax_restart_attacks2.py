@@ -588,3 +588,50 @@ def test_for_range_target_kept_after_the_loop(use, restarts):
     assert starts_from_entry(_fresh(source), v, jnp.float32(2.0)) == restarts
     for t in (-1.0, 2.0, 6.5, 20.0):
         _same_as_python(source, args=(v, jnp.float32(t)))
+
+
+# --- a declared bound: the staged loop runs at most N iterations, restarted or not ------------
+
+BOUNDED = {
+    "while on a flag": """
+        def f(x):
+            small = True
+            while small:
+                ag.set_loop_options(maximum_iterations=3)
+                x = x * 2.0
+                small = x < 1e6
+            return x
+    """,
+    "while on a counter with break": """
+        def f(x):
+            i = 0
+            while i < 100:
+                ag.set_loop_options(maximum_iterations=3)
+                x = x * 2.0
+                if x > 1e6:
+                    break
+                i += 1
+            return x
+    """,
+    "for over a range with break": """
+        def f(x):
+            for i in range(100):
+                ag.set_loop_options(maximum_iterations=3)
+                x = x * 2.0
+                if x > 1e6:
+                    break
+            return x
+    """,
+}
+
+
+@pytest.mark.parametrize("source", BOUNDED.values(), ids=list(BOUNDED))
+def test_a_binding_maximum_iterations_is_the_same_with_the_restart(source):
+    # The iteration Python ran is not one of the staged loop's N (ag.set_loop_options: staged
+    # loops stop after that many iterations); restaged, it must not take one of them.
+    ns = lambda: {"ag": ag}   # noqa: E731
+    for x in (1.0, 1e5, 2e6):
+        args = (jnp.float32(x),)
+        assert float(_staged(source, ns, args)) == float(_staged(source, ns, args, False))
+    g = _fresh(source, ns)
+    assert float(jax.jit(jax.grad(ag.to_graph(g)))(jnp.float32(1.0))) == 16.0
