@@ -47,10 +47,11 @@ _KINDS = ("while", "for")
 _INSTRUCTIONS = weakref.WeakKeyDictionary()   # code -> its instructions
 
 
-def counts_only(fns, names, flags=()):
+def counts_only(fns, names, flags=(), state=()):
     """True if each of the Python int variables `names` is only a counter, and each of the
     Python bool variables `flags` only a flag, in the functions `fns` (a loop's test and
-    body, converted code) and everything they reach."""
+    body, converted code) and everything they reach. `state`: the names of all the loop's
+    variables (an `if` on a flag may only set those)."""
     codes = _reachable(fns)
     if codes is None:
         return False
@@ -59,7 +60,8 @@ def counts_only(fns, names, flags=()):
         for k in code.co_consts:
             if hasattr(k, "co_code"):
                 parents.setdefault(k, []).append(code)
-    ctx = (parents, frozenset(flags), frozenset(names))
+    ctx = (parents, frozenset(flags), frozenset(names),
+           frozenset(state) | frozenset(names) | frozenset(flags))
     for code in codes:
         ins = _instructions(code)
         if any(i.opname.startswith("JUMP_BACKWARD") or i.opname == "FOR_ITER"
@@ -179,9 +181,8 @@ def _flag_use(ctx, code, ins, k, name):
 _TRUTH_JUMPS = frozenset((
     "POP_JUMP_IF_TRUE", "POP_JUMP_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE",
     "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE"))
-# ag__ helpers that use their first argument only for its truth, and those whose result is
-# the truth of their arguments (a bool, itself to be used only for its truth).
-_CONDITION_HELPERS = frozenset(("if_stmt", "if_exp"))
+# ag__ helpers whose result is the truth of their arguments (a bool, itself to be used only
+# for its truth), and those that return one of their thunks' values (`a and b` in a test).
 _NOT_HELPERS = frozenset(("not_", "not_and", "not_or"))
 _TEST_HELPERS = frozenset(("and_test", "or_test"))
 _TEST_FUNCTIONS = ("loop_test", "extra_test")
@@ -208,11 +209,22 @@ def _truth_use(ctx, code, ins, s, j):
     call = _call_of(ins, s - 2)
     if call is None or not call[1] or call[1][0] != j:
         return False                      # (not the helper's first argument)
-    if helper in _CONDITION_HELPERS:
-        return True
+    if helper == "if_stmt":
+        return _sets_only_loop_variables(ctx, ins, call[1])
     if helper in _NOT_HELPERS:
         return _truth_use(ctx, code, ins, s - 2, call[0])
     return False
+
+
+def _sets_only_loop_variables(ctx, ins, args):
+    """True if the `ag__.if_stmt` call whose arguments instructions `args` make only sets
+    loop variables. On a condition that is an array, an `if` makes the values its branches
+    set arrays (`k = 9` becomes an int32 array, and `k * 0.1` rounds twice); the loop's
+    variables are checked where the iteration ends, other variables would not be."""
+    if len(args) != 5 or ins[args[4]].opname != "LOAD_CONST":
+        return False
+    names = ins[args[4]].argval
+    return type(names) is tuple and all(n in ctx[3] for n in names)
 
 
 def _truth_return(ctx, code):

@@ -237,7 +237,7 @@ def _restart_state(backend, marks, prev, state, names, fns, in_place, untracked,
             return state
     if not _effect_free(backend, fns):
         return state
-    if (counters or flags) and not exact_ints.counts_only(fns, counters, flags):
+    if (counters or flags) and not exact_ints.counts_only(fns, counters, flags, names):
         return state
     return prev
 

@@ -635,3 +635,43 @@ def test_a_binding_maximum_iterations_is_the_same_with_the_restart(source):
         assert float(_staged(source, ns, args)) == float(_staged(source, ns, args, False))
     g = _fresh(source, ns)
     assert float(jax.jit(jax.grad(ag.to_graph(g)))(jnp.float32(1.0))) == 16.0
+
+
+# --- a condition on a flag or a counter makes the values of its branches arrays -------------
+
+@pytest.mark.parametrize("use", [
+    "x = x + (9 if i == 9 else 0) * 0.1",
+    "if i == 9:\n    k = 9\nelse:\n    k = 0\nx = x + k * 0.1",
+    "if not (i != 9):\n    k = 9\nelse:\n    k = 0\nx = x + k * 0.1",
+])
+def test_python_numbers_chosen_by_a_counter_comparison_keep_the_python_iteration(use):
+    # 9 * 0.1 in Python; staged, the `if` on an int array gives an int32 9 (rounded twice)
+    _same_as_python(_while(use, start=9), args=(jnp.float32(0.0),))
+
+
+@pytest.mark.parametrize("use", [
+    "x = x + (9 if flag else 0) * 0.1",
+    "if flag:\n    k = 9\nelse:\n    k = 0\nx = x + k * 0.1",
+])
+def test_python_numbers_chosen_by_a_flag_keep_the_python_iteration(use):
+    source = """
+        def f(x):
+            flag = True
+            done = False
+            while not done:
+                %s
+                if x > 100.0:
+                    flag = False
+                if x > 0.0:
+                    done = True
+            return x
+    """ % use.replace("\n", "\n                ")
+    _same_as_python(source, args=(jnp.float32(0.0),))
+
+
+def test_a_counter_condition_whose_branches_set_loop_variables_restarts():
+    # (only loop variables come out of the `if`: they are checked at the iteration's end)
+    source = _while("if i == 9:\n    x = x * 2.0\nelse:\n    x = x * 3.0", start=9)
+    assert starts_from_entry(_fresh(source), jnp.float32(0.5))
+    for x in (0.5, -0.5):
+        _same_as_python(source, args=(jnp.float32(x),))
