@@ -313,6 +313,14 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             # theirs), without their context managers, enum `next()` calls, argument
             # packing and a dispatch for each name and simple constant.
 
+            def _open_paren(self, node, level, always=False):
+                """Writes `(` if `node` needs parentheses at its precedence (as the stdlib's
+                `require_parens(level, node)`) or `always`; returns whether it did."""
+                parens = always or self._precedences.get(node, _TEST) > level
+                if parens:
+                    self._source.append('(')
+                return parens
+
             def _expr(self, node):
                 t = type(node)
                 if t is _GAST_NAME and node.annotation is None:
@@ -399,9 +407,7 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             def visit_Tuple(self, node):
                 elts = node.elts
                 src = self._source
-                parens = not elts or self._precedences.get(node, _TEST) > _TUPLE
-                if parens:
-                    src.append('(')
+                parens = self._open_paren(node, _TUPLE, not elts)
                 if len(elts) == 1:
                     self._expr(elts[0])
                     src.append(',')
@@ -457,9 +463,7 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
 
             def visit_Compare(self, node):
                 src = self._source
-                parens = self._precedences.get(node, _TEST) > _CMP
-                if parens:
-                    src.append('(')
+                parens = self._open_paren(node, _CMP)
                 precedences = self._precedences
                 precedences[node.left] = _CMP_NEXT
                 for e in node.comparators:
@@ -474,9 +478,7 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
 
             def visit_Lambda(self, node):
                 src = self._source
-                parens = self._precedences.get(node, _TEST) > _TEST
-                if parens:
-                    src.append('(')
+                parens = self._open_paren(node, _TEST)
                 src.append('lambda')
                 buffer = self._source = []
                 try:
