@@ -675,3 +675,28 @@ def test_a_counter_condition_whose_branches_set_loop_variables_restarts():
     assert starts_from_entry(_fresh(source), jnp.float32(0.5))
     for x in (0.5, -0.5):
         _same_as_python(source, args=(jnp.float32(x),))
+
+
+def test_vmap_and_grad_of_a_restarting_for_range_index():
+    source = """
+        def f(v, t, s):
+            for i in range(1, 9):
+                s = s + v[i] * t
+                if v[i] > t:
+                    return s
+            return -s
+    """
+    f = _fresh(source)
+    v = jnp.asarray([0.0, 5.0, 1.0, 3.0, 7.0, 2.0, 9.0, 4.0, 8.0, 6.0], jnp.float32)
+    s0 = jnp.float32(0.5)
+    assert starts_from_entry(f, v, jnp.float32(2.0), s0)
+    ts = jnp.asarray([-1.0, 2.0, 6.5, 20.0], jnp.float32)
+    got = jax.jit(jax.vmap(ag.to_graph(f), in_axes=(None, 0, None)))(v, ts, s0)
+    want = [float(f(v, t, s0)) for t in ts]
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6)
+    g = jax.jit(jax.grad(ag.to_graph(f), argnums=1))
+    v64 = np.asarray(v, np.float64)
+    for t in (2.0, 6.5, 20.0):
+        eps = 1e-3
+        fd = (float(f(v64, t + eps, 0.5)) - float(f(v64, t - eps, 0.5))) / (2 * eps)
+        assert float(g(v, jnp.float32(t), s0)) == pytest.approx(fd, rel=1e-3)
