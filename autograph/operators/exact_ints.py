@@ -271,7 +271,7 @@ def _helper_at(ins, c):
 
 # Instructions a call's arguments may be made of, with the number of stack items each pops.
 _POPS = {"LOAD_FAST": 0, "LOAD_FAST_CHECK": 0, "LOAD_DEREF": 0, "LOAD_CONST": 0,
-         "LOAD_CLOSURE": 0, "LOAD_GLOBAL": 0, "PUSH_NULL": 0, "KW_NAMES": 0, "PRECALL": 0,
+         "LOAD_CLOSURE": 0, "LOAD_GLOBAL": 0, "PUSH_NULL": 0, "KW_NAMES": 0,
          "LOAD_ATTR": 1, "LOAD_METHOD": 1, "UNARY_NOT": 1, "UNARY_NEGATIVE": 1,
          "UNARY_INVERT": 1, "BINARY_OP": 2, "COMPARE_OP": 2, "BINARY_SUBSCR": 2}
 
@@ -285,8 +285,10 @@ def _call_of(ins, c):
         op = i.opname
         if op == "CALL" and len(stack) == i.arg:
             return t, stack
-        if op == "CALL":
-            pops = i.arg + 2
+        if op == "CALL":      # (3.11's stack_effect counts the arguments on PRECALL)
+            pops, pushes = i.arg + 2, 1
+        elif op == "PRECALL":
+            pops, pushes = 0, 0
         elif op in ("BUILD_TUPLE", "BUILD_LIST"):
             pops = i.arg
         elif op == "MAKE_FUNCTION":
@@ -297,7 +299,8 @@ def _call_of(ins, c):
             return None
         if pops > len(stack):
             return None
-        pushes = pops + dis.stack_effect(i.opcode, i.arg)
+        if op not in ("CALL", "PRECALL"):
+            pushes = pops + dis.stack_effect(i.opcode, i.arg)
         del stack[len(stack) - pops:]
         stack.extend([t] * pushes)
     return None

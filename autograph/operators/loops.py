@@ -430,9 +430,11 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
                 like = None
                 target = _target_name(body)
                 if restartable and target is not None and _int32_range(iterable) \
-                        and -exact_ints.SMALL <= x <= exact_ints.SMALL:
+                        and k < len(iterable) and -exact_ints.SMALL <= x <= exact_ints.SMALL:
                     # (the staged loop makes the item `x` an int tensor: the body's target
-                    # must be only a counter, as a Python int loop variable)
+                    # must be only a counter, as a Python int loop variable. After the last
+                    # item nothing is staged: restaged, its body could fail on a traced
+                    # index, `tup[i]`, where the Python iteration gave a value.)
                     start = _restart_state(backend_for(c), marks, prev, state, names,
                                            (extra_test, body), in_place, untracked,
                                            index=(target,))

@@ -700,3 +700,37 @@ def test_vmap_and_grad_of_a_restarting_for_range_index():
         eps = 1e-3
         fd = (float(f(v64, t + eps, 0.5)) - float(f(v64, t - eps, 0.5))) / (2 * eps)
         assert float(g(v, jnp.float32(t), s0)) == pytest.approx(fd, rel=1e-3)
+
+
+def test_a_for_switching_at_its_last_item_stages_nothing():
+    # Python ran every item; restaged, `tup[i]` on a traced index would fail.
+    source = """
+        def f(x):
+            tup = (1.0, 2.0, 3.0)
+            for i in range(3):
+                x = x + tup[i]
+                if i == 2 and x > 0.0:
+                    break
+            return x
+    """
+    for x in (-5.5, -10.0):
+        _same_as_python(source, args=(jnp.float32(x),))
+
+
+def test_a_flag_guarding_the_rest_of_the_body_restarts():
+    # `if x > 5: break` guards the statements after it with `if not break_:` (a call inside
+    # the if_stmt's arguments), and `i < 20` is tested through `and`.
+    source = """
+        def f(x):
+            i = 0
+            while i < 20 and x < 1e4:
+                x = x * 3.0
+                if x > 50.0:
+                    break
+                x = x + 1.0
+                i += 1
+            return x
+    """
+    assert starts_from_entry(_fresh(source), jnp.float32(1.0))
+    for x in (1.0, 20.0, 100.0, -1.0):
+        _same_as_python(source, args=(jnp.float32(x),))
