@@ -138,7 +138,9 @@ def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
     loads = {}
-    for fn in unassigned_reads.user_functions(node):
+    # (Without a nested def, which `unsupported` would have seen, the function is the only one.)
+    fns = unassigned_reads.user_functions(node) if ctx.has_nodes(gast.FunctionDef) else [node]
+    for fn in fns:
         loads[fn], binds, scope_binds, free_loads = unassigned_reads.scan(fn)
         _keep_dropped_locals(fn, loads[fn], binds, scope_binds, free_loads)
     staged = ctx.info.get('staged', True)
