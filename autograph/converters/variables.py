@@ -21,7 +21,8 @@ raises there, instead of returning or passing on the placeholder:
     return y                       return ag__.ld(y)
 
 Reads that are certainly assigned are left as they are, as are the names converters introduce
-(their reads are guarded by the flags that go with them).
+(their reads are guarded by the flags that go with them). Which reads may find their variable
+unassigned is the analysis of pyct/unassigned_reads.py; this converter only rewrites.
 """
 import gast
 

@@ -53,6 +53,7 @@ def _parts(kind, stmt):
 
 
 def params(args):
+    """The names of a function's or lambda's parameters (`args`: its gast.arguments)."""
     names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
     names.update(a.id for a in (args.vararg, args.kwarg) if a is not None)
     return names
