@@ -313,10 +313,10 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             # theirs), without their context managers, enum `next()` calls, argument
             # packing and a dispatch for each name and simple constant.
 
-            def _open_paren(self, node, level, always=False):
+            def _open_paren(self, node, level):
                 """Writes `(` if `node` needs parentheses at its precedence (as the stdlib's
-                `require_parens(level, node)`) or `always`; returns whether it did."""
-                parens = always or self._precedences.get(node, _TEST) > level
+                `require_parens(level, node)`); returns whether it did."""
+                parens = self._precedences.get(node, _TEST) > level
                 if parens:
                     self._source.append('(')
                 return parens
@@ -407,7 +407,9 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             def visit_Tuple(self, node):
                 elts = node.elts
                 src = self._source
-                parens = self._open_paren(node, _TUPLE, not elts)
+                parens = not elts or self._precedences.get(node, _TEST) > _TUPLE
+                if parens:     # (inline: tuples are the most frequent node of generated code)
+                    src.append('(')
                 if len(elts) == 1:
                     self._expr(elts[0])
                     src.append(',')
