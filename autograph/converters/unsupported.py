@@ -215,11 +215,31 @@ _LOOKED_AT = frozenset(t for t in (
     if t is not None)
 
 
+# What makes the check walk the function: the node types it refuses or marks to be left
+# as they are (and the code around which it must look at: nested functions, lambdas and
+# classes, `global`), and calls of the frame readers.
+_WALK_FOR = frozenset(t for t in (
+    gast.Yield, gast.YieldFrom, getattr(gast, 'Match', None), gast.NamedExpr, gast.FunctionDef,
+    gast.Lambda, gast.ClassDef, gast.Global) + _ASYNC if t is not None)
+
+
 def transform(node, ctx):
     if type(node) is gast.AsyncFunctionDef:
         raise ctx.error(node, "cannot convert '%s': coroutines (async def) are not supported"
                         % node.name, construct='async',
                         hint="call it as it is, or decorate it with @ag.do_not_convert")
+    # The node types the conversion to gast saw (gast_util.ast_to_gast): without any the check
+    # looks at, nor a call of a frame reader, there is nothing to refuse, and they are the
+    # types the walk would record (and those of the decorators, which are dropped: converters
+    # may run for nothing, never skip).
+    recorded = anno.getanno(node, anno.Key.NODE_TYPES, None)
+    if recorded is not None:
+        anno.delanno(node, anno.Key.NODE_TYPES)     # (the tree changes from here on)
+        types = set(recorded.classes[1:])           # (the function's own class comes first)
+        if types.isdisjoint(_WALK_FOR) and _FRAME_READERS.keys().isdisjoint(recorded.called):
+            ctx.info['node_types'] = types
+            ctx.info['chained_comparisons'] = recorded.chained
+            return node
     checker = FunctionTransformer(ctx)
     checker.check_function(node, True)
     ctx.info['node_types'] = checker.types

@@ -26,6 +26,8 @@ class Key:
     ORIGINAL_LOCALS = 'original_locals'  # FunctionDef: the names its original code binds (jumps)
     FINALLY_READ = 'finally_read'      # Try: names its `finally:` reads and its other
                                        # clauses assign (try_statements; variables checks them)
+    NODE_TYPES = 'node_types'          # root of gast_util.ast_to_gast: gast_util.Recorded, what
+                                       # the conversion made (read once by unsupported)
 
     # --- Set by the static analyses (cfg, activity, liveness, reaching_definitions, state);
     # they annotate and never change the tree.

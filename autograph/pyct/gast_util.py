@@ -8,8 +8,11 @@ gast and a string in ast; gast functions and classes always have `type_params`) 
 every other node field by field. Anything unexpected falls back to gast's own converters.
 """
 import ast
+import threading
 
 import gast
+
+from autograph.pyct import anno
 
 _LOC = ('lineno', 'col_offset', 'end_lineno', 'end_col_offset')
 _CTX_TO_GAST = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
@@ -57,19 +60,44 @@ _PLAIN = frozenset((str, int, float, bool, complex, bytes, type(None), type(Elli
 
 # --- per-class converters, generated at first use --------------------------------------------
 
+class Recorded:
+    """What one `ast_to_gast` made, beside the tree (its root's `anno.Key.NODE_TYPES`):
+    `classes`, the gast classes of the nodes made by the per-class converters in the order
+    made (the root's own class first; names, parameters, `arguments` and `except` handlers are
+    made by hand and not listed), `called`, the identifiers called directly (`f(...)`), and
+    `chained`, whether a comparison has more than one operator (`a < b < c`)."""
+
+    __slots__ = ('classes', 'called', 'chained')
+
+    def __init__(self):
+        self.classes = []
+        self.called = []
+        self.chained = False
+
+
+class _Recording(threading.local):
+    now = None      # the Recorded of the conversion running in this thread
+
+
+_RECORDING = _Recording()
+
+
 class _Converters(dict):
     """{source class: function converting one node}, with straight-line field copies.
 
     Each class's function is generated the first time a node of that class is converted
     (`make`): generating all of them costs about as much as importing the rest of autograph,
-    and a conversion meets few classes.
+    and a conversion meets few classes. With `record`, each function also notes its node in
+    the `Recorded` of the running conversion.
     """
 
-    def __init__(self, table, name, special, convert_value):
+    def __init__(self, table, name, special, convert_value, record=False):
         super().__init__(special)
         self._table = table
         self._name = name
-        self._namespace = {'_cv': convert_value, '_PLAIN': _PLAIN}
+        self._record = record
+        self._namespace = {'_cv': convert_value, '_PLAIN': _PLAIN, '_R': _RECORDING,
+                           '_NAME': ast.Name}
 
     def make(self, src):
         """The function converting a node of class `src`, None if `src` is no node class."""
@@ -82,9 +110,18 @@ class _Converters(dict):
                  for f in fields]
         items += ['%r: %s' % (f, '[]' if f == 'type_params' else 'None') for f in missing]
         lines = ['def convert(n):',
-                 '    d = n.__dict__',
-                 '    o = D.__new__(D)',
-                 '    o.__dict__ = nd = {%s}' % ', '.join(items)]
+                 '    d = n.__dict__']
+        if self._record:
+            lines.append('    r = _R.now')
+            lines.append('    r.classes.append(D)')
+            if src is ast.Call:
+                lines.append("    if (f := d['func']).__class__ is _NAME:")
+                lines.append('        r.called.append(f.id)')
+            elif src is ast.Compare:
+                lines.append("    if len(d['ops']) > 1:")
+                lines.append('        r.chained = True')
+        lines.append('    o = D.__new__(D)')
+        lines.append('    o.__dict__ = nd = {%s}' % ', '.join(items))
         if 'lineno' in getattr(src, '_attributes', ()):
             lines.append("    if 'lineno' in d:")
             for a in _LOC:
@@ -191,19 +228,29 @@ def _g_name(node):
 
 _G_FUNCS = _Converters(_TO_GAST, 'g', {ast.Name: _g_name, ast.arguments: _g_special,
                                      ast.ExceptHandler: _g_special, ast.arg: _g_special},
-                     _gv)
+                     _gv, record=True)
 _g_dispatch = _G_FUNCS
 
 
 def ast_to_gast(node):
-    """A gast tree equal to what `gast.ast_to_gast(node)` returns, built faster."""
+    """A gast tree equal to what `gast.ast_to_gast(node)` returns, built faster.
+
+    The root of the new tree is annotated with `anno.Key.NODE_TYPES`: a `Recorded` of what
+    the conversion made (none after the slower fallbacks).
+    """
+    recorded = _RECORDING.now = Recorded()
     try:
         try:
-            return _gv(node)
+            new = _gv(node)
         except RecursionError:
             return _convert_deep(node, _gv, ast.expr)
     except _Unsupported:
         return gast.ast_to_gast(node)
+    finally:
+        _RECORDING.now = None
+    if recorded.classes and recorded.classes[0] is type(new):
+        anno.setanno(new, anno.Key.NODE_TYPES, recorded)
+    return new
 
 
 # --- gast -> ast ----------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""`unsupported` answers from what the conversion to gast recorded (gast_util.Recorded) when
+there is nothing it could refuse: the facts later converters read must be those its walk
+gives (node types, chained comparisons), and everything it refuses must still be refused."""
+import ast
+import pathlib
+
+import gast
+import pytest
+
+from autograph.converters import unsupported
+from autograph.pyct import anno
+from autograph.pyct import errors
+from autograph.pyct import gast_util
+from autograph.pyct import module_functions
+from autograph.pyct import naming
+from autograph.pyct import transformer
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# Every node type a converter asks `has_nodes` about.
+ASKED = [gast.Continue, gast.While, gast.For, gast.Try, gast.Call, gast.IfExp, gast.FunctionDef,
+         gast.Delete, gast.If, gast.BoolOp, gast.UnaryOp, gast.Compare, gast.Not, gast.Assert,
+         gast.In, gast.NotIn, gast.Global, gast.Nonlocal, gast.NamedExpr, gast.ClassDef,
+         gast.AsyncFunctionDef, gast.And, gast.Or]
+
+
+def _check(node, lines, recorded):
+    g = gast_util.ast_to_gast(node)
+    g.decorator_list = []
+    if not recorded:
+        anno.delanno(g, anno.Key.NODE_TYPES)
+    ctx = transformer.Context('t.py', lines, naming.Namer())
+    try:
+        unsupported.transform(g, ctx)
+    except errors.ConversionError as e:
+        return 'error', str(e)
+    return ctx.info['node_types'], ctx.info['chained_comparisons']
+
+
+def _functions():
+    paths = sorted(ROOT.glob('tests/golden/*/input.py')) + sorted(ROOT.glob('examples/*.py'))
+    paths += [ROOT / 'tests' / 'converters' / 'conversion_corpus.py',
+              ROOT / 'tests' / 'samples.py', ROOT / 'tests' / 'test_bad_inputs.py']
+    paths += sorted(ROOT.glob('autograph/**/*.py'))
+    for p in paths:
+        text = p.read_text(encoding='utf-8')
+        tree = ast.parse(text)
+        lines = text.splitlines(True)
+        for qualname, node, _ in module_functions.walk(tree.body):
+            yield '%s:%s' % (p.relative_to(ROOT), qualname), node, lines
+
+
+def test_recorded_facts_are_the_walks():
+    count = taken = 0
+    for where, node, lines in _functions():
+        fast = _check(node, lines, True)
+        walked = _check(node, lines, False)
+        count += 1
+        if fast[0] == 'error' or walked[0] == 'error':
+            assert fast == walked, where
+            continue
+        taken += 1
+        types, chained = fast
+        assert chained == walked[1], where
+        for t in ASKED:
+            if node.decorator_list:     # (decorators count for the recording: more, never less)
+                assert t in types or t not in walked[0], (where, t)
+            else:
+                assert (t in types) == (t in walked[0]), (where, t)
+    assert count > 500 and taken > 300, (count, taken)
+
+
+@pytest.mark.parametrize('source', [
+    'def f(s):\n    return eval(s)\n',
+    'def f():\n    return locals()\n',
+    'def f():\n    global g\n    g = 1\n',
+    'def f(n):\n    yield n\n',
+    'def f(x):\n    while (y := x):\n        x -= 1\n',
+    'def f(x):\n    match x:\n        case 1:\n            return 1\n',
+])
+def test_what_is_refused_is_still_refused(source):
+    node = ast.parse(source).body[0]
+    assert _check(node, source.splitlines(True), True)[0] == 'error'
