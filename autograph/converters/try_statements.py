@@ -197,7 +197,12 @@ class TryTransformer(transformer.StatementTransformer):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    jumps.record_locals(node)   # before jumps are lowered and branches become functions
+    # Before jumps are lowered and branches become functions (`unsupported` may know them).
+    local = ctx.info.get('original_locals')
+    if local is not None:
+        anno.setanno(node, jumps.LOCALS, local)
+    else:
+        jumps.record_locals(node)
     if not ctx.has_nodes(gast.Try, getattr(gast, 'TryStar', None)):
         return node
     return TryTransformer(ctx).visit(node)

@@ -223,6 +223,13 @@ _WALK_FOR = frozenset(t for t in (
     gast.Lambda, gast.ClassDef, gast.Global) + _ASYNC if t is not None)
 
 
+# What binds names other than a stored name of the function's own scope (or stores names of
+# another scope): comprehensions, imports, `except ... as`, `nonlocal`.
+_OTHER_BINDINGS = frozenset(t for t in (
+    gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.Import, gast.ImportFrom,
+    gast.Try, getattr(gast, 'TryStar', None), gast.Nonlocal) if t is not None)
+
+
 def transform(node, ctx):
     if type(node) is gast.AsyncFunctionDef:
         raise ctx.error(node, "cannot convert '%s': coroutines (async def) are not supported"
@@ -239,6 +246,10 @@ def transform(node, ctx):
         if types.isdisjoint(_WALK_FOR) and _FRAME_READERS.keys().isdisjoint(recorded.called):
             ctx.info['node_types'] = types
             ctx.info['chained_comparisons'] = recorded.chained
+            if types.isdisjoint(_OTHER_BINDINGS):
+                # The names the function's code binds are the names it stores or deletes
+                # (what jumps.record_locals would find: try_statements records them).
+                ctx.info['original_locals'] = set(recorded.bound)
             return node
     checker = FunctionTransformer(ctx)
     checker.check_function(node, True)

@@ -20,6 +20,7 @@ _CTX_TO_AST = {gast.Load: ast.Load, gast.Store: ast.Store, gast.Del: ast.Del,
                gast.Param: ast.Load}
 _GAST_AST = gast.AST
 _GAST_NAME = gast.Name
+_GAST_LOAD = gast.Load
 _GAST_PARAM = gast.Param
 _AST_AST = ast.AST
 
@@ -64,15 +65,17 @@ class Recorded:
     """What one `ast_to_gast` made, beside the tree (its root's `anno.Key.NODE_TYPES`):
     `classes`, the gast classes of the nodes made by the per-class converters in the order
     made (the root's own class first; names, parameters, `arguments` and `except` handlers are
-    made by hand and not listed), `called`, the identifiers called directly (`f(...)`), and
-    `chained`, whether a comparison has more than one operator (`a < b < c`)."""
+    made by hand and not listed), `called`, the identifiers called directly (`f(...)`),
+    `chained`, whether a comparison has more than one operator (`a < b < c`), and `bound`, the
+    identifiers of the names stored or deleted (not parameters, `except ... as` names)."""
 
-    __slots__ = ('classes', 'called', 'chained')
+    __slots__ = ('classes', 'called', 'chained', 'bound')
 
     def __init__(self):
         self.classes = []
         self.called = []
         self.chained = False
+        self.bound = []
 
 
 class _Recording(threading.local):
@@ -216,6 +219,8 @@ def _g_name(node):
     d = node.__dict__
     n = _GAST_NAME.__new__(_GAST_NAME)
     ctx = _CTX_TO_GAST[type(d['ctx'])]
+    if ctx is not _GAST_LOAD:
+        _RECORDING.now.bound.append(d['id'])
     # (`__new__`: gast's constructors take keyword arguments, several times slower)
     n.__dict__ = nd = {'id': d['id'], 'ctx': ctx.__new__(ctx),
                        'annotation': None, 'type_comment': None}

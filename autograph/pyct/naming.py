@@ -6,6 +6,8 @@ capture a user name, global or builtin the function refers to.
 """
 import re
 
+from autograph.pyct import anno
+
 _IDENTIFIER = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 
 
@@ -135,6 +137,8 @@ def convert_with_helper_name(node, ctx, convert):
         placeholder = 'ag__user_%d' % i
     ctx.namer.reserve([placeholder])
     _rename_bindings(node, HELPER, placeholder)
+    # What the conversion to gast recorded of the names no longer holds (unsupported walks).
+    anno.delanno(node, anno.Key.NODE_TYPES)
     try:
         node = convert(node)
     except Exception as e:

@@ -1,16 +1,19 @@
 """`unsupported` answers from what the conversion to gast recorded (gast_util.Recorded) when
 there is nothing it could refuse: the facts later converters read must be those its walk
-gives (node types, chained comparisons), and everything it refuses must still be refused."""
+gives (node types, chained comparisons) and those of jumps.record_locals (the names the
+original code binds), and everything it refuses must still be refused."""
 import ast
 import pathlib
 
 import gast
 import pytest
 
+from autograph.converters import try_statements
 from autograph.converters import unsupported
 from autograph.pyct import anno
 from autograph.pyct import errors
 from autograph.pyct import gast_util
+from autograph.pyct import jumps
 from autograph.pyct import module_functions
 from autograph.pyct import naming
 from autograph.pyct import transformer
@@ -34,7 +37,8 @@ def _check(node, lines, recorded):
         unsupported.transform(g, ctx)
     except errors.ConversionError as e:
         return 'error', str(e)
-    return ctx.info['node_types'], ctx.info['chained_comparisons']
+    try_statements.transform(g, ctx)
+    return ctx.info['node_types'], ctx.info['chained_comparisons'], anno.getanno(g, jumps.LOCALS)
 
 
 def _functions():
@@ -48,6 +52,12 @@ def _functions():
         lines = text.splitlines(True)
         for qualname, node, _ in module_functions.walk(tree.body):
             yield '%s:%s' % (p.relative_to(ROOT), qualname), node, lines
+        for node in ast.walk(tree):     # nested functions too, as to_graph converts them
+            if type(node) is ast.FunctionDef:
+                yield '%s:%d' % (p.relative_to(ROOT), node.lineno), node, lines
+    source = ('def outer():\n    x = 0\n    def g():\n        nonlocal x\n        x = 1\n'
+              '        return x\n    return g\n')
+    yield 'nonlocal', ast.parse(source).body[0].body[1], source.splitlines(True)
 
 
 def test_recorded_facts_are_the_walks():
@@ -60,8 +70,9 @@ def test_recorded_facts_are_the_walks():
             assert fast == walked, where
             continue
         taken += 1
-        types, chained = fast
+        types, chained, local = fast
         assert chained == walked[1], where
+        assert local == walked[2], where        # (what jumps.record_locals finds)
         for t in ASKED:
             if node.decorator_list:     # (decorators count for the recording: more, never less)
                 assert t in types or t not in walked[0], (where, t)
