@@ -110,4 +110,10 @@ class ReturnTransformer(transformer.StatementTransformer):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
+    body = node.body
+    if (ctx.info.get('return_count') == 1 and body and type(body[-1]) is gast.Return
+            and not ctx.has_nodes(gast.FunctionDef, gast.Try, getattr(gast, 'TryStar', None))):
+        # Its only `return` (`unsupported` counted them; the converters before this one only
+        # move a return, or re-issue one from a `try`) is its last statement: nothing to lower.
+        return node
     return ReturnTransformer(ctx).visit(node)

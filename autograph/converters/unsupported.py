@@ -246,6 +246,7 @@ def transform(node, ctx):
         if types.isdisjoint(_WALK_FOR) and _FRAME_READERS.keys().isdisjoint(recorded.called):
             ctx.info['node_types'] = types
             ctx.info['chained_comparisons'] = recorded.chained
+            ctx.info['return_count'] = recorded.classes.count(gast.Return)
             if types.isdisjoint(_OTHER_BINDINGS):
                 # The names the function's code binds are the names it stores or deletes
                 # (what jumps.record_locals would find: try_statements records them).

@@ -92,3 +92,27 @@ def test_recorded_facts_are_the_walks():
 def test_what_is_refused_is_still_refused(source):
     node = ast.parse(source).body[0]
     assert _check(node, source.splitlines(True), True)[0] == 'error'
+
+
+def test_the_converted_code_is_the_same_without_the_recording():
+    from autograph.converters import pipeline
+    from autograph.pyct import parser
+
+    def convert(node, lines, recorded):
+        g = gast_util.ast_to_gast(node)
+        g.decorator_list = []
+        if not recorded:
+            anno.delanno(g, anno.Key.NODE_TYPES)
+        ctx = transformer.Context('t.py', lines, naming.Namer({'f', 'x'}))
+        try:
+            return parser.unparse(pipeline.convert(g, ctx))
+        except errors.ConversionError as e:
+            return str(e)
+
+    count = 0
+    for where, node, lines in _functions():
+        if not where.startswith(('autograph/', 'nonlocal')) or 'converters' in where \
+                or 'pyct' in where:
+            assert convert(node, lines, True) == convert(node, lines, False), where
+            count += 1
+    assert count > 300, count
