@@ -74,4 +74,7 @@ class BreakTransformer(transformer.StatementTransformer):
 def transform(node, ctx):
     if not ctx.has_nodes(gast.For, gast.While):
         return node
+    if ctx.info.get('loop_else') is False and not ctx.has_nodes(
+            gast.Break, gast.Try, getattr(gast, 'TryStar', None)):
+        return node     # no `break`, no loop `else:` (unsupported saw; a try may re-issue one)
     return BreakTransformer(ctx).visit(node)

@@ -247,6 +247,7 @@ def transform(node, ctx):
             ctx.info['node_types'] = types
             ctx.info['chained_comparisons'] = recorded.chained
             ctx.info['return_count'] = recorded.classes.count(gast.Return)
+            ctx.info['loop_else'] = recorded.loop_else
             if types.isdisjoint(_OTHER_BINDINGS):
                 # The names the function's code binds are the names it stores or deletes
                 # (what jumps.record_locals would find: try_statements records them).

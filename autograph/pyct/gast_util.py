@@ -66,16 +66,18 @@ class Recorded:
     `classes`, the gast classes of the nodes made by the per-class converters in the order
     made (the root's own class first; names, parameters, `arguments` and `except` handlers are
     made by hand and not listed), `called`, the identifiers called directly (`f(...)`),
-    `chained`, whether a comparison has more than one operator (`a < b < c`), and `bound`, the
-    identifiers of the names stored or deleted (not parameters, `except ... as` names)."""
+    `chained`, whether a comparison has more than one operator (`a < b < c`), `bound`, the
+    identifiers of the names stored or deleted (not parameters, `except ... as` names), and
+    `loop_else`, whether a loop has an `else:` clause."""
 
-    __slots__ = ('classes', 'called', 'chained', 'bound')
+    __slots__ = ('classes', 'called', 'chained', 'bound', 'loop_else')
 
     def __init__(self):
         self.classes = []
         self.called = []
         self.chained = False
         self.bound = []
+        self.loop_else = False
 
 
 class _Recording(threading.local):
@@ -123,6 +125,9 @@ class _Converters(dict):
             elif src is ast.Compare:
                 lines.append("    if len(d['ops']) > 1:")
                 lines.append('        r.chained = True')
+            elif src is ast.While or src is ast.For or src is ast.AsyncFor:
+                lines.append("    if d['orelse']:")
+                lines.append('        r.loop_else = True')
         lines.append('    o = D.__new__(D)')
         lines.append('    o.__dict__ = nd = {%s}' % ', '.join(items))
         if 'lineno' in getattr(src, '_attributes', ()):
