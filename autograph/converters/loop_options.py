@@ -181,7 +181,7 @@ def _mentions_options(node, ctx):
         return True
     if type(node) in _FUNCTIONS and node.name not in ctx.lines[first - 1]:
         return True     # lines that do not match the tree: look at the tree
-    return any(_NAME in ctx.lines[i] for i in range(first - 1, last))
+    return _NAME in ''.join(ctx.lines[first - 1:last])
 
 
 def transform(node, ctx):
