@@ -308,5 +308,7 @@ def transform(node, ctx):
     ctx.info['undefined_marked'] = False    # (the variables converter skips what is unmarked)
     if not ctx.info['staged']:
         return node
-    analysis.analyze(node, lines=ctx.lines, staged_state=True)
+    # (No converter before this one makes a def: without a nested one, it is the only one.)
+    analysis.analyze(node, lines=ctx.lines, staged_state=True,
+                     functions=None if ctx.has_nodes(gast.FunctionDef) else [node])
     return ControlFlowTransformer(ctx).visit(node)

@@ -154,7 +154,8 @@ def transform(node, ctx):
     if not anno.hasanno(node, anno.Static.CFG):
         # Nothing staged: reads after `del` or in thunks need activity and the CFG (this
         # converter solves reaching definitions itself).
-        analysis.analyze(node, dataflow=False)
+        analysis.analyze(node, dataflow=False,
+                         functions=None if ctx.has_nodes(gast.FunctionDef) else [node])
     variables = VariablesTransformer(ctx)
     if ctx.info.get('undefined_marked', True) or ctx.has_nodes(gast.Delete):
         node = variables.visit(node)    # (else it has nothing to do)

@@ -29,7 +29,7 @@ def functions_in(node):
     return out
 
 
-def analyze(node, lines=None, staged_state=False, dataflow=True):
+def analyze(node, lines=None, staged_state=False, dataflow=True, functions=None):
     """Annotates `node` with activity, CFG, liveness and reaching definitions, and with the
     state of each if/while/for (`staged_state`) if asked.
 
@@ -43,12 +43,14 @@ def analyze(node, lines=None, staged_state=False, dataflow=True):
         targets from them).
       staged_state: also run pyct.staged_state.
       dataflow: run liveness and reaching definitions (else only activity and the CFG).
+      functions: `functions_in(node)` when the caller knows it (`[node]` for a function
+        without nested ones); else it is computed.
     """
     if type(node) is gast.Lambda:
         activity.analyze_function(node)
         return node
     activity.analyze_function(node)
-    for fn in functions_in(node):
+    for fn in functions if functions is not None else functions_in(node):
         graph = cfg.build(fn)
         if not dataflow:
             continue
