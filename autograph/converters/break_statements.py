@@ -45,7 +45,9 @@ class BreakTransformer(transformer.StatementTransformer):
         node.orelse = []
         if lowering.block_status(node.body) == jumps.NEVER:
             return [node] + orelse
-        self.ctx.add_nodes(gast.UnaryOp, gast.Not, gast.BoolOp)   # the flag tests it creates
+        # the flag tests it creates: `while not break_ and ...`, `if not break_:`, the extra
+        # test of a for loop
+        self.ctx.add_nodes(gast.UnaryOp, gast.Not, gast.BoolOp, in_tests=True)
         lowering.flag = self.ctx.namer.new_symbol('break_')
         node.body = lowering.lower(node.body)
         still = jumps.not_(ast_util.name(lowering.flag))

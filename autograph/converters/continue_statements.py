@@ -39,7 +39,7 @@ class ContinueTransformer(transformer.StatementTransformer):
         lowering = _ContinueLowering()
         if lowering.block_status(node.body) == jumps.NEVER:
             return node
-        self.ctx.add_nodes(gast.UnaryOp, gast.Not)   # the flag tests it creates
+        self.ctx.add_nodes(gast.UnaryOp, gast.Not, in_tests=True)   # `if not continue_:`
         if lowering.needs_flag(node.body):
             lowering.flag = self.ctx.namer.new_symbol('continue_')
         body = lowering.lower(node.body)

@@ -108,6 +108,29 @@ class LogicalExpressionTransformer(transformer.Base):
             self._mark_truth_only(node.args[0])
         return self.generic_visit(node)
 
+    def visit_tests(self, node):
+        """Rewrites only the tests of `if` and `while` statements and the extra tests of `for`
+        loops in `node` (what the whole walk would rewrite when nothing else holds an
+        `and`/`or`, `not` or chained comparison); returns `node`."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            t = type(n)
+            blocks = _BLOCKS.get(t)
+            if blocks is None or anno.hasanno(n, anno.Basic.SKIP):
+                continue        # no statements in it, or left as `visit` leaves it
+            if t is gast.If or t is gast.While:
+                self._mark_truth_only(n.test)
+                n.test = self.visit(n.test)
+            elif t is gast.For:
+                extra = anno.getanno(n, anno.Basic.EXTRA_LOOP_TEST, None)
+                if extra is not None:
+                    anno.setanno(n, anno.Basic.EXTRA_LOOP_TEST, self.visit(extra))
+            d = n.__dict__
+            for f in blocks:
+                stack.extend(d[f])
+        return node
+
     def visit_BoolOp(self, node):
         truth_only = id(node) in self._truth_only
         node = self.generic_visit(node)
@@ -171,6 +194,24 @@ def transform(node, ctx):
         return node
     # Only `and`/`or`, `not` and chained comparisons are rewritten (converters that create
     # `not` record gast.Not; none creates a chained comparison).
-    if not (ctx.has_nodes(gast.BoolOp, gast.Not) or ctx.info.get('chained_comparisons', True)):
+    chained = ctx.info.get('chained_comparisons', True)
+    if not (ctx.has_nodes(gast.BoolOp, gast.Not) or chained):
         return node
+    if not (chained or ctx.has_nodes_outside_tests(gast.BoolOp, gast.Not)):
+        # Only the jump converters' flag tests (`if not break_:`): no walk of the rest.
+        return LogicalExpressionTransformer(ctx).visit_tests(node)
     return LogicalExpressionTransformer(ctx).visit(node)
+
+
+# The statement lists of each node class that holds statements (a class body is left as
+# written, as `transformer.Base.visit_ClassDef` leaves it).
+_BLOCKS = {gast.FunctionDef: ('body',), gast.AsyncFunctionDef: ('body',),
+           gast.If: ('body', 'orelse'), gast.While: ('body', 'orelse'),
+           gast.For: ('body', 'orelse'), gast.AsyncFor: ('body', 'orelse'),
+           gast.With: ('body',), gast.AsyncWith: ('body',),
+           gast.Try: ('body', 'handlers', 'orelse', 'finalbody'), gast.ExceptHandler: ('body',)}
+if hasattr(gast, 'TryStar'):
+    _BLOCKS[gast.TryStar] = _BLOCKS[gast.Try]
+if hasattr(gast, 'Match'):
+    _BLOCKS[gast.Match] = ('cases',)
+    _BLOCKS[gast.match_case] = ('body',)

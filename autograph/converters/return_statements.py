@@ -56,7 +56,9 @@ class ReturnTransformer(transformer.StatementTransformer):
         if probe.block_status(body[:-1]) == jumps.NEVER and (
                 type(body[-1]) is gast.Return or probe.status(body[-1]) == jumps.NEVER):
             return node
-        self.ctx.add_nodes(gast.UnaryOp, gast.Not, gast.BoolOp, gast.IfExp)   # the flag tests
+        # the flag tests (`if not do_return:`, loop tests) and `return retval_ if do_return else e`
+        self.ctx.add_nodes(gast.UnaryOp, gast.Not, gast.BoolOp, in_tests=True)
+        self.ctx.add_nodes(gast.IfExp)
         lowering = _ReturnLowering(self.ctx.namer.new_symbol('retval_'))
         if lowering.needs_flag(body):
             lowering.flag = self.ctx.namer.new_symbol('do_return')

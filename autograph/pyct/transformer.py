@@ -50,10 +50,33 @@ class Context:
                 return True
         return False
 
-    def add_nodes(self, *types):
+    def add_nodes(self, *types, in_tests=False):
+        """Records that the entity may now contain nodes of `types`. `in_tests`: the caller
+        puts them only into tests (of an `if` or `while`, or a `for` loop's extra test,
+        `Basic.EXTRA_LOOP_TEST`), so a converter may look for them there alone when the entity
+        had none before (`has_nodes_outside_tests`)."""
         seen = self.info.get('node_types')
-        if seen is not None:
-            seen.update(types)
+        if seen is None:
+            return
+        only = self.info.setdefault('in_tests_only', set())
+        for t in types:
+            if not in_tests:
+                only.discard(t)
+            elif t not in seen:
+                only.add(t)
+        seen.update(types)
+
+    def has_nodes_outside_tests(self, *types):
+        """Whether the entity may contain nodes of these types anywhere else than where
+        `add_nodes(..., in_tests=True)` put them (True when unknown)."""
+        seen = self.info.get('node_types')
+        if seen is None:
+            return True
+        only = self.info.get('in_tests_only', ())
+        for t in types:
+            if t in seen and t not in only:
+                return True
+        return False
 
     def error(self, node, message, construct=None, hint=None):
         """A ConversionError pointing at `node` in the user's file."""
