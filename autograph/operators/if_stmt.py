@@ -81,7 +81,7 @@ def if_exp(cond, if_true, if_false):
         if type(cond) not in python_types:
             backend = backend_for(cond)
             if backend is not None:
-                if _loads_only(if_true) and _loads_only(if_false):
+                if loads_only(if_true) and loads_only(if_false):
                     # `a if c else b` of two variables or constants: nothing to trace.
                     try:
                         a, b = if_true(), if_false()
@@ -162,9 +162,10 @@ def _integral(backend, v):
     return False
 
 
-def _loads_only(fn):
+def loads_only(fn):
     """True if `fn` only returns a variable or a constant (e.g. `lambda: retval_`): calling
-    it runs no code of the user's and records nothing."""
+    it runs no code of the user's and records nothing (a backend's `cond` may call such a
+    branch where the `if` is built instead of tracing it)."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return False
@@ -279,15 +280,19 @@ class _IfBuilder:
         """True if both branches only pass values on, or compute with integers and booleans
         only (no float output can then depend on an operation, so a select gives the values
         and gradients of a cond): see `_moves_only`."""
-        kinds = [_moves_only(fn) for fn in (body, orelse) if fn is not None]
+        fns = [fn for fn in (body, orelse) if fn is not None]
+        kinds = [_moves_only(fn) for fn in fns]
         if not all(kinds):
             return False
         if all(kind == "moves" for kind in kinds):
             return True
+        # A branch that only moves values may pass on any value (a float it reads from its
+        # closure becomes one side of a select); one that applies operators may only reach
+        # integers and booleans: its arguments (the state) and its own closure.
         b = self.backend
         values = list(self.state)
-        for fn in (body, orelse):
-            if fn is not None:
+        for fn, kind in zip(fns, kinds):
+            if kind == "arith":
                 values.extend(_cell_value(c) for c in fn.__closure__ or ())
         return all(_integral(b, v) for v in values)
 

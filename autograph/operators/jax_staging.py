@@ -3,6 +3,7 @@
 `JaxStaging` of `JaxBackend`, with the jaxpr checks deciding between a select and a cond.
 """
 
+from autograph.operators.if_stmt import loads_only
 from autograph.operators.jax_lists import JaxList, _is_list_leaf, _PendingList
 
 __all__ = ["JaxStaging", "JaxLoopVarMismatchError", "ReverseModeLoopError"]
@@ -154,9 +155,11 @@ class JaxStaging:
                 outs = (wrap(0, true_fn)(), wrap(1, false_fn)())
             else:
                 # Each branch is traced once, in order, into a jaxpr (closing over the outer
-                # values); the staged op is built from the jaxprs.
-                outs = (jax.make_jaxpr(wrap(0, true_fn))(),
-                        jax.make_jaxpr(wrap(1, false_fn))())
+                # values); the staged op is built from the jaxprs. A branch that only returns
+                # a variable or a constant (`lambda: t` of `a and b`) records nothing: it runs
+                # here and gives its values (tracing it would cost a jaxpr for nothing).
+                outs = tuple(wrap(k, fn)() if loads_only(fn) else jax.make_jaxpr(wrap(k, fn))()
+                             for k, fn in enumerate((true_fn, false_fn)))
             if not self._branches_agree(record):
                 if self._reconcile_branches(record, forced, names):
                     continue
@@ -205,16 +208,24 @@ class JaxStaging:
         integers and booleans otherwise). Then the values and the gradients are those of
         the cond (a select sends each cotangent to the input the taken branch forwards),
         and XLA runs one conditional less: `and`/`or` in loop tests, integer updates,
-        early-return flags."""
+        early-return flags. A branch given as a list of values (one that only loads a
+        variable or a constant) ran where the `if` is built: its outputs are those values."""
         core, lax, jnp = self.jax.core, self.lax, self.jnp
-        inexact = [jnp.issubdtype(a.dtype, jnp.inexact) for a in tj.out_avals]
-        if _cheap(tj) and _cheap(fj) and _forwards(tj, inexact) and _forwards(fj, inexact):
-            a = core.eval_jaxpr(tj.jaxpr, tj.consts)
-            b = core.eval_jaxpr(fj.jaxpr, fj.consts)
+
+        def run(j):
+            # (a list: the values of a branch that ran where the `if` is built)
+            return list(j) if type(j) is list else core.eval_jaxpr(j.jaxpr, j.consts)
+
+        def cheap(j, inexact):
+            return type(j) is list or (_cheap(j) and _forwards(j, inexact))
+
+        avals = tj if type(tj) is list else tj.out_avals
+        inexact = [jnp.issubdtype(a.dtype, jnp.inexact) for a in avals]
+        if cheap(tj, inexact) and cheap(fj, inexact):
+            a, b = run(tj), run(fj)
             # (both branches giving the same value from outside the `if`: no select)
             return [x if x is y else lax.select(pred, x, y) for x, y in zip(a, b)]
-        return lax.cond(pred, lambda: core.eval_jaxpr(tj.jaxpr, tj.consts),
-                        lambda: core.eval_jaxpr(fj.jaxpr, fj.consts))
+        return lax.cond(pred, lambda: run(tj), lambda: run(fj))
 
     def _join_lists(self, result, out0, out1):
         """The lists a `cond` returns: at most as many appends as the larger branch made."""
