@@ -362,11 +362,18 @@ _WRITES = frozenset((
 # `_DENIED_ATTRS` are refused separately (generators with state, printing, callbacks, and
 # ways to reach an attribute by a computed name or a namespace's mutable dict:
 # `getattr(np, "ran" + "dom")` is not a builtin known to be pure, `np.__dict__[...]`,
-# `__getattribute__`, `operator.attrgetter` / `methodcaller` are refused).
+# `__getattribute__`, `operator.attrgetter` / `methodcaller` are refused), and the process-wide
+# settings of JAX and numpy (`jax.config.update`, `jax.enable_x64(...)` and the other
+# `jax._src.config` states, `np.seterr`, `np.set_printoptions`, caches, profilers): calling
+# or reading them twice may not give what the one call Python made gave.
 _PURE_MODULES = ("ag__", "autograph", "jax", "math", "cmath", "operator", "numpy")
 _DENIED_ATTRS = ("random", "print", "callback", "debug", "write", "seed", "save", "load",
                  "tofile", "fromfile", "register", "set_unroll", "getattr", "__dict__",
-                 "attrgetter", "methodcaller")
+                 "attrgetter", "methodcaller",
+                 "config", "seterr", "setbufsize", "printoptions", "errstate", "clear_",
+                 "enable_", "disable_", "default_", "transfer_guard", "log_compiles",
+                 "leaks", "set_mesh", "profiler", "distributed", "monitoring", "promotion",
+                 "cache")
 
 
 def _effect_free(backend, fns):
