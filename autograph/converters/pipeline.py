@@ -7,6 +7,8 @@ in the function returns at once (`Context.has_nodes`, from the node types `unsup
 Stage names are what `to_code(stage=...)` and `autograph convert --stage` accept; a renamed stage
 keeps its old name as an alias (`STAGE_ALIASES`).
 """
+import gast
+
 from autograph.converters import asserts
 from autograph.converters import break_statements
 from autograph.converters import call_trees
@@ -21,6 +23,8 @@ from autograph.converters import return_statements
 from autograph.converters import try_statements
 from autograph.converters import unsupported
 from autograph.converters import variables
+from autograph.pyct import anno
+from autograph.pyct import ast_util
 
 PIPELINE = (
     # First: rejects unsupported code (yield, async, global writes, ...) before anything is
@@ -98,5 +102,43 @@ def convert(node, ctx, stage=None):
         if not (skip_calls and name == 'call_trees'):
             node = transform(node, ctx)
         if name == stage:
+            if name == 'control_flow' and ctx.info.get('undefined_marked'):
+                node = _bind_nonlocals(node, ctx)
             break
     return node
+
+
+def _bind_nonlocals(node, ctx):
+    """The placeholders (`x = ag__.Undefined('x')`, from the variables stage) of the names
+    that a `nonlocal` declares: a variable that a body writes in place may have no other
+    binding yet, and the output of the control_flow stage must compile (`autograph convert
+    --stage` checks it). The other placeholders are left to the variables stage."""
+    names = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, gast.AST):
+            continue
+        if type(n) is gast.Nonlocal:
+            names.update(n.names)
+        else:
+            ast_util.push_children(stack, n)
+    if not names:
+        return node
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, gast.AST):
+            continue
+        for key in (anno.Basic.UNDEFINED_HERE, anno.Basic.UNDEFINED_TOP):
+            marked = anno.getanno(n, key, None)
+            if marked:
+                anno.setanno(n, key, [x for x in marked if x in names])
+        ast_util.push_children(stack, n)
+    return _Placeholders(ctx).visit(node)
+
+
+class _Placeholders(variables.VariablesTransformer):
+    # (`del x` is the variables stage's, too)
+    def visit_Delete(self, node):
+        return node
