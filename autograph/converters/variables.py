@@ -138,6 +138,8 @@ def _wrap(node, reads, free=()):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
+    if _binds_only_parameters(node, ctx):
+        return node
     loads = {}
     # (Without a nested def, which `unsupported` would have seen, the function is the only one.)
     fns = unassigned_reads.user_functions(node) if ctx.has_nodes(gast.FunctionDef) else [node]
@@ -176,6 +178,26 @@ def transform(node, ctx):
     if checks:
         _check_before(node, checks)
     return node
+
+
+def _binds_only_parameters(fn, ctx):
+    """Whether `fn`, a staged function without nested ones, with nothing marked undefined and
+    nothing deleted, binds no variable but its parameters: in its original code (`jumps.LOCALS`)
+    and as analysed for control_flow (its scope's locals, but the names converters made). Then
+    no binding was dropped and no read of a variable in a generated scope can find it
+    unassigned: the scan and the analyses below would change nothing."""
+    if (not ctx.info.get('staged') or ctx.info.get('undefined_marked', True)
+            or ctx.has_nodes(gast.FunctionDef, gast.Delete)):
+        return False
+    scope = anno.getanno(fn, anno.Static.SCOPE, None)
+    local = anno.getanno(fn, jumps.LOCALS, None)
+    if scope is None or local is None or not anno.hasanno(fn, anno.Static.CFG):
+        return False
+    params = unassigned_reads.params(fn.args)
+    if not all(x in params for x in local):
+        return False
+    generated = ctx.namer.is_generated
+    return all(x in scope.params or x in scope.captured or generated(x) for x in scope.locals)
 
 
 _SIMPLE = (gast.Expr, gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Pass)
