@@ -3,12 +3,17 @@ variables undefined before the loop, Python-number dtype retries, lists lowered 
 lists, values a loop that may run zero times leaves unassigned).
 """
 
+import linecache
+import os
+import re
+
 from autograph.operators import dispatch
 from autograph.operators.frames import (_assignment_line, _statement_frame_info, _use_line_after,
                                         _user_fn, helper_codes)
-from autograph.operators.staging import (_ListMutated, _Retry, _as_values, _carries,
-                                         _check_escaped, _describe, _snapshot,
-                                         _is_scalar_like, _same_python_value, _user_exception)
+from autograph.operators.staging import (StagingError, _ListMutated, _Retry, _as_values,
+                                         _carries, _check_escaped, _describe, _in_library,
+                                         _in_package, _snapshot, _is_scalar_like,
+                                         _same_python_value, _user_exception)
 from autograph.operators import generated_names
 from autograph.operators.variables import Undefined, UndefinedValueError
 
@@ -17,6 +22,65 @@ __all__ = []
 
 def _is_retval(name):
     return generated_names.is_retval(name, ("while", "for"))
+
+
+# --- Python numbers that the staged loop makes tensors ---------------------------------------------
+
+_NEEDS_A_NUMBER = (TypeError, IndexError, ValueError, KeyError)
+# What the errors of a tensor where Python needs a concrete value say (JAX's concretization
+# and index errors, an unhashable tracer, a staged range iterated by Python); other errors
+# (a dtype mismatch, which a retry may fix) are left as they are.
+_CONCRETE_WORDS = ("tracer", "concrete", "static", "unhashable", "iterated by python")
+_STDLIB = os.path.dirname(os.__file__) + os.sep
+
+
+class _PythonNumberError(StagingError, TypeError):
+    """A loop variable that was a Python number is a tensor where the staged loop needs a
+    Python value (see `_python_number_error`)."""
+
+
+def _python_number_error(e, numbers, part):
+    """The StagingError replacing `e`, raised while tracing the `part` ("body" / "condition")
+    of a staged loop on a line of the user's that reads a loop variable which was a Python
+    number before the loop (`numbers`, name -> what it was): staged, it is a tensor, and
+    that line needs a concrete Python value (`range(i)`, `v[:i]`, a dict key, a shape), which
+    plain Python had. None if `e` is not such an error (it is then reported as before)."""
+    if not numbers or not isinstance(e, _NEEDS_A_NUMBER) or isinstance(e, StagingError):
+        return None
+    said = (type(e).__name__ + " " + str(e)).lower()
+    if not any(word in said for word in _CONCRETE_WORDS):
+        return None
+    tb, user = e.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not (_in_package(filename) or _in_library(filename)
+                or filename.startswith(_STDLIB)):
+            user = tb
+        tb = tb.tb_next
+    if user is None:
+        return None
+    filename, line = user.tb_frame.f_code.co_filename, user.tb_lineno
+    text = linecache.getline(filename, line).strip()
+    used = [name for name in numbers
+            if re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), text)]
+    if not used:
+        return None
+    where = _statement_frame_info()
+    what = "; ".join(
+        "`%s` was %s" % (name, "an item of a Python range" if numbers[name] == "item"
+                         else "a Python %s" % numbers[name]) for name in used)
+    return _PythonNumberError(
+        "%s before the tensor-dependent loop%s, which is staged (its condition became a "
+        "tensor), so in the loop's %s %s a tensor; %s:%d (`%s`) needs a concrete Python "
+        "value there (a range or slice bound, a dict key, a shape), which it is only in "
+        "plain Python: %s: %s. Use it as a tensor there (a mask such as `jnp.arange(n) < %s` "
+        "instead of `v[:%s]` or `range(%s)`, `lax.dynamic_slice`, an array indexed by it "
+        "instead of a dict), or keep the loop in Python by making its condition a Python "
+        "value (test the tensor after the loop)." % (
+            what, " at %s:%d" % where if where else "", part,
+            "it is" if len(used) == 1 else "they are", filename, line, text,
+            type(e).__name__, str(e).split("\n", 1)[0] or "(no message)",
+            used[0], used[0], used[0]))
 
 
 # --- the staged loop ------------------------------------------------------------------------------
@@ -43,13 +107,20 @@ class _LoopBuilder:
     """
 
     def __init__(self, backend, state, names, body=None, options=None, like=None,
-                 unset=()):
+                 unset=(), numbers=None):
         self.backend = backend
         self.options = options or {}  # keyword arguments of the backend's while_loop
         self.state = tuple(state)
         n = len(self.state)
         self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
         self.body = body          # the user's loop body (for the lines in error messages)
+        # name -> what it was before the loop ("int", "bool", "float", "item of a Python
+        # range"): the Python numbers that are tensors in the staged loop (see _python_number)
+        self.numbers = dict(numbers or {})
+        for name, v in zip(self.names, self.state):
+            if type(v) in (int, bool, float) and name.isidentifier() \
+                    and not generated_names.is_jump_flag(name, kinds=("while", "for")):
+                self.numbers[name] = type(v).__name__
         # position -> whether it has a value at entry (False, or a bool tensor): variables the
         # loop may leave without a value (see _created)
         self.created = {}
@@ -169,7 +240,8 @@ class _LoopBuilder:
             try:
                 c = test(*self._expand(visible(loop_vars) if created else loop_vars))
             except Exception as e:
-                err = _user_exception(e, "the condition of a tensor-dependent loop")
+                err = (_python_number_error(e, self.numbers, "condition")
+                       or _user_exception(e, "the condition of a tensor-dependent loop"))
                 if err is None:
                     raise
                 raise err from e
@@ -188,7 +260,8 @@ class _LoopBuilder:
             try:
                 out = body(*args)
             except Exception as e:
-                err = _user_exception(e, "the body of a tensor-dependent loop")
+                err = (_python_number_error(e, self.numbers, "body")
+                       or _user_exception(e, "the body of a tensor-dependent loop"))
                 if err is None:
                     raise
                 raise err from e

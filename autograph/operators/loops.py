@@ -550,8 +550,10 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
     if like is not None:
         like = (None,) + tuple(like)
     unset = tuple(k + 1 for k in _unset_in_body(backend, extra_test, state, names[1:]))
-    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options, like,
-                          unset).build(test_fn, body_fn)
+    # (the items of a Python range are tensors in the staged loop: named in its errors)
+    target = _target_name(body) if type(iterable) is range else None
+    result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options, like, unset,
+                          {target: "item"} if target else None).build(test_fn, body_fn)
     return result[1:]
 
 
