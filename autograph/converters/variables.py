@@ -138,7 +138,7 @@ def _wrap(node, reads, free=()):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    if _binds_only_parameters(node, ctx):
+    if _binds_only_parameters(node, ctx) or _locals_assigned_first(node, ctx):
         return node
     loads = {}
     # (Without a nested def, which `unsupported` would have seen, the function is the only one.)
@@ -225,18 +225,38 @@ def _assigned_before_reads(fn, fn_loads, binds, ctx):
                 or namer.is_generated(x):
             continue        # (not a local read in a generated scope)
         checked.add(x)
-        end = None
-        for i, s in enumerate(body):
-            t = type(s)
-            if t is gast.Assign and any(type(target) is gast.Name and target.id == x
-                                        for target in s.targets):
-                end = i + 1
-                break
-            if t not in _SIMPLE:
-                return False
-        if end is None or _reads_name(body[:end], x):
+        if not _assigned_first(body, x):
             return False
     return True
+
+
+def _assigned_first(body, x):
+    """Whether a top-level `x = ...` of `body` that only simple statements precede assigns
+    `x`, with no read of `x` up to there (itself included)."""
+    for i, s in enumerate(body):
+        t = type(s)
+        if t is gast.Assign and any(type(target) is gast.Name and target.id == x
+                                    for target in s.targets):
+            return not _reads_name(body[:i + 1], x)
+        if t not in _SIMPLE:
+            return False
+    return False
+
+
+def _locals_assigned_first(fn, ctx):
+    """Whether `fn`, a function with nothing staged and no nested function, assigns every
+    variable its original code binds (`jumps.LOCALS`) but its parameters as
+    `_assigned_before_reads` asks (`_assigned_first`): then every read of them, in a generated
+    scope or not, comes after the assignment, and no binding was dropped; the scan and
+    `_assigned_before_reads` would change nothing."""
+    if (type(fn) is not gast.FunctionDef or ctx.info.get('staged', True)
+            or ctx.has_nodes(gast.FunctionDef, *_NO_SHORTCUT)):
+        return False
+    local = anno.getanno(fn, jumps.LOCALS, None)
+    if local is None:
+        return False
+    params = unassigned_reads.params(fn.args)
+    return all(x in params or _assigned_first(fn.body, x) for x in local)
 
 
 def _reads_name(stmts, x):

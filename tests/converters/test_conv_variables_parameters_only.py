@@ -1,8 +1,11 @@
-"""The variables converter leaves a staged function at once when it binds no variable but its
-parameters (nothing marked undefined, nothing deleted, no nested function): no read can find a
-variable unassigned and no binding was dropped. Its output must be what the scan and the
-analyses give, on every function of the corpora, and the shortcut must not be taken where a
-read needs `ag__.ld` or a placeholder."""
+"""The variables converter leaves a function at once, without its scan of the converted tree,
+when no read can find a variable unassigned and no binding was dropped:
+  - a staged function that binds no variable but its parameters (nothing marked undefined,
+    nothing deleted, no nested function): `_binds_only_parameters`;
+  - a function with nothing staged that assigns each variable its code binds at the top,
+    before any read (`_locals_assigned_first`).
+Its output must be what the scan and the analyses give, on every function of the corpora, and
+a shortcut must not be taken where a read needs `ag__.ld` or a placeholder."""
 import ast
 
 import pytest
@@ -14,9 +17,13 @@ from tests.converters.test_conv_logical_tests_only import _functions
 from tests.source_helpers import make_function
 
 
-def test_the_shortcut_gives_what_the_analyses_give(monkeypatch):
+SHORTCUTS = ('_binds_only_parameters', '_locals_assigned_first')
+
+
+@pytest.mark.parametrize('shortcut', SHORTCUTS)
+def test_the_shortcut_gives_what_the_analyses_give(shortcut, monkeypatch):
     taken = []
-    original = variables._binds_only_parameters
+    original = getattr(variables, shortcut)
 
     def counting(fn, ctx):
         answer = original(fn, ctx)
@@ -25,17 +32,18 @@ def test_the_shortcut_gives_what_the_analyses_give(monkeypatch):
 
     count = 0
     for where, node, lines in _functions():
-        monkeypatch.setattr(variables, '_binds_only_parameters', counting)
+        monkeypatch.setattr(variables, shortcut, counting)
         del taken[:]
         fast = _convert(node, lines, False)
         count += any(taken)
-        monkeypatch.setattr(variables, '_binds_only_parameters', lambda fn, ctx: False)
+        for name in SHORTCUTS:
+            monkeypatch.setattr(variables, name, lambda fn, ctx: False)
         assert fast == _convert(node, lines, False), where
     assert count > 50, count
 
 
 CASES = {
-    # taken
+    # taken (_binds_only_parameters)
     'parameters_only': ('def f(x, n):\n    if x > n:\n        x = x - 1\n    while n > 0:\n'
                         '        n -= 1\n    return x + n\n', True),
     'break_flag_only': ('def f(x, items):\n    for x in items:\n        if x:\n'
@@ -52,17 +60,54 @@ CASES = {
 }
 
 
+NOTHING_STAGED = {
+    # taken (_locals_assigned_first)
+    'assigned_first': ('def f(a, b):\n    y = a if a > b else b\n    return y and a or b\n',
+                       True),
+    'no_local': ('def f(a):\n    return math and a\n', True),
+    'after_simple_statements': ('def f(a):\n    "doc"\n    a += 1\n    z = a\n    y = z\n'
+                                '    return y or z\n', True),
+    # not taken
+    'read_in_the_assignment': ('def f(a, b):\n    y = a if b else y\n    return y\n', False),
+    'read_before': ('def f(a):\n    print(a or y)\n    y = 1\n    return y or a\n', False),
+    'augmented_first': ('def f(a):\n    y += 1\n    y = 2\n    return y and a\n', False),
+    'assigned_after_a_with': ('def f(a):\n    with a:\n        pass\n    y = 1\n'
+                              '    return y and a\n', False),
+    'dropped_binding': ('def f(a):\n    return a or y\n    y = 1\n', False),
+    'tuple_target': ('def f(a):\n    y, z = a\n    return y and z\n', False),
+    'deleted': ('def f(a):\n    y = 1\n    del y\n    return y and a\n', False),
+    'walrus': ('def f(a):\n    y = (z := a)\n    return y and z\n', False),
+    'staged': ('def f(a):\n    y = 1\n    if a:\n        a = y\n    return a\n', False),
+}
+
+
+def _answers(shortcut, source, monkeypatch):
+    answers = []
+    original = getattr(variables, shortcut)
+    monkeypatch.setattr(variables, shortcut,
+                        lambda fn, ctx: answers.append(original(fn, ctx)) or answers[-1])
+    node = ast.parse(source).body[0]
+    return answers, _convert(node, source.splitlines(True), False)
+
+
 @pytest.mark.parametrize('name', sorted(CASES))
 def test_where_it_is_taken(name, monkeypatch):
     source, expected = CASES[name]
-    answers = []
-    original = variables._binds_only_parameters
-    monkeypatch.setattr(variables, '_binds_only_parameters',
-                        lambda fn, ctx: answers.append(original(fn, ctx)) or answers[-1])
-    node = ast.parse(source).body[0]
-    code = _convert(node, source.splitlines(True), False)
+    answers, code = _answers('_binds_only_parameters', source, monkeypatch)
     assert answers == [expected], answers
     if name in ('a_local', 'dropped_binding'):      # what the analyses do, not taken
+        assert 'ag__.ld(y)' in code[0]
+
+
+@pytest.mark.parametrize('name', sorted(NOTHING_STAGED))
+def test_where_it_is_taken_with_nothing_staged(name, monkeypatch):
+    source, expected = NOTHING_STAGED[name]
+    answers, code = _answers('_locals_assigned_first', source, monkeypatch)
+    assert any(answers) == expected, answers
+    for shortcut in SHORTCUTS:
+        monkeypatch.setattr(variables, shortcut, lambda fn, ctx: False)
+    assert code == _convert(ast.parse(source).body[0], source.splitlines(True), False)
+    if name in ('read_in_the_assignment', 'read_before', 'dropped_binding'):
         assert 'ag__.ld(y)' in code[0]
 
 
