@@ -78,3 +78,29 @@ def test_pure_jax_and_numpy_calls_still_restart():
                              "x = jax.lax.dynamic_update_slice(x[None], x[None], (0,))[0]"),
                       namespace={"jnp": jnp, "np": np, "jax": jax})
     assert starts_from_entry(f, jnp.float32(1.0))
+
+
+def test_a_configuration_call_in_a_for_range_loop_keeps_the_python_iteration():
+    source = """
+def f(v, t):
+    for i in range(2, 9):
+        %s
+        if v[i] > t:
+            return i
+    return -1
+"""
+    args = (jnp.arange(10, dtype=jnp.float32), jnp.float32(2.0))
+    assert starts_from_entry(make_function(source % "pass"), *args)   # (it restarts without)
+    f = make_function(source % "np.seterr(over='ignore')", namespace=_namespace())
+    assert not starts_from_entry(f, *args)
+
+
+def test_a_configuration_call_in_a_helper_keeps_the_python_iteration():
+    ns = _namespace()
+    helper = make_function("""
+def settle(x):
+    jax.config.update('jax_numpy_rank_promotion', 'allow')
+    return x * 2.0
+""", namespace=ns)
+    f = make_function(_while("x = settle(x)"), namespace=dict(ns, settle=helper))
+    assert not starts_from_entry(f, jnp.float32(1.0))
