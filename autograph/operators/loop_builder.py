@@ -45,6 +45,8 @@ def _python_number_error(e, numbers, part):
     number before the loop (`numbers`, name -> what it was): staged, it is a tensor, and
     that line needs a concrete Python value (`range(i)`, `v[:i]`, a dict key, a shape), which
     plain Python had. None if `e` is not such an error (it is then reported as before)."""
+    while type(e) is StagingError and e.__cause__ is not None:
+        e = e.__cause__      # (raised in a traced `if` branch or `and` / `or` of the loop)
     if not numbers or not isinstance(e, _NEEDS_A_NUMBER) or isinstance(e, StagingError):
         return None
     said = (type(e).__name__ + " " + str(e)).lower()
@@ -114,12 +116,12 @@ class _LoopBuilder:
         n = len(self.state)
         self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
         self.body = body          # the user's loop body (for the lines in error messages)
-        # name -> what it was before the loop ("int", "bool", "float", "item of a Python
-        # range"): the Python numbers that are tensors in the staged loop (see _python_number)
+        # name -> what it was before the loop ("int", "bool", "float", "item" of a Python
+        # range): the Python numbers that are tensors in the staged loop, named in its errors
+        # (_python_number_error; a generated flag is never on a line of the user's)
         self.numbers = dict(numbers or {})
         for name, v in zip(self.names, self.state):
-            if type(v) in (int, bool, float) and name.isidentifier() \
-                    and not generated_names.is_jump_flag(name, kinds=("while", "for")):
+            if type(v) in (int, bool, float) and name.isidentifier():
                 self.numbers[name] = type(v).__name__
         # position -> whether it has a value at entry (False, or a bool tensor): variables the
         # loop may leave without a value (see _created)

@@ -140,3 +140,26 @@ def test_a_write_through_globals_names_the_write_line_and_remedy():
     message = str(info.value)
     assert "globals()['k']" in message and _line_of(f, "globals()") .split(":")[-1] in message
     assert "write them after the statement" in message, message
+
+
+def test_a_counter_needed_as_a_python_int_in_the_loop_test_names_it():
+    f = make_function("""
+def f(x):
+    i = 2
+    done = False
+    while i < 30 and not done and jnp.sum(v[:i]) < 1000.0:
+        i += 1
+        if x > 0.0:
+            done = True
+    return x
+""", namespace=_namespace())
+    message = _staging_error(f, jnp.float32(1.0))
+    assert "`i` was a Python int" in message and "loop's condition" in message, message
+    assert _line_of(f, "while i <") in message, message
+
+
+def test_a_counter_needed_as_a_python_int_in_a_traced_if_of_the_body_names_it():
+    f = make_function(_while("if x > 5.0:\n    x = x + jnp.sum(v[:i])", start=2),
+                      namespace=_namespace())
+    message = _staging_error(f, jnp.float32(1.0))
+    _assert_names(message, "i", "int", f, "v[:i]", "while i <")
