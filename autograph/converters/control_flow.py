@@ -67,9 +67,9 @@ def _mk(cls, fields, loc):
     """A new `cls` node with `fields` and the location `loc` (the node gast's constructor and
     `fill_locations` would make, without their per-field calls)."""
     node = cls.__new__(cls)
-    d = node.__dict__
-    d.update(fields)
-    d.update(loc)
+    if loc:
+        fields.update(loc)
+    node.__dict__ = fields      # (a new dict from each caller)
     return node
 
 

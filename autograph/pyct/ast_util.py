@@ -34,11 +34,22 @@ def make(cls, at=None, **fields):
     """A new `cls` node with `fields` (the node gast's constructor makes, without its keyword
     handling); with `at`, located as `fill_locations(..., at)` would locate it."""
     node = cls.__new__(cls)
-    d = node.__dict__
-    d.update(fields)
     if at is not None and cls._attributes:
-        d.update(_location(at))
+        _locate(fields, at)
+    node.__dict__ = fields
     return node
+
+
+def _locate(d, at):
+    """Adds to the field dict `d` the location `fill_locations(..., at)` gives a new node."""
+    a = at.__dict__
+    if 'lineno' in a:
+        lineno = a['lineno']
+        col = a.get('col_offset', 0)
+        d['lineno'] = lineno
+        d['col_offset'] = col
+        d['end_lineno'] = lineno
+        d['end_col_offset'] = col
 
 
 def name(id_, ctx=None, at=None):
@@ -46,9 +57,9 @@ def name(id_, ctx=None, at=None):
     node = _NAME.__new__(_NAME)
     if ctx is None:
         ctx = _LOAD.__new__(_LOAD)
-    node.__dict__.update(id=id_, ctx=ctx, annotation=None, type_comment=None)
+    node.__dict__ = d = {'id': id_, 'ctx': ctx, 'annotation': None, 'type_comment': None}
     if at is not None:
-        node.__dict__.update(_location(at))
+        _locate(d, at)
     return node
 
 
@@ -58,9 +69,9 @@ def param(id_):
 
 def const(value, at=None):
     node = _CONSTANT.__new__(_CONSTANT)
-    node.__dict__.update(value=value, kind=None)
+    node.__dict__ = d = {'value': value, 'kind': None}
     if at is not None:
-        node.__dict__.update(_location(at))
+        _locate(d, at)
     return node
 
 
@@ -69,9 +80,9 @@ def tuple_of(elts, ctx=None, at=None):
     node = _TUPLE.__new__(_TUPLE)
     if ctx is None:
         ctx = _LOAD.__new__(_LOAD)
-    node.__dict__.update(elts=list(elts), ctx=ctx)
+    node.__dict__ = d = {'elts': list(elts), 'ctx': ctx}
     if at is not None:
-        node.__dict__.update(_location(at))
+        _locate(d, at)
     return node
 
 
@@ -80,9 +91,8 @@ def tuple_of(elts, ctx=None, at=None):
 
 def _located(nodes, at):
     if at is not None:
-        location = _location(at)
         for n in nodes:
-            n.__dict__.update(location)
+            _locate(n.__dict__, at)
     return nodes
 
 
