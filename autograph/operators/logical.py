@@ -5,6 +5,12 @@
     and_test(lambda: a, lambda: b)   ==  a and b     where only its truth is used (the test
     or_test(lambda: a, lambda: b)    ==  a or b      of an `if`/`while`/ternary, `not ...`)
     not_(a)                          ==  not a
+    and_(nested_or(lambda: a, lambda: b), lambda: c)  ==  (a or b) and c
+
+An `and`/`or` that is an operand of another one (as a value) is passed as `nested_and(...)` /
+`nested_or(...)`: it gives its value and remembers its truth when one of its operands' tests
+decided it, so that the enclosing `and`/`or` does not ask that operand again (CPython asks each
+operand at most once: its compiler threads the jumps of nested `and`/`or`).
 
 An operand that is a graph tensor makes the rest a `cond`, so later operands are still only
 evaluated (at run time) when needed, as in `i < n and x[i] > 0`. Staged, `a and b` is still one
@@ -21,8 +27,8 @@ import numpy as np
 
 from autograph.operators import dispatch
 
-__all__ = ["and_", "or_", "and_test", "or_test", "not_", "not_and", "not_or",
-           "StagedOperandError"]
+__all__ = ["and_", "or_", "and_test", "or_test", "not_", "not_and", "not_or", "nested_and",
+           "nested_or", "StagedOperandError"]
 
 backend_for = dispatch.backend_for
 python_types = dispatch.python_types
@@ -44,7 +50,8 @@ def and_(first, *rest):
             backend = backend_for(v)
             if backend is not None:
                 return _staged("and", backend, v, rest, False)
-        if not v:
+        if (first.truth is False) if type(first) is Nested and first.truth is not None \
+                else not v:
             return v
     if len(rest) == 1:
         return rest[0]()
@@ -63,7 +70,7 @@ def or_(first, *rest):
             backend = backend_for(v)
             if backend is not None:
                 return _staged("or", backend, v, rest, False)
-        if v:
+        if first.truth if type(first) is Nested and first.truth is not None else v:
             return v
     if len(rest) == 1:
         return rest[0]()
@@ -85,7 +92,8 @@ def and_test(first, *rest):
             backend = backend_for(v)
             if backend is not None:
                 return _staged("and", backend, v, rest, True)
-        if not v:
+        if (first.truth is False) if type(first) is Nested and first.truth is not None \
+                else not v:
             return False
     if len(rest) == 1:
         return rest[0]()
@@ -104,7 +112,7 @@ def or_test(first, *rest):
             backend = backend_for(v)
             if backend is not None:
                 return _staged("or", backend, v, rest, True)
-        if v:
+        if first.truth if type(first) is Nested and first.truth is not None else v:
             return True
     if len(rest) == 1:
         return rest[0]()
@@ -267,5 +275,54 @@ def _not_of(op, thunks):
             backend = backend_for(v)
             if backend is not None:
                 return backend.logical_not(_staged(op, backend, v, thunks[i + 1:], True))
-        if (not v) if op == "and" else v:
+        # (a nested operand's known truth decides; the `not` asks the deciding operand again,
+        # as CPython's `not` after a jump does)
+        truth = thunk.truth if type(thunk) is Nested else None
+        if truth is None:
+            truth = bool(v)
+        if (not truth) if op == "and" else truth:
             return not v
+
+
+class Nested:
+    """An `and`/`or` that is an operand of another `and`/`or` (or of `not`), as a value:
+    called, it gives its value like `and_`/`or_`, and leaves in `truth` the truth of that
+    value when a test of one of its operands decided it (None when its last operand, untested,
+    is the value), so that the enclosing operator does not test it again."""
+
+    __slots__ = ("op", "thunks", "truth")
+
+    def __init__(self, op, thunks):
+        self.op, self.thunks, self.truth = op, thunks, None
+
+    def __call__(self):
+        self.truth = None
+        thunks = self.thunks
+        last = len(thunks) - 1
+        stop = self.op == "or"      # the truth that decides: True for `or`, False for `and`
+        for i, thunk in enumerate(thunks):
+            v = thunk()
+            truth = thunk.truth if type(thunk) is Nested else None
+            if i == last:
+                self.truth = truth
+                return v
+            if truth is None:
+                if v is True or v is False:
+                    truth = v
+                elif type(v) not in python_types and backend_for(v) is not None:
+                    return _staged(self.op, backend_for(v), v, thunks[i + 1:], False)
+                else:
+                    truth = bool(v)
+            if truth is stop:
+                self.truth = truth
+                return v
+
+
+def nested_and(*thunks):
+    """`a and b and ...` as an operand of an enclosing `and`/`or`/`not` (see `Nested`)."""
+    return Nested("and", thunks)
+
+
+def nested_or(*thunks):
+    """`a or b or ...` as an operand of an enclosing `and`/`or`/`not` (see `Nested`)."""
+    return Nested("or", thunks)
