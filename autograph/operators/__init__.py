@@ -17,7 +17,8 @@ from autograph.operators.control_flow import (UnrollWarning, for_stmt, if_exp, i
 from autograph.operators.data_structures import list_append, list_pop
 from autograph.operators.dispatch import Backend, register_backend
 from autograph.operators.exceptions import assert_stmt
-from autograph.operators.logical import and_, and_test, not_, not_and, not_or, or_, or_test
+from autograph.operators.logical import (and_, and_test, nested_and, nested_or, not_, not_and,
+                                         not_or, or_, or_test)
 from autograph.operators.loop_options import LoopOptions, call_loop_options
 from autograph.operators.membership import in_, not_in
 from autograph.operators.py_builtins import (abs_, enumerate_, float_, int_, len_, max_, min_,
@@ -35,7 +36,7 @@ if not _dispatch.backends():
 
 __all__ = [
     "if_stmt", "while_stmt", "for_stmt", "if_exp", "and_", "or_", "and_test", "or_test", "not_",
-    "not_and", "not_or",
+    "not_and", "not_or", "nested_and", "nested_or",
     "in_", "not_in",
     "Undefined", "UndefinedValueError", "is_undefined", "ld", "list_append", "list_pop",
     "assert_stmt", "range_", "len_", "enumerate_", "zip_", "abs_", "min_", "max_", "int_",
