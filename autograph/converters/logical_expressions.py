@@ -3,6 +3,7 @@
     a and b and c    ->    ag__.and_(lambda: a, lambda: b, lambda: c)
     a or b           ->    ag__.or_(lambda: a, lambda: b)
     not a            ->    ag__.not_(a)
+    (a or b) and c   ->    ag__.and_(ag__.nested_or(lambda: a, lambda: b), lambda: c)
     a < b < c        ->    ag__.and_(lambda: a < b, lambda: b < c)
 
 Where only the truth of `a and b` matters (the test of an `if`, `while`, `assert` or ternary,
@@ -10,6 +11,10 @@ a comprehension filter, the operand of a `not` in such a test, and operands of s
 `and`/`or`), the calls are `ag__.and_test` / `ag__.or_test`: on Python values they give the
 truth (each operand's `__bool__` runs once, as in Python's jumps), and on graph tensors they
 combine truth values instead of choosing between operands of different dtypes.
+
+An `and`/`or` whose value is an operand of another one is not a thunk but a
+`nested_and`/`nested_or` object: the enclosing operator reuses the truth its operands' tests
+found, as CPython's compiler does (each operand's `__bool__` runs at most once).
 
 Operands keep Python's short-circuit semantics (each is a thunk, evaluated at most once). In a
 chained comparison a middle operand that is not a plain name or constant is evaluated once
@@ -77,6 +82,7 @@ class LogicalExpressionTransformer(transformer.Base):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._truth_only = set()    # ids of BoolOp nodes whose value is only tested for truth
+        self._nested = set()        # ids of BoolOp nodes whose truth an enclosing one tests
 
     def _mark_truth_only(self, node):
         t = type(node)
@@ -133,11 +139,25 @@ class LogicalExpressionTransformer(transformer.Base):
 
     def visit_BoolOp(self, node):
         truth_only = id(node) in self._truth_only
+        nested = set()
+        if not truth_only:
+            # An `and`/`or` operand whose truth this one tests (all but the last, and the last
+            # of a nested one, whose truth is passed on): `nested_and`/`nested_or`, so that the
+            # operand that decided it is not asked for its truth again.
+            last = len(node.values) - 1
+            for i, v in enumerate(node.values):
+                if type(v) is gast.BoolOp and (i < last or id(node) in self._nested):
+                    self._nested.add(id(v))
+                    nested.add(i)
+        is_nested = id(node) in self._nested
         node = self.generic_visit(node)
         fn = 'and_' if type(node.op) is gast.And else 'or_'
         if truth_only:
             fn += 'test'
-        return _call(fn, [_thunk(v, node) for v in node.values], node)
+        elif is_nested:
+            fn = 'nested_' + fn[:-1]
+        return _call(fn, [v if i in nested else _thunk(v, node)
+                          for i, v in enumerate(node.values)], node)
 
     def visit_UnaryOp(self, node):
         # `not (a and b)` tests the truth of the operand's value: as a test, Python jumps on

@@ -219,22 +219,23 @@ class Generator:
             return 'lst'
         return self.int_expr(sc, 1)
 
-    def value(self, sc, depth=0, test=False, first_operand=False):
+    def value(self, sc, depth=0, test=False):
         """Any value: numbers, None, strings, lists, Truth objects.
 
-        `test`: only the value's truth is used (an `if`/`while`/ternary test). Outside tests,
-        the first operand of an and/or is not itself an and/or: CPython's compiler tests such
-        an operand's value once where `(a or b) and c` tests `a` twice by the language
-        definition, and converted code follows the definition (docs/limitations.md).
+        `test`: only the value's truth is used (an `if`/`while`/ternary test). An and/or may
+        be an operand of another one, as a value too (`x = (a or b) and c`: CPython asks `a`
+        for its truth once, for both), and of `not`.
         """
         k = self.r.randrange(13 if depth < 2 else 1)
-        while first_operand and not test and k in (3, 4):
-            k = self.r.randrange(13)
+        if depth >= 2 and self.chance(0.15):
+            k = self.r.choice((3, 4))   # a third level of and/or now and then
         if k <= 2:
             return self.atom(sc)
         if k in (3, 4):
-            return '(%s %s %s)' % (self.value(sc, depth + 1, test, True),
-                                   'and' if k == 3 else 'or', self.value(sc, depth + 1, test))
+            # (operands are often Truth objects: their truth tests are logged)
+            a, b = [('Truth(%s)' % self.r.choice(['0', '1', "''", "'t'"])) if self.chance(0.3)
+                    else self.value(sc, depth + 1, test) for _ in range(2)]
+            return '(%s %s %s)' % (a, 'and' if k == 3 else 'or', b)
         if k == 5:
             return '(%s if %s else %s)' % (self.value(sc, depth + 1),
                                            self.value(sc, depth + 1, True),
