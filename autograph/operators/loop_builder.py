@@ -34,7 +34,7 @@ _CONCRETE_WORDS = ("tracer", "concrete", "static", "unhashable", "iterated by py
 _STDLIB = os.path.dirname(os.__file__) + os.sep
 
 
-class _PythonNumberError(StagingError, TypeError):
+class StagedPythonNumberError(StagingError, TypeError):
     """A loop variable that was a Python number is a tensor where the staged loop needs a
     Python value (see `_python_number_error`)."""
 
@@ -71,18 +71,19 @@ def _python_number_error(e, numbers, part):
     what = "; ".join(
         "`%s` was %s" % (name, "an item of a Python range" if numbers[name] == "item"
                          else "a Python %s" % numbers[name]) for name in used)
-    return _PythonNumberError(
+    return StagedPythonNumberError(
         "%s before the tensor-dependent loop%s, which is staged (its condition became a "
         "tensor), so in the loop's %s %s a tensor; %s:%d (`%s`) needs a concrete Python "
         "value there (a range or slice bound, a dict key, a shape), which it is only in "
         "plain Python: %s: %s. Use it as a tensor there (a mask such as `jnp.arange(n) < %s` "
-        "instead of `v[:%s]` or `range(%s)`, `lax.dynamic_slice`, an array indexed by it "
-        "instead of a dict), or keep the loop in Python by making its condition a Python "
-        "value (test the tensor after the loop)." % (
+        "(`ag.range(n) < %s` in a graph) instead of `v[:%s]` or `range(%s)`, a dynamic slice "
+        "(`lax.dynamic_slice`), an array indexed by it instead of a dict), or keep the loop "
+        "in Python by making its condition a Python value (test the tensor after the "
+        "loop)." % (
             what, " at %s:%d" % where if where else "", part,
             "it is" if len(used) == 1 else "they are", filename, line, text,
             type(e).__name__, str(e).split("\n", 1)[0] or "(no message)",
-            used[0], used[0], used[0]))
+            used[0], used[0], used[0], used[0]))
 
 
 # --- the staged loop ------------------------------------------------------------------------------

@@ -163,3 +163,20 @@ def test_a_counter_needed_as_a_python_int_in_a_traced_if_of_the_body_names_it():
                       namespace=_namespace())
     message = _staging_error(f, jnp.float32(1.0))
     _assert_names(message, "i", "int", f, "v[:i]", "while i <")
+
+
+def test_our_runtime_names_the_counter_too():
+    # (the same staged loop builder: ag.function's graph while_loop)
+    f = make_function("""
+def f(x):
+    i = 1
+    while x > 0.0:
+        x = x - float(len(list(range(i))))
+        i += 1
+    return x
+""")
+    with pytest.raises(StagingError) as info:
+        ag.function(f)(ag.constant(3.0))
+    message = str(info.value)
+    assert "`i` was a Python int" in message and _line_of(f, "range(i)") in message, message
+    assert "ag.range(n) < i" in message, message
