@@ -138,7 +138,8 @@ def _wrap(node, reads, free=()):
 def transform(node, ctx):
     if type(node) is gast.Lambda:
         return node
-    if _binds_only_parameters(node, ctx) or _locals_assigned_first(node, ctx):
+    if (_binds_only_parameters(node, ctx) or _locals_assigned_first(node, ctx)
+            or _staged_reads_assigned(node, ctx)):
         return node
     loads = {}
     # (Without a nested def, which `unsupported` would have seen, the function is the only one.)
@@ -198,6 +199,90 @@ def _binds_only_parameters(fn, ctx):
         return False
     generated = ctx.namer.is_generated
     return all(x in scope.params or x in scope.captured or generated(x) for x in scope.locals)
+
+
+def _staged_reads_assigned(fn, ctx):
+    """Whether in `fn`, a staged function with nothing marked undefined, nothing deleted and no
+    nested function, no path of the original code reads one of its variables (but its
+    parameters, those nested scopes capture and the converters' names) unassigned, and the
+    variables its original code binds (`jumps.LOCALS`) that its converted code no longer binds
+    in its own scope (a `for` loop's target that became the body's parameter) are read only
+    inside generated functions that take them as parameters. Then `_keep_dropped_locals` and
+    `maybe_unassigned_reads` would find no read, and the scan of the converted tree and the
+    analyses below would change nothing."""
+    if (not ctx.info.get('staged') or ctx.info.get('undefined_marked', True)
+            or ctx.has_nodes(gast.FunctionDef, gast.Delete)):
+        return False
+    scope = anno.getanno(fn, anno.Static.SCOPE, None)
+    local = anno.getanno(fn, jumps.LOCALS, None)
+    if scope is None or local is None or not anno.hasanno(fn, anno.Static.CFG):
+        return False
+    dropped = local - unassigned_reads.params(fn.args) - _assigned_names(fn.body)
+    if dropped and _reads_outside(fn.body, dropped):
+        return False
+    generated = ctx.namer.is_generated
+    names = [x for x in scope.locals
+             if x not in scope.params and x not in scope.captured and not generated(x)]
+    return not names or not unassigned_reads.may_read_unassigned(fn, names, ctx.namer)
+
+
+def _assigned_names(stmts):
+    """Names that the assignment statements among `stmts` and in their blocks (not in nested
+    functions or classes) store (some of the names the scan counts as bound there)."""
+    out = set()
+    stack = list(stmts)
+    while stack:
+        s = stack.pop()
+        t = type(s)
+        if t is gast.Assign:
+            targets = list(s.targets)
+        elif t is gast.AugAssign or t is gast.AnnAssign:
+            targets = [s.target]
+        else:
+            if t is not gast.FunctionDef and t is not gast.ClassDef:
+                d = s.__dict__
+                for f in ('body', 'orelse', 'finalbody', 'handlers'):
+                    v = d.get(f)
+                    if v:
+                        stack.extend(v)
+            continue
+        while targets:
+            x = targets.pop()
+            if type(x) is gast.Name:
+                out.add(x.id)
+            elif type(x) is gast.Tuple or type(x) is gast.List:
+                targets.extend(x.elts)
+            elif type(x) is gast.Starred:
+                targets.append(x.value)
+    return out
+
+
+def _reads_outside(stmts, names):
+    """Whether `stmts` load one of `names` anywhere but inside a generated function whose
+    parameters include them all."""
+    fields_of = ast_util.CHILD_FIELDS
+    stack = list(stmts)
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is gast.Name:
+            if n.id in names and type(n.ctx) is gast.Load:
+                return True
+            continue
+        if (t is gast.FunctionDef and anno.hasanno(n, anno.Basic.GENERATED)
+                and names <= unassigned_reads.params(n.args)):
+            continue
+        fields = fields_of[t]       # (ast_util.push_children, inline; () for a str, None)
+        if not fields:
+            continue
+        d = n.__dict__
+        for f in fields:
+            v = d.get(f)
+            if type(v) is list:
+                stack.extend(v)
+            elif v is not None:
+                stack.append(v)
+    return False
 
 
 _SIMPLE = (gast.Expr, gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Pass)

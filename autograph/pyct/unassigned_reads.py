@@ -152,14 +152,44 @@ def maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None, f
     `x += ...` that may find `x` unassigned adds its statement to `checks` (statement -> x).
     Those of the loads in a nested scope of the user's code go to `free` too (see _loads)."""
     deletes = deletes or {}
+    reads = _unassigned_at(fn, placeholders, namer, deletes)
+    if not reads:
+        return set()
+    graph = anno.getanno(fn, anno.Static.CFG)
+    found = set()
+    for index, wanted in reads.items():
+        node = graph.nodes[index]
+        _loads(_parts(node.kind, node.ast_node), wanted, found, free)
+        if checks is None:
+            continue
+        for assign in deletes.get(node.ast_node, ()):
+            if assign.targets[0].id in wanted:
+                checks[assign] = assign.targets[0].id
+        s = node.ast_node
+        if type(s) is gast.AugAssign and type(s.target) is gast.Name and s.target.id in wanted:
+            checks[s] = s.target.id     # `x += 1` on a placeholder must not call its __iadd__
+    return found
+
+
+def may_read_unassigned(fn, names, namer):
+    """Whether some path of `fn`'s own code (analysed before conversion) reaches a read of one
+    of `names` (or `x += ...`) with it unassigned. When not, `maybe_unassigned_reads` finds
+    nothing and checks nothing for these names, nor for any of them (each name is solved on
+    its own)."""
+    return bool(_unassigned_at(fn, names, namer, {}))
+
+
+def _unassigned_at(fn, placeholders, namer, deletes):
+    """{CFG node index: the names of `placeholders` that node may read unassigned}, for
+    `maybe_unassigned_reads`."""
     graph = anno.getanno(fn, anno.Static.CFG, None)
     fscope = anno.getanno(fn, anno.Static.SCOPE, None)
     if graph is None or fscope is None:
-        return set()
+        return {}
     names = {n for n in placeholders
              if (n in fscope.locals or n in fscope.params) and not namer.is_generated(n)}
     if not names:
-        return set()
+        return {}
     undefined = reaching_definitions.UNDEFINED
 
     def maybe(ins, candidates):
@@ -197,19 +227,8 @@ def maybe_unassigned_reads(fn, placeholders, namer, deletes=None, checks=None, f
             extra = forced.intersection(node.names.reads)
             if extra:
                 reads[node.index] = reads.get(node.index, set()) | extra
-    found = set()
-    for index, wanted in reads.items():
-        node = graph.nodes[index]
-        _loads(_parts(node.kind, node.ast_node), wanted, found, free)
-        if checks is None:
-            continue
-        for assign in deletes.get(node.ast_node, ()):
-            if assign.targets[0].id in wanted:
-                checks[assign] = assign.targets[0].id
-        s = node.ast_node
-        if type(s) is gast.AugAssign and type(s.target) is gast.Name and s.target.id in wanted:
-            checks[s] = s.target.id     # `x += 1` on a placeholder must not call its __iadd__
-    return found
+    return reads
+
 
 def scan(fn):
     """One walk of `fn`'s own code: (loads, binds, scope_binds).
@@ -253,8 +272,15 @@ def scan(fn):
                 stack.extend(n)
                 continue
             if t not in _SCAN_LOOKED_AT:
-                if fields_of[t]:        # (a constant has no children)
-                    push_children(stack, n)
+                fields = fields_of[t]
+                if fields:              # (a constant has none; push_children, inline)
+                    d = n.__dict__
+                    for f in fields:
+                        v = d.get(f)
+                        if type(v) is list:
+                            stack.extend(v)
+                        elif v is not None:
+                            stack.append(v)
                 continue
             if t in _COMPREHENSIONS:
                 # Its targets are its own variables (a walrus in it binds the function's);

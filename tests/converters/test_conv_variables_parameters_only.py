@@ -3,7 +3,11 @@ when no read can find a variable unassigned and no binding was dropped:
   - a staged function that binds no variable but its parameters (nothing marked undefined,
     nothing deleted, no nested function): `_binds_only_parameters`;
   - a function with nothing staged that assigns each variable its code binds at the top,
-    before any read (`_locals_assigned_first`).
+    before any read (`_locals_assigned_first`);
+  - a staged function (nothing marked undefined or deleted, no nested function) whose
+    original code reads no variable unassigned and whose dropped bindings (a `for` loop's
+    target that became the body's parameter) are read only where they are parameters
+    (`_staged_reads_assigned`).
 Its output must be what the scan and the analyses give, on every function of the corpora, and
 a shortcut must not be taken where a read needs `ag__.ld` or a placeholder."""
 import ast
@@ -17,7 +21,7 @@ from tests.converters.test_conv_logical_tests_only import _functions
 from tests.source_helpers import make_function
 
 
-SHORTCUTS = ('_binds_only_parameters', '_locals_assigned_first')
+SHORTCUTS = ('_binds_only_parameters', '_locals_assigned_first', '_staged_reads_assigned')
 
 
 @pytest.mark.parametrize('shortcut', SHORTCUTS)
@@ -81,6 +85,24 @@ NOTHING_STAGED = {
 }
 
 
+STAGED = {
+    # taken (_staged_reads_assigned)
+    'for_with_break': ('def f(items, limit=3):\n    total = 0\n    for v in items:\n'
+                       '        if v > limit:\n            break\n        total += v\n'
+                       '    return total\n', True),
+    'assigned_before_the_if': ('def f(x):\n    y = 2\n    if x > 0:\n        x = x * y\n'
+                               '    return x\n', True),
+    # not taken
+    'read_before_assigned': ('def f(x):\n    if x > 0:\n        x = y\n    y = 1\n'
+                             '    return x\n', False),
+    'dropped_binding': ('def f(x):\n    if x > 0:\n        x = 1\n    return y\n    y = 2\n',
+                        False),
+    'loop_target_after_the_loop': ('def f(items):\n    for v in items:\n        pass\n'
+                                   '    return v\n', False),
+    'nothing_staged': ('def f(a, b):\n    y = a\n    return y and b\n', False),
+}
+
+
 def _answers(shortcut, source, monkeypatch):
     answers = []
     original = getattr(variables, shortcut)
@@ -116,3 +138,15 @@ def test_a_converted_function_runs_as_the_original():
     g = api.to_graph(f)
     for args in ((5, 2), (0, 3), (-1, 0)):
         assert g(*args) == f(*args)
+
+
+@pytest.mark.parametrize('name', sorted(STAGED))
+def test_where_it_is_taken_when_staged(name, monkeypatch):
+    source, expected = STAGED[name]
+    answers, code = _answers('_staged_reads_assigned', source, monkeypatch)
+    assert any(answers) == expected, answers
+    for shortcut in SHORTCUTS:
+        monkeypatch.setattr(variables, shortcut, lambda fn, ctx: False)
+    assert code == _convert(ast.parse(source).body[0], source.splitlines(True), False)
+    if name in ('read_before_assigned', 'dropped_binding'):
+        assert 'ag__.ld(y)' in code[0]
