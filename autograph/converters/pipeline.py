@@ -12,6 +12,7 @@ import gast
 from autograph.converters import asserts
 from autograph.converters import break_statements
 from autograph.converters import call_trees
+from autograph.converters import closure_reads
 from autograph.converters import conditional_expressions
 from autograph.converters import continue_statements
 from autograph.converters import control_flow
@@ -66,8 +67,9 @@ PIPELINE = (
     ('call_trees', call_trees.transform),
     # Runs the analyses (once) and stages if/while/for; needs every jump lowered.
     ('control_flow', control_flow.transform),
-    # Last: reads the undefined-variable facts control_flow recorded on its output.
-    ('variables', variables.transform),
+    # Last: reads the undefined-variable facts control_flow recorded on its output; then the
+    # user's nested functions read the placeholders it made through ag__.ld (closure_reads).
+    ('variables', lambda node, ctx: closure_reads.transform(variables.transform(node, ctx), ctx)),
 )
 
 STAGES = tuple(name for name, _ in PIPELINE)
