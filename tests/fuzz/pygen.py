@@ -165,6 +165,8 @@ class Generator:
         self.counter = 0
         self.maybe = []         # variables assigned somewhere, maybe not on every path
         self.iters = []         # shared iterator variables
+        self.deleted = set()    # variables some `del` deletes
+        self.no_del = set()     # variables a nested function reads: never deleted (see st_del)
         self.depth = 0
 
     def chance(self, p):
@@ -282,7 +284,7 @@ class Generator:
         table = [(6, self.st_assign_int), (3, self.st_assign_value), (2, self.st_print),
                  (1, self.st_append), (1, self.st_next), (1, self.st_del), (1, self.st_raise),
                  (1, self.st_risky), (1, self.st_walrus), (1, self.st_dict_write),
-                 (1, self.st_aug_item)]
+                 (1, self.st_aug_item), (1, self.st_reader)]
         if not deep:
             table += [(3, self.st_if), (2, self.st_try), (2, self.st_for), (1, self.st_while),
                       (1, self.st_with), (1, self.st_closures)]
@@ -341,10 +343,11 @@ class Generator:
     def st_del(self, sc):
         # x0 is read by the nested `inc`: a deleted captured variable read from a converted
         # body raises NameError, not UnboundLocalError (docs/limitations.md)
-        candidates = [v for v in sc.ints if v not in ('a', 'b', 'x0')]
+        candidates = [v for v in sc.ints if v not in ('a', 'b', 'x0') and v not in self.no_del]
         if not candidates:
             return ['pass']
         v = self.r.choice(candidates)
+        self.deleted.add(v)
         sc.ints = [x for x in sc.ints if x != v]
         if self.chance(0.5):
             return ['if %s:' % self.test(sc), '    del %s' % v]
@@ -405,6 +408,22 @@ class Generator:
         inner = sc.child(loop='for')
         inner.over_lst = inner.over_lst or src == 'lst'
         return ['for %s in %s:' % (k, src)] + _indent(make + self.block(inner))
+    def st_reader(self, sc):
+        """A nested function reading a variable that may be unassigned when it runs (NameError
+        then, a free variable), called now or at the end (through `fs`). Such a variable is
+        never deleted (documented difference: reading a deleted closure variable in a branch)."""
+        names = [v for v in self.maybe if v[0] in 'xvw' and v not in self.deleted]
+        if not names:
+            return ['pass']
+        v = self.r.choice(names)
+        self.no_del.add(v)
+        h = self.new('rd')
+        out = ['def %s():' % h, '    return p(%r, %s)' % (self.new('at'), v),
+               'fs.append(%s)' % h]
+        if self.chance(0.5):
+            out.append('p(%r, %s())' % (self.new('at'), h))
+        return out
+
     def st_walrus(self, sc):
         name = self.new('w')
         if self.chance(0.25):
