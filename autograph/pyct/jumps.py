@@ -22,17 +22,22 @@ NEVER, MAYBE, ALWAYS = 0, 1, 2
 _LOOPS = (gast.While, gast.For)
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda)
 _TRY = (gast.Try,) + ((gast.TryStar,) if hasattr(gast, 'TryStar') else ())
+_NOT = gast.Not
+_AND = gast.And
+_STORE = gast.Store
 
+
+# The builders below make the nodes gast's constructors make, without their keyword handling.
 
 def not_(expr):
-    return gast.UnaryOp(op=gast.Not(), operand=expr)
+    return ast_util.make(gast.UnaryOp, op=_NOT.__new__(_NOT), operand=expr)
 
 
 def and_(*exprs):
     exprs = [e for e in exprs if e is not None]
     if len(exprs) == 1:
         return exprs[0]
-    return gast.BoolOp(op=gast.And(), values=list(exprs))
+    return ast_util.make(gast.BoolOp, op=_AND.__new__(_AND), values=list(exprs))
 
 
 FLAG = anno.Key.JUMP_FLAG
@@ -150,8 +155,8 @@ def stop_loop(loop, flag):
 
 
 def assign(name, value):
-    return gast.Assign(targets=[ast_util.name(name, gast.Store())], value=value,
-                       type_comment=None)
+    return ast_util.make(gast.Assign, targets=[ast_util.name(name, _STORE.__new__(_STORE))],
+                         value=value, type_comment=None)
 
 
 def set_flag(name):
@@ -281,7 +286,7 @@ class JumpLowering:
     # -- rewriting --
 
     def guard(self, stmts):
-        return gast.If(test=not_(ast_util.name(self.flag)), body=stmts, orelse=[])
+        return ast_util.make(gast.If, test=not_(ast_util.name(self.flag)), body=stmts, orelse=[])
 
     def lower(self, stmts):
         """Returns `stmts` without jumps (nested blocks are rewritten in place)."""
