@@ -22,6 +22,7 @@ _GAST_AST = gast.AST
 _GAST_NAME = gast.Name
 _GAST_LOAD = gast.Load
 _GAST_PARAM = gast.Param
+_GAST_ARGUMENTS = gast.arguments
 _AST_AST = ast.AST
 
 
@@ -169,11 +170,15 @@ def _g(node):
         _copy_loc(node, n)
         return n
     if t is ast.arguments:
-        return gast.arguments(
-            args=[_param(a) for a in node.args], posonlyargs=[_param(a) for a in node.posonlyargs],
-            vararg=_param(node.vararg), kwonlyargs=[_param(a) for a in node.kwonlyargs],
-            kw_defaults=[_gv(d) for d in node.kw_defaults], kwarg=_param(node.kwarg),
-            defaults=[_gv(d) for d in node.defaults])
+        # (`__new__`: the node gast's keyword constructor makes, several times faster)
+        new = _GAST_ARGUMENTS.__new__(_GAST_ARGUMENTS)
+        new.__dict__ = {
+            'posonlyargs': [_param(a) for a in node.posonlyargs],
+            'args': [_param(a) for a in node.args],
+            'vararg': _param(node.vararg), 'kwonlyargs': [_param(a) for a in node.kwonlyargs],
+            'kw_defaults': [_gv(d) for d in node.kw_defaults], 'kwarg': _param(node.kwarg),
+            'defaults': [_gv(d) for d in node.defaults]}
+        return new
     if t is ast.ExceptHandler:
         name = None
         if node.name is not None:
