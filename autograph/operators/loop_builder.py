@@ -68,9 +68,7 @@ def _python_number_error(e, numbers, part):
     if not used:
         return None
     where = _statement_frame_info()
-    what = "; ".join(
-        "`%s` was %s" % (name, "an item of a Python range" if numbers[name] == "item"
-                         else "a Python %s" % numbers[name]) for name in used)
+    what = "; ".join("`%s` was %s" % (name, numbers[name]) for name in used)
     return StagedPythonNumberError(
         "%s before the tensor-dependent loop%s, which is staged (its condition became a "
         "tensor), so in the loop's %s %s a tensor; %s:%d (`%s`) needs a concrete Python "
@@ -117,13 +115,13 @@ class _LoopBuilder:
         n = len(self.state)
         self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
         self.body = body          # the user's loop body (for the lines in error messages)
-        # name -> what it was before the loop ("int", "bool", "float", "item" of a Python
-        # range): the Python numbers that are tensors in the staged loop, named in its errors
+        # name -> what it was before the loop ("a Python int", "an item of a Python range"):
+        # the Python numbers that are tensors in the staged loop, named in its errors
         # (_python_number_error; a generated flag is never on a line of the user's)
         self.numbers = dict(numbers or {})
         for name, v in zip(self.names, self.state):
             if type(v) in (int, bool, float) and name.isidentifier():
-                self.numbers[name] = type(v).__name__
+                self.numbers[name] = "a Python %s" % type(v).__name__
         # position -> whether it has a value at entry (False, or a bool tensor): variables the
         # loop may leave without a value (see _created)
         self.created = {}

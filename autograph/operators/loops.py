@@ -550,10 +550,15 @@ def _stage_for(backend, iterable, extra_test, body, state, names, in_place=(), u
     if like is not None:
         like = (None,) + tuple(like)
     unset = tuple(k + 1 for k in _unset_in_body(backend, extra_test, state, names[1:]))
-    # (the items of a Python range are tensors in the staged loop: named in its errors)
-    target = _target_name(body) if type(iterable) is range else None
+    # (the items of a Python range, or list or tuple of numbers, are tensors in the staged
+    # loop: named in its errors)
+    t = type(iterable)
+    target = _target_name(body) if t is range or (
+        (t is list or t is tuple)
+        and all(type(v) in (int, bool, float) for v in iterable)) else None
+    numbers = {target: "an item of a Python %s" % t.__name__} if target else None
     result = _LoopBuilder(backend, (i0,) + tuple(state), names, body, options, like, unset,
-                          {target: "item"} if target else None).build(test_fn, body_fn)
+                          numbers).build(test_fn, body_fn)
     return result[1:]
 
 

@@ -180,3 +180,18 @@ def f(x):
     message = str(info.value)
     assert "`i` was a Python int" in message and _line_of(f, "range(i)") in message, message
     assert "ag.range(n) < i" in message, message
+
+
+def test_for_list_item_needed_as_a_python_int_names_it():
+    f = make_function("""
+def f(x, t):
+    for k in [2, 3, 5, 7]:
+        if x > t:
+            break
+        x = x + jnp.sum(v[:k])
+    return x
+""", namespace=_namespace())
+    assert f(1.0, 0.5) == 1.0
+    message = _staging_error(f, jnp.float32(1.0), jnp.float32(0.5))
+    assert "`k` was an item of a Python list" in message, message
+    assert _line_of(f, "v[:k]") in message and _line_of(f, "for k in") in message, message
