@@ -28,6 +28,21 @@ statement:
 The clause's own jumps stay jumps: the break/continue/return converters lower them next, and
 their guards skip the re-raise and the re-issued jump, exactly as a jump in `finally:` does.
 A `try` whose clauses never jump out is left as it is.
+
+A `with` block is the same kind of statement: its `__exit__` runs on the way out, and when it
+raises, a pending jump is cancelled. Where that exception can be caught in the function (the
+block is inside the body of a `try` or of another `with`), a jump out of the block becomes a
+pending flag, re-issued after the block, which an exception from `__exit__` skips:
+
+    with cm:                       pending_return = False
+        if c:                      with cm:
+            return a      ->           if c:
+        b                                  pending_retval = a
+                                           pending_return = True
+                                       else:
+                                           b
+                                   if pending_return:
+                                       return pending_retval
 """
 import gast
 
@@ -96,6 +111,7 @@ class TryTransformer(transformer.StatementTransformer):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.loads = None
+        self.protected = 0      # enclosing `try` and `with` bodies (an exception is caught)
 
     def visit_FunctionDef(self, node):
         if self.loads is None:      # the converted function: count its reads once
@@ -103,10 +119,18 @@ class TryTransformer(transformer.StatementTransformer):
             for n in gast.walk(node):
                 if type(n) is gast.Name and type(n.ctx) is gast.Load:
                     self.loads[n.id] = self.loads.get(n.id, 0) + 1
-        return self.generic_visit(node)
+        protected, self.protected = self.protected, 0   # (a nested function's own)
+        node = self.generic_visit(node)
+        self.protected = protected
+        return node
 
     def visit_Try(self, node):
-        node = self.generic_visit(node)
+        self.protected += 1
+        node.body = self.visit_block(node.body)
+        self.protected -= 1
+        node.handlers = [self.visit(h) for h in node.handlers]
+        node.orelse = self.visit_block(node.orelse)
+        node.finalbody = self.visit_block(node.finalbody)
         if node.finalbody:
             _mark_finally_reads(node)
         for h in node.handlers:
@@ -115,6 +139,31 @@ class TryTransformer(transformer.StatementTransformer):
         return self._finally(node)
 
     visit_TryStar = visit_Try
+
+    def visit_With(self, node):
+        self.protected += 1
+        node.body = self.visit_block(node.body)
+        self.protected -= 1
+        if not self.protected:
+            return node     # (an exception from __exit__ leaves the function)
+        kinds = [k for k in _KINDS
+                 if jumps.JumpLowering(k[0], k[1]).block_status(node.body) != jumps.NEVER]
+        if not kinds:
+            return node
+        namer = self.ctx.namer
+        out, reissue = [], []
+        for kind, enter_loops, label in kinds:
+            flag = namer.new_symbol('pending_' + label)
+            value = namer.new_symbol('pending_retval') if kind is gast.Return else None
+            node.body = _PendingLowering(kind, enter_loops, flag, value).lower(node.body)
+            out.append(jumps.assign(flag, ast_util.const(False)))
+            reissue.append(gast.If(test=ast_util.name(flag), body=[_jump(kind, value)],
+                                   orelse=[]))
+        for s in out + reissue:
+            ast_util.fill_locations(s, node)
+        self.ctx.add_nodes(gast.If, gast.UnaryOp, gast.Not, gast.Assign,
+                           *(k[0] for k in kinds))
+        return out + [node] + reissue
 
     def _read_elsewhere(self, handler):
         name = handler.name.id
@@ -204,5 +253,7 @@ def transform(node, ctx):
     else:
         jumps.record_locals(node)
     if not ctx.has_nodes(gast.Try, getattr(gast, 'TryStar', None)):
-        return node
+        if not ctx.has_nodes(gast.With):
+            return node
+        # (a `with` inside another one: only a jump through both is lowered, see visit_With)
     return TryTransformer(ctx).visit(node)

@@ -99,8 +99,8 @@ class Bag:
 
 
 class Ctx:
-    def __init__(self, name, suppress=False):
-        self.name, self.suppress = name, suppress
+    def __init__(self, name, suppress=False, fail=False):
+        self.name, self.suppress, self.fail = name, suppress, fail
 
     def __enter__(self):
         LOG.append(('enter', self.name))
@@ -108,6 +108,8 @@ class Ctx:
 
     def __exit__(self, kind, value, tb):
         LOG.append(('exit', self.name, kind and kind.__name__))
+        if self.fail:
+            raise KeyError(self.name)
         return self.suppress
 
 
@@ -389,10 +391,22 @@ class Generator:
 
     def st_with(self, sc):
         """A `with` block (enter/exit logged) around any statements: jumps and exceptions
-        leave it through __exit__."""
+        leave it through __exit__, which may raise (KeyError) or suppress the exception."""
         suppress = self.chance(0.3)
-        head = 'with Ctx(%r%s):' % (self.new('w'), ', True' if suppress else '')
-        return [head] + _indent(self.block(sc.child()))
+        fail = self.chance(0.25)    # __exit__ raises: a jump out of the block is cancelled
+        head = 'with Ctx(%r%s%s):' % (self.new('w'), ', True' if suppress else '',
+                                       ', fail=True' if fail else '')
+        body = self.block(sc.child())
+        if not fail:
+            return [head] + _indent(body)
+        # a jump out of the block, and a handler in the function that sees the exception
+        jumps = [self.st_return] + ([self.st_break, self.st_continue] if sc.loop else [])
+        body = self.r.choice(jumps)(sc) + body if self.chance(0.5) else body
+        out = [head] + _indent(body)
+        if self.chance(0.6):
+            out = ['try:'] + _indent(out) + ['except %s:' % self.r.choice(
+                ['KeyError', 'LookupError', 'Exception']), "    p(%r)" % self.new('at')]
+        return out
 
     def st_closures(self, sc):
         """Closures made in a loop body and called after the loop: late binding, they all see
