@@ -4,12 +4,18 @@ gast nodes as they are (no copy into a stdlib tree) and to write generated code'
 `parser.unparse` is this module's `unparse` (kept there for its callers).
 """
 import ast
+import re
 import types
 
 import gast
 
 from autograph.pyct import gast_util
 from autograph.pyct import module_text
+
+
+# A docstring the stdlib unparser writes as it is, between `"""`: printable ASCII, tabs and
+# newlines, without a backslash or a double quote.
+_PLAIN_DOCSTRING = re.compile(r'[\t\n !#-\[\]-~]*\Z')
 
 
 def unparse(node, compact=True, indent=''):
@@ -147,6 +153,18 @@ if hasattr(ast, '_Unparser') and hasattr(ast, '_Precedence'):
             self._no_blank = False      # the next maybe_newline is the blank line to drop
 
         # -- the same text, written with less overhead
+
+        def _write_docstring(self, node):
+            v = node.value
+            if type(v) is str and _PLAIN_DOCSTRING.match(v):
+                # What the stdlib writes for it, without escaping it character by character:
+                # nothing to escape, and `"""` neither occurs in it nor ends next to a `"`.
+                self.fill()
+                if node.kind == 'u':
+                    self._source.append('u')
+                self._source.append('"""' + v + '"""')
+                return
+            super()._write_docstring(node)
 
         def traverse(self, node):
             if type(node) is list:
