@@ -91,6 +91,8 @@ _MISSING = object()
 _ANNOS = anno._ATTR
 _SKIP = anno.Basic.SKIP
 _CHILD_FIELDS = ast_util.CHILD_FIELDS
+_CONSTANT = gast.Constant
+_NAME = gast.Name
 
 
 class Base:
@@ -177,10 +179,13 @@ class Base:
                 new = []
                 for item in v:
                     if isinstance(item, gast.AST) and item._fields:
-                        if inline and dispatch.get(type(item), _MISSING) is None:
+                        t = type(item)
+                        if inline and dispatch.get(t, _MISSING) is None:
                             annos = item.__dict__.get(_ANNOS)
                             if annos is None or _SKIP not in annos:
-                                if not _is_leaf(item):
+                                # (a leaf holds no node with fields: a constant, or a
+                                # name without annotation)
+                                if not (t is _CONSTANT or (t is _NAME and item.annotation is None)):
                                     yield item
                                 new.append(item)
                                 continue
@@ -195,23 +200,18 @@ class Base:
                         new.append(item)
                 d[f] = new
             elif isinstance(v, gast.AST) and v._fields:
-                if inline and dispatch.get(type(v), _MISSING) is None:
+                t = type(v)
+                if inline and dispatch.get(t, _MISSING) is None:
                     annos = v.__dict__.get(_ANNOS)
                     if annos is None or _SKIP not in annos:
-                        if not _is_leaf(v):
-                            yield v
+                        if not (t is _CONSTANT or (t is _NAME and v.annotation is None)):
+                            yield v     # (not a leaf, as above)
                         continue
                 d[f] = self.visit(v)
         if type(node) is gast.For:
             extra = anno.getanno(node, anno.Basic.EXTRA_LOOP_TEST, None)
             if extra is not None:   # an expression kept aside for control_flow
                 anno.setanno(node, anno.Basic.EXTRA_LOOP_TEST, self.visit(extra))
-
-
-def _is_leaf(node):
-    """Whether `node` holds no nodes with fields: a constant, or a name without annotation."""
-    t = type(node)
-    return t is gast.Constant or (t is gast.Name and node.annotation is None)
 
 
 def _drain(generator):
