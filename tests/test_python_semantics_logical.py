@@ -90,3 +90,48 @@ def test_nested_and_or_in_a_loop_and_a_lambda():
     converted = ag.to_graph(original)
     for values in itertools.product([False, True], repeat=4):
         assert _run(converted, values) == _run(original, values), values
+
+
+class V:
+    """Compares by returning a `T` (a rich comparison result whose truth is logged)."""
+
+    def __init__(self, name, result):
+        self.name, self.result = name, result
+
+    def __lt__(self, other):
+        LOG.append(('lt', self.name, other.name))
+        return T('%s<%s' % (self.name, other.name), self.result)
+
+
+CHAINS = [
+    'if a < b < c:\n        return 1\n    return 0',
+    'if a < f(b) < c < d:\n        return 1\n    return 0',
+    'return 1 if a < b < c else 0',
+    'while a < b < c:\n        return 1\n    return 0',
+    'if (a < b < c) and a < d:\n        return 1\n    return 0',
+    'if not (a < b < c) or d < a:\n        return 1\n    return 0',
+    'assert a < b < c, "m"\n    return 1',
+    'return a < b < c',
+    'return (a < b < c) or 5',
+    'x = (a < b < c) and 7\n    return x',
+]
+
+
+@pytest.mark.parametrize('body', CHAINS)
+def test_chained_comparison_results_are_asked_like_cpython(body):
+    # In a test, CPython asks each comparison's result for its truth once (as a value, the
+    # deciding one is asked again by whatever tests the value).
+    source = 'def g(a, b, c, d):\n    def f(x):\n        return x\n    %s\n' % body
+    original = make_function(source, 'g', {'T': T})
+    converted = ag.to_graph(original)
+    for values in itertools.product([False, True], repeat=4):
+        args = [V(n, v) for n, v in zip('abcd', values)]
+
+        def run(fn, args=args):
+            del LOG[:]
+            try:
+                out = repr(fn(*args))
+            except Exception as e:  # noqa: BLE001 (compared with the original's)
+                out = type(e).__name__
+            return out, list(LOG)
+        assert run(converted) == run(original), (body, values)

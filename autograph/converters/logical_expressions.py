@@ -92,6 +92,9 @@ class LogicalExpressionTransformer(transformer.Base):
                 self._mark_truth_only(v)
         elif t is gast.UnaryOp and type(node.op) is gast.Not:
             self._mark_truth_only(node.operand)
+        elif t is gast.Compare and len(node.ops) > 1:
+            # `if a < b < c:` asks each comparison's result for its truth once
+            self._truth_only.add(id(node))
         elif t is gast.Call and _is_if_exp_call(node) and len(node.args) == 3:
             # `if (a or b) if c else d:` tests the chosen branch's value for truth only
             for thunk in node.args[1:]:
@@ -175,6 +178,7 @@ class LogicalExpressionTransformer(transformer.Base):
         return _call('not_', [operand], node)
 
     def visit_Compare(self, node):
+        fn = 'and_test' if id(node) in self._truth_only else 'and_'
         node = self.generic_visit(node)
         if len(node.ops) < 2:
             return node
@@ -185,26 +189,26 @@ class LogicalExpressionTransformer(transformer.Base):
             for op, right in pairs:
                 thunks.append(_thunk(gast.Compare(left=left, ops=[op], comparators=[right])))
                 left = ast_util.copy_clean(right, keep_locations=True)
-            return _call('and_', thunks)
+            return _call(fn, thunks)
         if _simple(node.left):
-            return self._chain(node.left, pairs)
+            return self._chain(node.left, pairs, fn)
         tmp = self.ctx.namer.new_symbol('cmp')
-        return gast.Call(func=_generated(gast.Lambda(args=_no_args([tmp]),
-                                                     body=self._chain(ast_util.name(tmp), pairs))),
-                         args=[node.left], keywords=[])
+        return gast.Call(func=_generated(gast.Lambda(
+            args=_no_args([tmp]), body=self._chain(ast_util.name(tmp), pairs, fn))),
+            args=[node.left], keywords=[])
 
-    def _chain(self, left, pairs):
+    def _chain(self, left, pairs, fn='and_'):
         op, right = pairs[0]
         if len(pairs) == 1:
             return gast.Compare(left=left, ops=[op], comparators=[right])
         if _simple(right):
-            rest = self._chain(ast_util.copy_clean(right, keep_locations=True), pairs[1:])
-            return _call('and_', [_thunk(gast.Compare(left=left, ops=[op], comparators=[right])),
-                                  _thunk(rest)])
+            rest = self._chain(ast_util.copy_clean(right, keep_locations=True), pairs[1:], fn)
+            return _call(fn, [_thunk(gast.Compare(left=left, ops=[op], comparators=[right])),
+                              _thunk(rest)])
         tmp = self.ctx.namer.new_symbol('cmp')
-        body = _call('and_', [
+        body = _call(fn, [
             _thunk(gast.Compare(left=left, ops=[op], comparators=[ast_util.name(tmp)])),
-            _thunk(self._chain(ast_util.name(tmp), pairs[1:]))])
+            _thunk(self._chain(ast_util.name(tmp), pairs[1:], fn))])
         return gast.Call(func=_generated(gast.Lambda(args=_no_args([tmp]), body=body)),
                          args=[right], keywords=[])
 

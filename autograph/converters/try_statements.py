@@ -30,9 +30,9 @@ their guards skip the re-raise and the re-issued jump, exactly as a jump in `fin
 A `try` whose clauses never jump out is left as it is.
 
 A `with` block is the same kind of statement: its `__exit__` runs on the way out, and when it
-raises, a pending jump is cancelled. Where that exception can be caught in the function (the
-block is inside the body of a `try` or of another `with`), a jump out of the block becomes a
-pending flag, re-issued after the block, which an exception from `__exit__` skips:
+raises, a pending jump is cancelled. Where a handler of the function can catch that exception
+(the block is inside the body of a `try` with `except` clauses), a jump out of the block
+becomes a pending flag, re-issued after the block, which an exception from `__exit__` skips:
 
     with cm:                       pending_return = False
         if c:                      with cm:
@@ -111,7 +111,7 @@ class TryTransformer(transformer.StatementTransformer):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.loads = None
-        self.protected = 0      # enclosing `try` and `with` bodies (an exception is caught)
+        self.protected = 0      # enclosing bodies of a `try` with handlers
 
     def visit_FunctionDef(self, node):
         if self.loads is None:      # the converted function: count its reads once
@@ -125,9 +125,10 @@ class TryTransformer(transformer.StatementTransformer):
         return node
 
     def visit_Try(self, node):
-        self.protected += 1
+        protect = 1 if node.handlers else 0
+        self.protected += protect
         node.body = self.visit_block(node.body)
-        self.protected -= 1
+        self.protected -= protect
         node.handlers = [self.visit(h) for h in node.handlers]
         node.orelse = self.visit_block(node.orelse)
         node.finalbody = self.visit_block(node.finalbody)
@@ -141,11 +142,11 @@ class TryTransformer(transformer.StatementTransformer):
     visit_TryStar = visit_Try
 
     def visit_With(self, node):
-        self.protected += 1
         node.body = self.visit_block(node.body)
-        self.protected -= 1
         if not self.protected:
-            return node     # (an exception from __exit__ leaves the function)
+            # (an exception from __exit__ leaves the function, or reaches a `finally:` clause
+            # or an enclosing `with`: see docs/limitations.md)
+            return node
         kinds = [k for k in _KINDS
                  if jumps.JumpLowering(k[0], k[1]).block_status(node.body) != jumps.NEVER]
         if not kinds:
@@ -253,7 +254,5 @@ def transform(node, ctx):
     else:
         jumps.record_locals(node)
     if not ctx.has_nodes(gast.Try, getattr(gast, 'TryStar', None)):
-        if not ctx.has_nodes(gast.With):
-            return node
-        # (a `with` inside another one: only a jump through both is lowered, see visit_With)
+        return node
     return TryTransformer(ctx).visit(node)

@@ -167,8 +167,6 @@ class Generator:
         self.counter = 0
         self.maybe = []         # variables assigned somewhere, maybe not on every path
         self.iters = []         # shared iterator variables
-        self.deleted = set()    # variables some `del` deletes
-        self.no_del = set()     # variables a nested function reads: never deleted (see st_del)
         self.depth = 0
 
     def chance(self, p):
@@ -241,9 +239,13 @@ class Generator:
                     else self.value(sc, depth + 1, test) for _ in range(2)]
             return '(%s %s %s)' % (a, 'and' if k == 3 else 'or', b)
         if k == 5:
+            # (as a value, the `else` operand is not a bare and/or: CPython 3.11 threads its
+            # jumps into an enclosing and/or, a documented difference)
+            orelse = self.value(sc, depth + 1)
+            while not test and type(ast.parse(orelse, mode='eval').body) is ast.BoolOp:
+                orelse = self.value(sc, depth + 1)
             return '(%s if %s else %s)' % (self.value(sc, depth + 1),
-                                           self.value(sc, depth + 1, True),
-                                           self.value(sc, depth + 1))
+                                           self.value(sc, depth + 1, True), orelse)
         if k == 6:
             return 'p(%s)' % self.value(sc, depth + 1)
         if k == 7:
@@ -345,11 +347,10 @@ class Generator:
     def st_del(self, sc):
         # x0 is read by the nested `inc`: a deleted captured variable read from a converted
         # body raises NameError, not UnboundLocalError (docs/limitations.md)
-        candidates = [v for v in sc.ints if v not in ('a', 'b', 'x0') and v not in self.no_del]
+        candidates = [v for v in sc.ints if v not in ('a', 'b', 'x0')]
         if not candidates:
             return ['pass']
         v = self.r.choice(candidates)
-        self.deleted.add(v)
         sc.ints = [x for x in sc.ints if x != v]
         if self.chance(0.5):
             return ['if %s:' % self.test(sc), '    del %s' % v]
@@ -399,14 +400,13 @@ class Generator:
         body = self.block(sc.child())
         if not fail:
             return [head] + _indent(body)
-        # a jump out of the block, and a handler in the function that sees the exception
+        # a jump out of the block, and a handler in the function that catches the exception
+        # (always: an enclosing `with` that suppresses it is a documented difference)
         jumps = [self.st_return] + ([self.st_break, self.st_continue] if sc.loop else [])
         body = self.r.choice(jumps)(sc) + body if self.chance(0.5) else body
-        out = [head] + _indent(body)
-        if self.chance(0.6):
-            out = ['try:'] + _indent(out) + ['except %s:' % self.r.choice(
-                ['KeyError', 'LookupError', 'Exception']), "    p(%r)" % self.new('at')]
-        return out
+        return ['try:'] + _indent([head] + _indent(body)) + [
+            'except %s:' % self.r.choice(['KeyError', 'LookupError', 'Exception']),
+            "    p(%r)" % self.new('at')]
 
     def st_closures(self, sc):
         """Closures made in a loop body and called after the loop: late binding, they all see
@@ -423,17 +423,22 @@ class Generator:
         inner.over_lst = inner.over_lst or src == 'lst'
         return ['for %s in %s:' % (k, src)] + _indent(make + self.block(inner))
     def st_reader(self, sc):
-        """A nested function reading a variable that may be unassigned when it runs (NameError
-        then, a free variable), called now or at the end (through `fs`). Such a variable is
-        never deleted (documented difference: reading a deleted closure variable in a branch)."""
-        names = [v for v in self.maybe if v[0] in 'xvw' and v not in self.deleted]
-        if not names:
-            return ['pass']
-        v = self.r.choice(names)
-        self.no_del.add(v)
-        h = self.new('rd')
-        out = ['def %s():' % h, '    return p(%r, %s)' % (self.new('at'), v),
-               'fs.append(%s)' % h]
+        """A nested function reading a variable that a branch or loop may leave unassigned
+        (NameError when it runs then: a free variable), called now or at the end (through
+        `fs`). Nothing else reads that variable: read in a branch of `f` while unassigned, a
+        closure variable raises NameError instead of UnboundLocalError (a documented
+        difference)."""
+        r, h = self.new('r'), self.new('rd')
+        k = self.r.randrange(3)
+        if k == 0:
+            out = ['if %s:' % self.test(sc), '    %s = %s' % (r, self.value(sc))]
+        elif k == 1:
+            out = ['for q in %s:' % self.r.choice(['range(%d)' % self.r.randint(0, 2), 'lst']),
+                   '    %s = q' % r]
+        else:
+            out = ['%s = %s' % (r, self.value(sc))]     # (assigned: the read succeeds)
+        out += ['def %s():' % h, '    return p(%r, %s)' % (self.new('at'), r),
+                'fs.append(%s)' % h]
         if self.chance(0.5):
             out.append('p(%r, %s())' % (self.new('at'), h))
         return out
