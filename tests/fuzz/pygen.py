@@ -92,6 +92,17 @@ class Obj:
         self.n = 0
 
 
+class Num:
+    """Compares by returning a Truth: the comparison's result logs its truth tests."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        LOG.append(('lt', self.v, other.v))
+        return Truth(self.v < other.v)
+
+
 class Bag:
     def __contains__(self, x):
         LOG.append(('contains', x))
@@ -251,6 +262,9 @@ class Generator:
         if k == 7:
             return '(not %s)' % self.value(sc, depth + 1, test)
         if k == 9:      # a chained comparison: each operand evaluated once, left to right
+            if self.chance(0.3):    # results whose truth tests log (each asked once in a test)
+                return '(Num(%s) < Num(%s) < Num(%s))' % tuple(
+                    self.int_expr(sc, 1) for _ in range(3))
             return '(p(%s) %s p(%s) %s p(%s))' % (
                 self.int_expr(sc, 1), self.r.choice(['<', '<=', '!=']), self.int_expr(sc, 1),
                 self.r.choice(['<', '<=', '==']), self.int_expr(sc, 1))

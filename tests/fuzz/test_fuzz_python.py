@@ -57,6 +57,7 @@ def test_programs_cover_every_construct():
         'shadowed len': r'len = mylen', 'shadowed range': r'range = myrange',
         'StopIteration': r'raise StopIteration\(', 'next without default': r'= next\(it\d+\)',
         'walrus in a comprehension': r'\[\w+ for q in lst if \(\w+ := ', 'default argument': r'dflt\(',
+        'chained comparison of logging results': r'Num\([^\n]*\) < Num\(',
         'with whose exit raises': r'with Ctx\([^\n]*fail=True\):',
         'closure reading a maybe-unassigned variable': r'def rd\d+\(\):\n\s+return p\(',
         'nested and/or as a value': r'(= |return |p\(\'at\d+\', )\(\((?:[^()]|\([^()]*\))* (and|or) '
