@@ -187,18 +187,29 @@ def _binds_only_parameters(fn, ctx):
     and as analysed for control_flow (its scope's locals, but the names converters made). Then
     no binding was dropped and no read of a variable in a generated scope can find it
     unassigned: the scan and the analyses below would change nothing."""
-    if (not ctx.info.get('staged') or ctx.info.get('undefined_marked', True)
-            or ctx.has_nodes(gast.FunctionDef, gast.Delete)):
+    facts = _staged_plain_facts(fn, ctx)
+    if facts is None:
         return False
-    scope = anno.getanno(fn, anno.Static.SCOPE, None)
-    local = anno.getanno(fn, jumps.LOCALS, None)
-    if scope is None or local is None or not anno.hasanno(fn, anno.Static.CFG):
-        return False
+    scope, local = facts
     params = unassigned_reads.params(fn.args)
     if not all(x in params for x in local):
         return False
     generated = ctx.namer.is_generated
     return all(x in scope.params or x in scope.captured or generated(x) for x in scope.locals)
+
+
+def _staged_plain_facts(fn, ctx):
+    """(scope, original locals) of `fn` when it is staged, nothing is marked undefined, nothing
+    deleted, it has no nested function and its analyses are there; None otherwise (the common
+    precondition of the two staged shortcuts)."""
+    if (not ctx.info.get('staged') or ctx.info.get('undefined_marked', True)
+            or ctx.has_nodes(gast.FunctionDef, gast.Delete)):
+        return None
+    scope = anno.getanno(fn, anno.Static.SCOPE, None)
+    local = anno.getanno(fn, jumps.LOCALS, None)
+    if scope is None or local is None or not anno.hasanno(fn, anno.Static.CFG):
+        return None
+    return scope, local
 
 
 def _staged_reads_assigned(fn, ctx):
@@ -210,13 +221,10 @@ def _staged_reads_assigned(fn, ctx):
     inside generated functions that take them as parameters. Then `_keep_dropped_locals` and
     `maybe_unassigned_reads` would find no read, and the scan of the converted tree and the
     analyses below would change nothing."""
-    if (not ctx.info.get('staged') or ctx.info.get('undefined_marked', True)
-            or ctx.has_nodes(gast.FunctionDef, gast.Delete)):
+    facts = _staged_plain_facts(fn, ctx)
+    if facts is None:
         return False
-    scope = anno.getanno(fn, anno.Static.SCOPE, None)
-    local = anno.getanno(fn, jumps.LOCALS, None)
-    if scope is None or local is None or not anno.hasanno(fn, anno.Static.CFG):
-        return False
+    scope, local = facts
     dropped = local - unassigned_reads.params(fn.args) - _assigned_names(fn.body)
     if dropped and _reads_outside(fn.body, dropped):
         return False
