@@ -101,23 +101,28 @@ def _wrap(root, names):
         for f in ast_util.CHILD_FIELDS[t]:
             v = d.get(f)
             items = v if type(v) is list else [v]
+            checks = None
             for i, x in enumerate(items):
                 if not isinstance(x, gast.AST):
                     continue
-                if (type(x) is gast.Name and type(x.ctx) is gast.Load and x.id in names
+                tx = type(x)
+                if (tx is gast.Name and type(x.ctx) is gast.Load and x.id in names
                         and x.id not in hidden):
-                    call = gast.Call(
-                        func=gast.Attribute(value=ast_util.name('ag__'), attr='ld',
-                                            ctx=gast.Load()),
-                        args=[x], keywords=[gast.keyword(
-                            arg='free', value=gast.Constant(value=True, kind=None))])
-                    ast_util.fill_locations(call, x)
+                    call = _ld_free(x)
                     if type(v) is list:
                         v[i] = call
                     else:
                         d[f] = call
                     continue
-                tx = type(x)
+                if tx is gast.AugAssign or tx is gast.Delete:
+                    # `x += 1` and `del x` read the cell too: checked right before
+                    targets = [x.target] if tx is gast.AugAssign else x.targets
+                    for target in targets:
+                        if type(target) is gast.Name and target.id in names:
+                            check = gast.Expr(value=_ld_free(ast_util.name(target.id)))
+                            ast_util.fill_locations(check, x)
+                            checks = checks or []
+                            checks.append((i, check))
                 if (tx is gast.FunctionDef or tx is gast.AsyncFunctionDef
                         or tx is gast.Lambda) and not anno.hasanno(x, anno.Basic.GENERATED):
                     # the user's nested function: what it evaluates where it is defined
@@ -130,6 +135,17 @@ def _wrap(root, names):
                 if tx is gast.ClassDef:
                     continue
                 stack.append((x, hidden))
+            for i, check in reversed(checks or ()):
+                v.insert(i, check)
+
+
+def _ld_free(name):
+    call = gast.Call(
+        func=gast.Attribute(value=ast_util.name('ag__'), attr='ld', ctx=gast.Load()),
+        args=[name], keywords=[gast.keyword(
+            arg='free', value=gast.Constant(value=True, kind=None))])
+    ast_util.fill_locations(call, name)
+    return call
 
 
 def _visit(fn, outer):

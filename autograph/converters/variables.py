@@ -42,7 +42,7 @@ class VariablesTransformer(transformer.StatementTransformer):
         self.tops = []
         self.placeholders = set()    # the names given an ag__.Undefined placeholder
         self.deletes = {}            # `del x` node -> the `x = ag__.Undefined('x')` it became
-        self.captured = []           # per user function: its variables nested functions read
+        self.declared = []           # per user function: its global and nonlocal names
 
     def _undefined(self, name):
         self.placeholders.add(name)
@@ -54,9 +54,9 @@ class VariablesTransformer(transformer.StatementTransformer):
             return self.generic_visit(node)
         self.tops.append({})
         scope = anno.getanno(node, anno.Static.SCOPE, None)
-        self.captured.append(scope.captured if scope is not None else {})
+        self.declared.append(() if scope is None else scope.globals.keys() | scope.nonlocals.keys())
         node = self.generic_visit(node)
-        self.captured.pop()
+        self.declared.pop()
         top = self.tops.pop()
         if top:
             body = node.body
@@ -92,10 +92,11 @@ class VariablesTransformer(transformer.StatementTransformer):
         return out
 
     def visit_Delete(self, node):
-        # A variable that a nested function reads lives in a cell: that function must see it
-        # deleted (NameError there, as in Python), so its `del` stays.
-        captured = self.captured[-1] if self.captured else {}
-        if all(type(t) is gast.Name and t.id not in captured for t in node.targets):
+        # (A variable that a nested function reads, a cell, too: that function's reads of a
+        # placeholder raise NameError, as in Python, see converters/closure_reads.) A global
+        # or nonlocal name is another function's or the module's: it is deleted there.
+        declared = self.declared[-1] if self.declared else ()
+        if all(type(t) is gast.Name and t.id not in declared for t in node.targets):
             assigns = [self._undefined(t.id) for t in node.targets]
             self.deletes[node] = assigns
             return assigns

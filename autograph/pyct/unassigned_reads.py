@@ -347,7 +347,9 @@ def _evaluated_where_defined(node):
 def reads_in_generated_scopes(fn, fn_loads, namer):
     """The user's variables of `fn` that its own code reads inside a function or lambda that
     a converter made (a branch or loop body, an and/or/ternary thunk). Unassigned, such a read
-    raises NameError (a free variable), where the original raises UnboundLocalError."""
+    raises NameError (a free variable), where the original raises UnboundLocalError; also for
+    a variable that a nested function of the user's reads (a cell), whose own reads
+    converters/closure_reads keeps NameError."""
     scope = anno.getanno(fn, anno.Static.SCOPE, None)
     if scope is None:
         return set()
@@ -355,7 +357,7 @@ def reads_in_generated_scopes(fn, fn_loads, namer):
     for n, inner in fn_loads:
         x = n.id
         if (inner is not None and x not in out and x in scope.locals and x not in scope.params
-                and x not in scope.captured and not namer.is_generated(x)):
+                and not namer.is_generated(x)):
             out.add(x)
     return out
 

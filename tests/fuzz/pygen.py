@@ -359,9 +359,10 @@ class Generator:
         return [line]
 
     def st_del(self, sc):
-        # x0 is read by the nested `inc`: a deleted captured variable read from a converted
-        # body raises NameError, not UnboundLocalError (docs/limitations.md)
-        candidates = [v for v in sc.ints if v not in ('a', 'b', 'x0')]
+        # (x0 is a cell, read and written by the nested `inc`: deleted now and then, inc's
+        # read raises NameError, f's reads UnboundLocalError)
+        candidates = [v for v in sc.ints if v not in ('a', 'b')
+                      and (v != 'x0' or self.chance(0.2))]
         if not candidates:
             return ['pass']
         v = self.r.choice(candidates)
@@ -439,10 +440,18 @@ class Generator:
     def st_reader(self, sc):
         """A nested function reading a variable that a branch or loop may leave unassigned
         (NameError when it runs then: a free variable), called now or at the end (through
-        `fs`). Nothing else reads that variable: read in a branch of `f` while unassigned, a
-        closure variable raises NameError instead of UnboundLocalError (a documented
-        difference)."""
-        r, h = self.new('r'), self.new('rd')
+        `fs`). Either a variable of its own, or one of `f`'s that may be unassigned and that
+        `f` reads too, also in branches and loop bodies (a cell: UnboundLocalError there)."""
+        h = self.new('rd')
+        names = [v for v in self.maybe if v[0] in 'xvw']
+        if names and self.chance(0.5):
+            r = self.r.choice(names)
+            out = ['def %s():' % h, '    return p(%r, %s)' % (self.new('at'), r),
+                   'fs.append(%s)' % h]
+            if self.chance(0.5):
+                out.append('p(%r, %s())' % (self.new('at'), h))
+            return out
+        r = self.new('r')
         k = self.r.randrange(3)
         if k == 0:
             out = ['if %s:' % self.test(sc), '    %s = %s' % (r, self.value(sc))]
