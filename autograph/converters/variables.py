@@ -116,11 +116,15 @@ def _ld(name, free=False):
 
 def _wrap(node, reads, free=()):
     """Replaces each Name node of `reads` (by identity) in the tree with `ag__.ld(name)`
-    (`ag__.ld(name, free=True)` for those of `free`)."""
+    (`ag__.ld(name, free=True)` for those of `free`); one already wrapped stays as it is."""
     stack = [node]
     while stack:
         n = stack.pop()
         d = n.__dict__
+        if type(n) is gast.Call and n.args and n.args[0] in reads and _is_ld(n.func):
+            stack.extend(n.args[1:])
+            stack.extend(n.keywords)
+            continue
         for f in type(n)._fields:
             v = d.get(f)
             if type(v) is list:
@@ -134,6 +138,11 @@ def _wrap(node, reads, free=()):
                     d[f] = _ld(v, v in free)
                 else:
                     stack.append(v)
+
+
+def _is_ld(func):
+    return (type(func) is gast.Attribute and func.attr == 'ld' and type(func.value) is gast.Name
+            and func.value.id == 'ag__')
 
 
 def transform(node, ctx):

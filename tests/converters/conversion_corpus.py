@@ -906,6 +906,7 @@ def apply_twice(f, x):
 
 
 closure_counter = case((3,), graph=False)(golden_input('closure_counter'))
+closure_maybe_unassigned = case((3,), graph=False)(golden_input('closure_maybe_unassigned'))
 
 
 @case((2,), graph=False)
