@@ -151,15 +151,7 @@ class TryTransformer(transformer.StatementTransformer):
                  if jumps.JumpLowering(k[0], k[1]).block_status(node.body) != jumps.NEVER]
         if not kinds:
             return node
-        namer = self.ctx.namer
-        out, reissue = [], []
-        for kind, enter_loops, label in kinds:
-            flag = namer.new_symbol('pending_' + label)
-            value = namer.new_symbol('pending_retval') if kind is gast.Return else None
-            node.body = _PendingLowering(kind, enter_loops, flag, value).lower(node.body)
-            out.append(jumps.assign(flag, ast_util.const(False)))
-            reissue.append(gast.If(test=ast_util.name(flag), body=[_jump(kind, value)],
-                                   orelse=[]))
+        node.body, out, reissue = self._pending(kinds, node.body)
         for s in out + reissue:
             ast_util.fill_locations(s, node)
         self.ctx.add_nodes(gast.If, gast.UnaryOp, gast.Not, gast.Assign,
@@ -200,6 +192,23 @@ class TryTransformer(transformer.StatementTransformer):
             handler.body = [bind] + (body if type(body) is list else [body])
         self.ctx.add_nodes(gast.Delete, gast.Try, gast.Assign)
 
+    def _pending(self, kinds, block):
+        """Lowers the jumps of `kinds` in `block` to pending flags: (the lowered block, the
+        flags' `False` assignments to put before it, the `if flag: <jump>` statements that
+        re-issue the jumps after it). Names are taken for every kind, jumps or not."""
+        namer = self.ctx.namer
+        out, reissue = [], []
+        for kind, enter_loops, label in kinds:
+            flag = namer.new_symbol('pending_' + label)
+            value = namer.new_symbol('pending_retval') if kind is gast.Return else None
+            lowering = _PendingLowering(kind, enter_loops, flag, value)
+            if lowering.block_status(block) != jumps.NEVER:
+                block = lowering.lower(block)
+                out.append(jumps.assign(flag, ast_util.const(False)))
+                reissue.append(gast.If(test=ast_util.name(flag), body=[_jump(kind, value)],
+                                       orelse=[]))
+        return block, out, reissue
+
     def _finally(self, node):
         if not node.finalbody:
             return node
@@ -214,17 +223,8 @@ class TryTransformer(transformer.StatementTransformer):
                  if jumps.JumpLowering(k[0], k[1]).block_status(inner + final) != jumps.NEVER]
         if not kinds:
             return node
+        inner, out, reissue = self._pending(kinds, inner)
         namer = self.ctx.namer
-        out, reissue = [], []
-        for kind, enter_loops, label in kinds:
-            flag = namer.new_symbol('pending_' + label)
-            value = namer.new_symbol('pending_retval') if kind is gast.Return else None
-            lowering = _PendingLowering(kind, enter_loops, flag, value)
-            if lowering.block_status(inner) != jumps.NEVER:
-                inner = lowering.lower(inner)
-                out.append(jumps.assign(flag, ast_util.const(False)))
-                reissue.append(gast.If(test=ast_util.name(flag), body=[_jump(kind, value)],
-                                       orelse=[]))
         exc = namer.new_symbol('pending_exc')
         caught = namer.new_symbol('caught')
         handler = gast.ExceptHandler(
