@@ -30,6 +30,8 @@ from autograph.operators.jax_staging import (JaxLoopVarMismatchError, JaxStaging
 
 __all__ = ["JaxBackend", "JaxLoopVarMismatchError", "ReverseModeLoopError", "JaxList"]
 
+_RANK = {bool: 0, int: 1, float: 2, complex: 3}   # Python's numeric tower
+
 
 class JaxBackend(JaxStaging, JaxLists, Backend):
     name = "jax"
@@ -54,13 +56,26 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
         self.tree = jax.tree_util
         self.Tracer = core.Tracer
         self.Array = jax.Array
-        self._int = jnp.asarray(0).dtype
-        self._float = jnp.asarray(0.0).dtype
+        self._canonical = jax.dtypes.canonicalize_dtype
         self.jax = jax
         self.tree.register_pytree_node(
             JaxList, lambda lst: ((lst.buffer, _count_array(jnp, lst.count)), lst.name),
             lambda name, ch: JaxList(ch[0], ch[1], name))
         return True
+
+    # JAX's default int / float / complex dtype (of a Python number), which follows the
+    # jax_enable_x64 setting at the time it is asked
+    @property
+    def _int(self):
+        return self._canonical(np.int64)
+
+    @property
+    def _float(self):
+        return self._canonical(np.float64)
+
+    @property
+    def _complex(self):
+        return self._canonical(np.complex128)
 
     @property
     def loop_var_mismatch(self):
@@ -249,9 +264,38 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
             return value
         if isinstance(value, (JaxList, _PendingList)):
             return value
+        t = type(value)
+        if t is int or t is float or t is complex:
+            # A Python number stays weakly typed, as JAX keeps it (`0 + jnp.int8(1)` is
+            # int8): in its own default dtype, or in the default dtype of a wider kind
+            # (an int carried as JAX's default float after the body made it one).
+            if dtype is None:
+                return jnp.asarray(value)
+            lift = self._weak_kind(dtype)
+            if lift is not None and _RANK[lift] >= _RANK[t]:
+                return jnp.asarray(lift(value))
         if dtype is None:
             dtype = jnp.asarray(value).dtype
         return jnp.asarray(value, dtype)
+
+    def _weak_kind(self, dtype):
+        """The Python type whose numbers JAX makes weakly typed arrays of `dtype` (its default
+        int, float or complex dtype), else None."""
+        if dtype == self._int:
+            return int
+        if dtype == self._float:
+            return float
+        if dtype == self._complex:
+            return complex
+        return None
+
+    def is_weak(self, x):
+        """True for a Python number or a weakly typed array (JAX's Python scalars)."""
+        t = type(x)
+        if t is int or t is float or t is complex:
+            return True
+        aval = getattr(x, "aval", None)
+        return bool(getattr(aval, "weak_type", False))
 
     def dtype(self, value):
         t = type(value)

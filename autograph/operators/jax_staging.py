@@ -5,6 +5,7 @@
 
 from autograph.operators.if_stmt import loads_only
 from autograph.operators.jax_lists import JaxList, _is_list_leaf, _PendingList
+from autograph.operators.staging import number_keeps_value
 
 __all__ = ["JaxStaging", "JaxLoopVarMismatchError", "ReverseModeLoopError"]
 
@@ -130,7 +131,7 @@ class JaxStaging:
     def cond(self, pred, true_fn, false_fn, names, direct=False):
         jax, jnp, tree = self.jax, self.jnp, self.tree
         pred = self._truth(pred, "tensor-dependent `if`")
-        forced = {}                        # flat position -> dtype for Python numbers
+        forced = {}          # flat position -> (dtype, weak) for a weak value (a Python number)
         for _ in range(3):
             record = [None, None]
 
@@ -138,13 +139,17 @@ class JaxStaging:
                 def branch():
                     out = fn()
                     leaves, treedef = tree.tree_flatten(out)
-                    pynum = [not self._is_array(x) for x in leaves]
+                    # Python numbers and weakly typed arrays are JAX's weak values: they take
+                    # the other branch's dtype (`forced`), and stay weak if both are weak.
+                    weak = [self.is_weak(x) for x in leaves]
                     conv = []
                     for i, x in enumerate(leaves):
-                        if not self._is_array(x):
-                            x = jnp.asarray(x, forced[i]) if i in forced else jnp.asarray(x)
-                        conv.append(self._strong(x))
-                    record[which] = (treedef, conv, pynum, out)
+                        if i in forced:
+                            x = self._adopt(x, *forced[i])
+                        elif not self._is_array(x):
+                            x = jnp.asarray(x)
+                        conv.append(x)
+                    record[which] = (treedef, conv, weak, out, leaves)
                     return conv
                 return branch
 
@@ -175,29 +180,72 @@ class JaxStaging:
 
     def select(self, pred, a, b):
         jnp = self.jnp
-        arrays = (self._is_array(a), self._is_array(b))
-        for v, is_array in zip((a, b), arrays):
-            if not is_array and type(v) not in (bool, int, float):
+        for v in (a, b):
+            if not self._is_array(v) and type(v) not in (bool, int, float):
                 return None
         if a is b:
             return a
-        # As `cond`: a Python number takes the other branch's dtype (two numbers, their
-        # common one); arrays must agree in dtype and shape.
-        if arrays == (True, True):
-            if a.dtype != b.dtype or a.shape != b.shape:
+        # As `cond`: a weak value (a Python number) takes the other side's dtype where that
+        # keeps its value (two weak values, their weak join); otherwise both must agree in
+        # dtype and shape (else None: the `cond` reports what does not agree).
+        x, y = (v if self._is_array(v) else jnp.asarray(v) for v in (a, b))
+        if x.shape != y.shape:
+            return None
+        if x.dtype != y.dtype:
+            wa, wb = self.is_weak(a), self.is_weak(b)
+            if wa and wb:
+                dtype = jnp.result_type(x, y)
+                x, y = self._adopt(a, dtype, True), self._adopt(b, dtype, True)
+            elif wa or wb:
+                v, weak, d = (a, x, y.dtype) if wa else (b, y, x.dtype)
+                if jnp.result_type(weak, d) != d or not (self._is_array(v)
+                                                         or number_keeps_value(v, d)):
+                    return None
+                if wa:
+                    x = self._adopt(v, d, False)
+                else:
+                    y = self._adopt(v, d, False)
+            else:
                 return None
-        elif arrays == (True, False):
-            b = jnp.asarray(b, a.dtype)
-        elif arrays == (False, True):
-            a = jnp.asarray(a, b.dtype)
-        else:
-            dtype = jnp.result_type(jnp.asarray(a), jnp.asarray(b))
-            a, b = jnp.asarray(a, dtype), jnp.asarray(b, dtype)
-        return self.lax.select(self._truth(pred, "tensor-dependent `if`"), self._strong(a),
-                               self._strong(b))
+        return self.lax.select(self._truth(pred, "tensor-dependent `if`"), x, y)
+
+    def _adopt(self, x, dtype, weak):
+        """The weak value `x` (a Python number or weakly typed array) in `dtype`, weakly typed
+        if `weak` (then `dtype` is the default dtype of a kind at least as wide as x's)."""
+        if not self._is_array(x):
+            return self.to_value(x, dtype) if weak else self.jnp.asarray(x, dtype)
+        if x.dtype == dtype:
+            return x
+        kind = self._weak_kind(dtype) if weak else None
+        if kind is not None:
+            # (JAX's own promotion of a weak value: an int plus a Python float 0.0 is a weak
+            # float, exactly the int's value)
+            return x + kind(0)
+        return self.lax.convert_element_type(x, dtype)
+
+    def _weak_dtype(self, name, where, a, b, va, vb, which):
+        """The dtype the weak value `va` (array `a`, in the `which` branch) takes next to the
+        other branch's strongly typed `b` (value `vb`): `b`'s dtype, as JAX promotes a
+        Python number that meets an array; refused where the value would change."""
+        jnp = self.jnp
+        d = b.dtype
+        promoted = jnp.result_type(a, d) == d
+        if promoted and (self._is_array(va) or number_keeps_value(va, d)):
+            return d
+        if self._is_array(va):
+            return None         # (reported as two arrays of different dtypes)
+        from autograph.operators.staging import _describe
+        branches = ("if-branch", "else-branch")
+        what = _describe(self, va)
+        raise TypeError(
+            "%s is %s in the %s of a tensor-dependent `if`%s but %s in the %s; a lax.cond "
+            "gives one dtype, and as %s that value would change (Python keeps it as it is). "
+            "Give both branches values of one dtype (e.g. `jnp.asarray(v, jnp.%s)` in the %s)"
+            % (name, what, branches[which], where, _describe(self, vb), branches[1 - which],
+               d, jnp.result_type(a, d), branches[1 - which]))
 
     def _branches_agree(self, record):
-        (t0, c0, _, _), (t1, c1, _, _) = record
+        (t0, c0, _, _, _), (t1, c1, _, _, _) = record
         return t0 == t1 and all(a.dtype == b.dtype and a.shape == b.shape
                                 for a, b in zip(c0, c1))
 
@@ -240,7 +288,7 @@ class JaxStaging:
                     x.exact = a.exact and b.exact and a.appended == b.appended
 
     def _reconcile_branches(self, record, forced, names):
-        (t0, c0, p0, out0), (t1, c1, p1, out1) = record
+        (t0, c0, p0, out0, l0), (t1, c1, p1, out1, l1) = record
         where = self._user_where()
         if t0 != t1:
             raise TypeError(
@@ -253,12 +301,16 @@ class JaxStaging:
         for i, (a, b) in enumerate(zip(c0, c1)):
             label = labels[i] if i < len(labels) else "output %d" % i
             if a.dtype != b.dtype:
+                dtype = None
                 if p0[i] and p1[i]:
-                    forced[i] = self.jnp.result_type(a, b)
+                    # (two weak values: their weak join, `0` and `0.5` a weak float)
+                    dtype, weak = self.jnp.result_type(a, b), True
                 elif p0[i]:
-                    forced[i] = b.dtype
+                    dtype, weak = self._weak_dtype(label, where, a, b, l0[i], l1[i], 0), False
                 elif p1[i]:
-                    forced[i] = a.dtype
+                    dtype, weak = self._weak_dtype(label, where, b, a, l1[i], l0[i], 1), False
+                if dtype is not None:
+                    forced[i] = (dtype, weak)
                 else:
                     raise TypeError(
                         "%s is %s in the if-branch of a tensor-dependent `if`%s but %s in the "
@@ -300,7 +352,12 @@ class JaxStaging:
         rows = _rows or {}   # position -> rows per iteration of a list's buffer
         loop_vars = self._lower_pending(loop_vars, bound, names, where, rows)
         leaves, treedef = tree.tree_flatten(loop_vars)
-        init = [self._strong(x) for x in leaves]
+        # A weakly typed value (a Python number) is carried weakly, as lax carries it: the
+        # body decides its dtype (`i + jnp.int8(1)` is int8; the loop is then traced again
+        # with that dtype, see loop_builder._retry_dtype) and a value the body keeps weak
+        # stays weak after the loop (`i + 1`), as Python's number does.
+        init = [x if self._is_array(x) else self.jnp.asarray(x) for x in leaves]
+        weak = [self.is_weak(x) for x in init]
         labels = self._labels(names, loop_vars)
 
         def unflat(c):
@@ -334,7 +391,7 @@ class JaxStaging:
                         "%s after it; a JAX loop carries arrays of a fixed shape (pad it to a "
                         "fixed size, or keep the loop in Python)"
                         % (labels[i], tuple(x0.shape), where, tuple(x.shape)))
-                res.append(self._strong(x))
+                res.append(x if weak[i] else self._strong(x))
             return res
 
         list_pos = [k for k, v in enumerate(loop_vars) if isinstance(v, JaxList)]

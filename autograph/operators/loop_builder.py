@@ -13,6 +13,7 @@ from autograph.operators.frames import (_assignment_line, _statement_frame_info,
 from autograph.operators.staging import (StagingError, _ListMutated, _Retry, _as_values,
                                          _carries, _check_escaped, _describe, _in_library,
                                          _in_package, _snapshot, _is_scalar_like,
+                                         number_keeps_value,
                                          _same_python_value, _user_exception)
 from autograph.operators import generated_names
 from autograph.operators.variables import Undefined, UndefinedValueError
@@ -32,6 +33,11 @@ _NEEDS_A_NUMBER = (TypeError, IndexError, ValueError, KeyError)
 # (a dtype mismatch, which a retry may fix) are left as they are.
 _CONCRETE_WORDS = ("tracer", "concrete", "static", "unhashable", "iterated by python")
 _STDLIB = os.path.dirname(os.__file__) + os.sep
+
+
+class StagedNumberDtypeError(StagingError, TypeError):
+    """A loop variable that was a Python number is given a dtype by the loop body that
+    cannot hold that number (see `_LoopBuilder._check_number`)."""
 
 
 class StagedPythonNumberError(StagingError, TypeError):
@@ -465,8 +471,32 @@ class _LoopBuilder:
         k, j, adjustable = self.leaf_owner[index]
         if not adjustable or (k, j) in self.dtypes:
             return False
+        self._check_number(k, j, e.actual)
         self.dtypes[(k, j)] = e.actual
         return True
+
+    def _check_number(self, k, j, dtype):
+        """Loop variable k's leaf j, a Python number before the loop, is to be carried in
+        `dtype` (the body's): refused where that changes the number (0.5 as an int8, 200 as
+        an int8, 0 as a bool), which plain Python keeps when the loop runs zero times."""
+        if k in self.init:
+            return          # (zeros made here: 0 keeps its value in any dtype)
+        v = self.state[k]
+        if not _is_scalar_like(v):
+            v = self.backend.flatten(v)[j]
+        if type(v) not in (bool, int, float, complex) or number_keeps_value(v, dtype):
+            return
+        name = self.names[k]
+        where = _statement_frame_info()
+        line = _assignment_line(name, _user_fn(self.body)) if name.isidentifier() else None
+        raise StagedNumberDtypeError(
+            "'%s' is the Python %s %r before the tensor-dependent loop%s, and its body makes "
+            "it %s%s; a staged loop carries one dtype from its start, and %s cannot hold %r "
+            "(plain Python keeps %r when the loop runs zero times). Start '%s' from a value "
+            "of the dtype the body gives it, or make the body keep its kind (cast the value "
+            "it assigns)" % (
+                name, type(v).__name__, v, " at %s:%d" % where if where else "", dtype,
+                " (line %d)" % line if line else "", dtype, v, v, name))
 
     def _probe_python_numbers(self, body, init):
         """After a failed trace: traces the body once more (into a throwaway graph) with the
@@ -511,6 +541,7 @@ class _LoopBuilder:
             except Exception:  # noqa: BLE001
                 continue
             if after is not None and after != before:
+                self._check_number(k, j, after)
                 self.dtypes[(k, j)] = after
                 changed = True
         return changed

@@ -242,6 +242,33 @@ def _same_python_value(a, b):
     return a == b
 
 
+_KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "V": 2, "c": 3}  # ("V": bfloat16 and the like)
+_PY_RANK = {bool: 0, int: 1, float: 2, complex: 3}
+
+
+def number_keeps_value(value, dtype):
+    """True if the Python number `value`, given `dtype` (a numpy dtype or one of our runtime's
+    dtypes) by staging, is still that number: a kind at least as wide (bool < int < float <
+    complex: 0.5 never becomes 0, nor 0 False), an integer within the dtype's range (200 is
+    no int8), a finite number finite (100000 is no float16). A float rounded to a narrower
+    float is its nearest value there, as JAX rounds a Python float that meets such an array."""
+    try:
+        d = np.dtype(getattr(dtype, "np_dtype", dtype))
+        rank = _KIND_RANK.get(d.kind)
+        if rank is None or rank < _PY_RANK[type(value)]:
+            return False
+        if rank <= 1 and d.kind != "b":
+            info = np.iinfo(d)
+            return info.min <= value <= info.max
+        if rank >= 2:
+            with np.errstate(all="ignore"):
+                converted = np.asarray(value).astype(d)
+            return bool(np.all(np.isfinite(converted))) or not np.all(np.isfinite(value))
+        return True
+    except (TypeError, ValueError, OverflowError, KeyError):
+        return False
+
+
 def _describe(backend, v):
     if type(v) is Undefined:
         return "undefined"
