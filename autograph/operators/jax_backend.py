@@ -325,9 +325,14 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
                                   is_leaf=lambda x: isinstance(x, (JaxList, _PendingList)))
 
     def zeros(self, spec):
+        # (placeholders, never seen as values: in a default dtype they are weakly typed, so
+        # the value that replaces them decides, as a Python number's carry does)
         def one(s):
             if type(s) is _ListSpec:
                 return self.new_list(s, [])
+            kind = self._weak_kind(s.dtype)
+            if kind is not None:
+                return self.jnp.full(s.shape, kind(0))
             return self.jnp.zeros(s.shape, s.dtype)
         return self.tree.tree_map(one, spec, is_leaf=lambda s: isinstance(s, _Spec))
 

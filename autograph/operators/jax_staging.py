@@ -472,8 +472,14 @@ class JaxStaging:
         def body2(k, *v):
             return (k + 1,) + tuple(body_fn(*v))
 
-        out = self.while_loop(test2, body2, (k0,) + tuple(loop_vars),
-                              ("<iteration>",) + tuple(names or ()))
+        try:
+            out = self.while_loop(test2, body2, (k0,) + tuple(loop_vars),
+                                  ("<iteration>",) + tuple(names or ()))
+        except JaxLoopVarMismatchError as e:
+            # (the caller's positions: without the iteration counter put first)
+            if type(e.index) is int and e.index > 0:
+                e.index -= 1
+            raise
         return out[1:]
 
     def _refuse_reverse_mode(self, out, names, where):

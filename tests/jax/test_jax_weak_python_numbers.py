@@ -409,3 +409,70 @@ def test_refuses_a_changed_value(f, what):
         jax.jit(ag.to_graph(f))(jnp.float32(2))
     text = str(e.value)
     assert what in text and "test_jax_weak_python_numbers.py" in text
+
+
+def int_to_bool(x):
+    f = 0
+    while x > 0:
+        f = x > 1
+        x = x - 1
+    return f
+
+
+def int_to_float16_inf(x):
+    s = 100000
+    while x > 0:
+        s = s + jnp.float16(1)
+        x = x - 1
+    return s
+
+
+@pytest.mark.parametrize("f, what", [(int_to_bool, "'f' is the Python int 0"),
+                                     (int_to_float16_inf, "'s' is the Python int 100000")])
+def test_refuses_a_changed_kind_or_overflow(f, what):
+    with pytest.raises(ag.StagingError, match=what):
+        jax.jit(ag.to_graph(f))(jnp.float32(2))
+
+
+def test_refuses_on_our_runtime_too():
+    @ag.function
+    def f(x):
+        s = 0.0
+        while x > 0:
+            s = ag.cast(x, ag.int32)
+            x = x - 1
+        return s
+    with pytest.raises(ag.StagingError, match="'s' is the Python float 0.0 .* int32"):
+        f(ag.constant(2))
+
+
+# --- siblings: a bound traced in the loop, early-return values ------------------------------------
+
+def traced_bound(x, m):
+    i = 0
+    s = 0
+    while x < 100.0:
+        ag.set_loop_options(maximum_iterations=m)
+        x = x * 1.5
+        i = i + jnp.int8(1)
+        s = s + 0.5
+    return i, s
+
+
+def returns_counter(n):
+    i = 0
+    while i < n:
+        i = i + 1
+        if i > 2:
+            return i
+    return 0
+
+
+def test_traced_maximum_iterations():
+    # (the counter the bound adds did shift the position of a variable whose dtype the body
+    # changes: 's' was refused as int32 before / float32 after)
+    check(traced_bound, jnp.float32(3.0), jnp.int32(50))
+
+
+def test_early_return_value_stays_weak():
+    check(returns_counter, jnp.int32(5))
