@@ -265,10 +265,11 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
         if isinstance(value, (JaxList, _PendingList)):
             return value
         t = type(value)
-        if t is int or t is float or t is complex:
+        if t is int or t is float or t is complex or t is bool:
             # A Python number stays weakly typed, as JAX keeps it (`0 + jnp.int8(1)` is
             # int8): in its own default dtype, or in the default dtype of a wider kind
-            # (an int carried as JAX's default float after the body made it one).
+            # (an int carried as JAX's default float after the body made it one; a bool
+            # as a weak int after `flag + 1`). (JAX has no weak bool.)
             if dtype is None:
                 return jnp.asarray(value)
             lift = self._weak_kind(dtype)

@@ -139,9 +139,9 @@ class JaxStaging:
                 def branch():
                     out = fn()
                     leaves, treedef = tree.tree_flatten(out)
-                    # Python numbers and weakly typed arrays are JAX's weak values: they take
-                    # the other branch's dtype (`forced`), and stay weak if both are weak.
-                    weak = [self.is_weak(x) for x in leaves]
+                    # Python numbers (bools too) and weakly typed arrays take the other
+                    # branch's dtype (`forced`), and stay weak if both are weak.
+                    weak = [type(x) is bool or self.is_weak(x) for x in leaves]
                     conv = []
                     for i, x in enumerate(leaves):
                         if i in forced:
@@ -192,10 +192,12 @@ class JaxStaging:
         if x.shape != y.shape:
             return None
         if x.dtype != y.dtype:
-            wa, wb = self.is_weak(a), self.is_weak(b)
+            wa = type(a) is bool or self.is_weak(a)
+            wb = type(b) is bool or self.is_weak(b)
             if wa and wb:
                 dtype = jnp.result_type(x, y)
-                x, y = self._adopt(a, dtype, True), self._adopt(b, dtype, True)
+                weak = self.is_weak(a) or self.is_weak(b)
+                x, y = self._adopt(a, dtype, weak), self._adopt(b, dtype, weak)
             elif wa or wb:
                 v, weak, d = (a, x, y.dtype) if wa else (b, y, x.dtype)
                 if jnp.result_type(weak, d) != d or not (self._is_array(v)
@@ -303,8 +305,10 @@ class JaxStaging:
             if a.dtype != b.dtype:
                 dtype = None
                 if p0[i] and p1[i]:
-                    # (two weak values: their weak join, `0` and `0.5` a weak float)
-                    dtype, weak = self.jnp.result_type(a, b), True
+                    # (two Python numbers: their join, `0` and `0.5` a weak float)
+                    # (a bool beside a weak number: the weak join, as `True + 1` is)
+                    dtype = self.jnp.result_type(a, b)
+                    weak = self.is_weak(l0[i]) or self.is_weak(l1[i])
                 elif p0[i]:
                     dtype, weak = self._weak_dtype(label, where, a, b, l0[i], l1[i], 0), False
                 elif p1[i]:

@@ -476,3 +476,31 @@ def test_traced_maximum_iterations():
 
 def test_early_return_value_stays_weak():
     check(returns_counter, jnp.int32(5))
+
+
+# --- a grid: a Python number met by arrays and numbers of every kind ------------------------------
+
+_FORMS = {
+    "while": "    i = 0\n    while i < n:\n        a = a + {rhs}\n        i += 1\n",
+    "scan": "    for i in jnp.arange(3):\n        a = a + {rhs}\n",
+    "if": "    i = n\n    if n > 0:\n        a = a + {rhs}\n",
+    "ternary": "    i = n\n    a = (a + {rhs}) if n > 0 else a\n",
+}
+_RHS = ["jnp.int8(1)", "jnp.float16(1)", "jnp.asarray(1, jnp.bfloat16)", "jnp.uint8(3)",
+        "jnp.complex64(1j)", "1", "0.5", "x8", "i"]
+
+
+@pytest.mark.parametrize("form", sorted(_FORMS))
+def test_grid_equals_plain_python(form):
+    # (a Python bool met by a Python bool is left out: `True + True` is 2 in Python, True for
+    # a bool array; see docs/jax.md, Limitations)
+    from tests.source_helpers import make_function
+    args = (jnp.int32(3), jnp.int8(5))
+    for init in ["0", "0.0", "0.5", "True", "2"]:
+        for rhs in _RHS:
+            src = "def f(n, x8):\n    a = %s\n%s    return a\n" % (
+                init, _FORMS[form].format(rhs=rhs))
+            f = make_function(src, namespace={"jnp": jnp})
+            want, got = f(*args), jax.jit(ag.to_graph(f))(*args)
+            assert _sig(got) == _sig(want), src
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want), err_msg=src)
