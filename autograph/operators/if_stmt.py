@@ -7,8 +7,8 @@ import dis
 import numpy as np
 
 from autograph.operators import dispatch
-from autograph.operators.frames import (_assignment_line, _cell_value, _use_line_after_if,
-                                        _user_frame_info, register_helper)
+from autograph.operators.frames import (_assignment_line, _cell_value, _helper_caller_frame,
+                                        _instr_lines, _user_frame_info, register_helper)
 from autograph.operators.generated_names import is_jump_flag, is_retval as _is_retval
 from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_values, _carries,
                                          _check_escaped, _describe, _snapshot, _endless_recursion,
@@ -17,6 +17,7 @@ from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_valu
                                          _same_python_value, _stage_in_place, _unpack,
                                          _user_exception)
 from autograph.operators.variables import Undefined, UndefinedValueError
+from autograph.pyct.loader import converted_codes
 
 __all__ = ['if_stmt', 'if_exp']
 
@@ -445,15 +446,24 @@ class _IfBuilder:
         caller refuses). Raises _Retry."""
         b, name = self.backend, self.names[k]
         defined = self.outs[defining][k] if self.outs[defining] is not None else None
-        if k in self.checked or k in self.fill or not self.lazy or defined is None \
-                or not _carries(b, defined) or b.is_list(defined):
+        if k in self.fill or not self.lazy or defined is None:
             return
-        self.checked[k] = (
-            "'%s' has no value where it is read: the %s of the tensor-dependent `if`%s "
-            "%s, and Python raises UnboundLocalError there. Give '%s' a value before the "
-            "`if`." % (name, _BRANCH[lacking], " at %s:%d" % where if where else "",
-                       "jumped (break/continue) before assigning it" if jumped
-                       else "does not assign it and the graph took it", name))
+        unwrapped = self._unwrap(defined)
+        if unwrapped is not None:
+            defined = unwrapped[1]   # (itself checked: e.g. a jump in the defining branch)
+        if not _carries(b, defined) or b.is_list(defined):
+            return
+        here = "the %s of the tensor-dependent `if`%s %s" % (
+            _BRANCH[lacking], " at %s:%d" % where if where else "",
+            "jumped (break/continue) before assigning it" if jumped
+            else "does not assign it and the graph took it")
+        if k in self.checked:
+            self.checked[k] = "%s (or %s)" % (self.checked[k].rsplit(". Give", 1)[0], here) \
+                + ". Give '%s' a value before the `if`." % name
+        else:
+            self.checked[k] = (
+                "'%s' has no value where it is read: %s, and Python raises UnboundLocalError "
+                "there. Give '%s' a value before the `if`." % (name, here, name))
         self.fill[k] = b.spec(_as_values(b, defined))
         raise _Retry(self)
 
@@ -551,7 +561,7 @@ class _IfBuilder:
                 "Give '%s' a value again after the `del`, or do not read it after the `if`."
                 % (name, _BRANCH[lacking], " at %s:%d" % where if where else "", name))
             self.fill[k] = b.spec(_as_values(b, defined))
-        elif _use_line_after_if(name) is not None:
+        elif _read_after_if(name) is not None:
             # Read afterwards and no run-time check: refuse here. (Dropped, its read would
             # raise while tracing, inside any `try:` of the user's around it, whose handler
             # would then run for every input.)
@@ -571,9 +581,10 @@ class _IfBuilder:
                 "graph `cond` needs a value from both branches: delete it in both branches, "
                 "or after the `if`." % (name, _BRANCH[lacking], _BRANCH[defining],
                                         " at %s:%d" % where if where else ""))
-        used = _use_line_after_if(name)
+        used = _read_after_if(name)
         jumped = self._returns(lacking, ("break_", "continue_"))
-        if jumped:
+        if jumped or used is None:
+            # (read afterwards with no jump: refused here, the documented trace-time error)
             self._one_branch(k, lacking, defining, where, jumped)
         assigned = _assignment_line(name, self.fns[defining])
         parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]
@@ -587,6 +598,32 @@ class _IfBuilder:
         parts.append(". A graph `cond` needs a value from both branches: assign '%s' before "
                      "the `if` or in the %s too." % (name, _BRANCH[lacking]))
         raise UndefinedValueError("".join(parts))
+
+
+_LOAD_OPS = ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME")
+_PASS_ON = frozenset(_LOAD_OPS + ("BUILD_TUPLE", "RETURN_VALUE"))
+
+
+def _read_after_if(name):
+    """The user's line of the first read of `name` after the `if` being staged, or None
+    (best effort, from the converted code; the `if`'s own line outside converted code). The state a generated branch or loop body
+    returns at its end (`return break_, tmp, v`, located at the enclosing statement's line,
+    before the `if`) is no read: the enclosing builder receives the value, checked or not."""
+    f = _helper_caller_frame()
+    if f is None:
+        return None
+    here = f.f_lineno
+    converted = f.f_code in converted_codes
+    ins = [(i, line) for i, line in _instr_lines(f.f_code) if i.offset > f.f_lasti]
+    for j, (i, line) in enumerate(ins):
+        if i.opname in _LOAD_OPS and i.argval == name:
+            rest = [x.opname for x, _ in ins[j:]]
+            if converted and line is not None and line < here and "RETURN_VALUE" in rest \
+                    and set(rest[:rest.index("RETURN_VALUE") + 1]) <= _PASS_ON:
+                continue
+            return line
+    # (called by hand: whatever the caller does with the value may read it)
+    return None if converted else here
 
 
 register_helper("if", if_stmt)

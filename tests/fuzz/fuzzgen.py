@@ -890,8 +890,10 @@ DOCUMENTED = [
 
 # What a tensor mode may raise where the oracle raised UnboundLocalError (a name first
 # assigned in a loop or branch that did not run): the same error at trace time, or the
-# run-time check of a value only a loop assigns.
-UNASSIGNED = re.compile(r'is assigned only inside the tensor-dependent loop')
+# run-time check of a value only a loop assigns, or only one branch of a tensor `if` (the
+# other jumped, or assigns nothing and no read follows the `if`).
+UNASSIGNED = re.compile(r'is assigned only inside the tensor-dependent loop|has no value where '
+                        r'it is read: the (if|else)-branch of the tensor-dependent `if`')
 
 
 class _Raised:
