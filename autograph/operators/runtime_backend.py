@@ -306,11 +306,15 @@ class RuntimeBackend(Backend):
     def abs(self, x):
         return self.math.abs(self._read(x))
 
+    # Python's min(a, b) is `b if b < a else a`: a NaN second operand loses, and of equal
+    # values (0.0, -0.0) the first is kept, where numpy's minimum gives NaN and -0.0.
     def minimum(self, a, b):
-        return self.math.minimum(self._read(a), self._read(b))
+        a, b = self._read(a), self._read(b)
+        return self.math.where(self.math.less(b, a), b, a)
 
     def maximum(self, a, b):
-        return self.math.maximum(self._read(a), self._read(b))
+        a, b = self._read(a), self._read(b)
+        return self.math.where(self.math.greater(b, a), b, a)
 
     def reduce_min(self, x):
         return self.reduction.reduce_min(self._read(x))
