@@ -367,6 +367,21 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
         if backend is not None:
             return _unpack(_stage_for(backend, iterable, extra_test, body, tuple(state), names,
                                       in_place, untracked, opts))
+    try:
+        return _python_for(iterable, extra_test, body, state, names, in_place, untracked, opts)
+    except BaseException as e:
+        # A Python `for` left by an exception drops its iterator at once (a generator's
+        # `finally:` runs before any handler); the traceback keeps these frames, not it.
+        iterable = None
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code is not _python_for.__code__:
+            tb = tb.tb_next
+        if tb is not None:
+            tb.tb_frame.clear()
+        raise
+
+
+def _python_for(iterable, extra_test, body, state, names, in_place, untracked, opts):
     n = len(state)
     if _unroll_limit > 0:
         t = type(iterable)
