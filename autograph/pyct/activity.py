@@ -225,6 +225,7 @@ def _scan_lambda(node, out):
 
 
 def _scan_comprehension(node, out):
+    t = type(node)
     gens = node.generators
     scan(gens[0].iter, out)
     inner = Names()
@@ -242,9 +243,14 @@ def _scan_comprehension(node, out):
         scan(node.value, inner)
     else:
         scan(node.elt, inner)
+    # A generator expression runs when it is iterated, maybe later: it sees later values of
+    # the variables it reads, as a lambda does.
+    escapes = t is gast.GeneratorExp
     for n in inner.reads:
         if n not in bound:
             out.reads[n] = None
+            if escapes:
+                out.captured[n] = None
     for n in inner.captured:
         if n not in bound:
             out.captured[n] = None
