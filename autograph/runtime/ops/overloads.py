@@ -13,7 +13,9 @@ import numpy as np
 
 from autograph.runtime.ops import array_ops as A
 from autograph.runtime.ops import math_ops as M
+from autograph.runtime import dtypes
 from autograph.runtime.context import ctx as _ctx
+from autograph.runtime.ops.core_ops import CAST
 from autograph.runtime.registry import _eager, apply
 from autograph.runtime.tensor import Tensor
 
@@ -89,7 +91,18 @@ def __rdivmod__(self, other):
 def __pow__(self, other, modulo=None):
     if modulo is not None:
         raise TypeError("pow() with a modulo is not supported on tensors")
+    if type(other) is int and other < 0 and self.dtype.is_integer:
+        # Python: an int to a negative int power is a float (2 ** -1 == 0.5); numpy refuses.
+        self = apply(CAST, [self], {"dtype": dtypes.float32})
     return apply(M.POW, [self, other])
+
+
+def __round__(self, ndigits=None):
+    raise TypeError(
+        "round() of a tensor is not supported: Python's round(x) is an int rounded half to "
+        "even (round(2.5) == 2) and round(x, n) a float, which no op here computes. Round in "
+        "the graph with ag.cast(x, ag.int32) (truncates toward zero) after adding or "
+        "subtracting 0.5 as your rounding needs, or round the value after the graph runs")
 
 
 def __rpow__(self, other):
@@ -116,7 +129,7 @@ def install(cls):
     for opdef, name in _COMPARE:
         setattr(cls, "__%s__" % name, _binary(opdef, name)[0])
     for f in (__eq__, __ne__, __neg__, __pos__, __abs__, __invert__, __getitem__, __divmod__,
-              __rdivmod__, __pow__, __rpow__):
+              __rdivmod__, __pow__, __rpow__, __round__):
         setattr(cls, f.__name__, f)
     return cls
 
