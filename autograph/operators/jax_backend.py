@@ -23,6 +23,7 @@ import weakref
 import numpy as np
 
 from autograph.operators.dispatch import Backend
+from autograph.operators.staging import number_keeps_value
 from autograph.operators.jax_lists import (JaxList, JaxLists, _count_array, _is_list_leaf,
                                            _ListSpec, _PendingList, _Spec)
 from autograph.operators.jax_staging import (JaxLoopVarMismatchError, JaxStaging,
@@ -275,6 +276,12 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
             lift = self._weak_kind(dtype)
             if lift is not None and _RANK[lift] >= _RANK[t]:
                 return jnp.asarray(lift(value))
+            if not number_keeps_value(value, dtype):
+                # (a staged value never silently becomes another number: 0.5 as an int)
+                raise TypeError(
+                    "the Python %s %r cannot become a %s array without changing its value "
+                    "(staging keeps Python's values); give it as a value of that dtype, or "
+                    "keep the computation in that kind" % (t.__name__, value, dtype))
         if dtype is None:
             dtype = jnp.asarray(value).dtype
         return jnp.asarray(value, dtype)

@@ -3,6 +3,8 @@ lowered to a `JaxList` (a fixed-capacity buffer and a count); `JaxLists` holds t
 list methods (mixed into `JaxBackend`).
 """
 
+from autograph.operators.staging import number_keeps_value
+
 __all__ = ["JaxList", "JaxLists"]
 
 
@@ -112,9 +114,31 @@ class JaxLists:
             out.append(v)
         return tuple(out)
 
+    def _item(self, name, value, dtype):
+        """`value` as an item of list `name` whose items are `dtype`: a weak value (a Python
+        number) takes that dtype as JAX promotes it, where that keeps its value; anything
+        else of another dtype is refused (a cast would change it: 0.5 in an int32 list)."""
+        jnp = self.jnp
+        x = value if self._is_array(value) else jnp.asarray(value)
+        if x.dtype == dtype:
+            return x
+        number = type(value) in (bool, int, float, complex)
+        if (number or self.is_weak(x)) and jnp.result_type(x, dtype) == dtype \
+                and (not number or number_keeps_value(value, dtype)):
+            return x.astype(dtype)
+        from autograph.operators.staging import _describe
+        raise TypeError(
+            "list '%s' holds %s items (the dtype of the first item appended in the staged "
+            "loop) but is given %s in the loop%s; a list staged by JAX is one array, and as %s "
+            "that item "
+            "would change (plain Python keeps it, and jnp.stack of the Python list would "
+            "promote the others). Append items of one dtype (e.g. make the first one %s)"
+            % (name, dtype, _describe(self, value), self._user_where(), dtype,
+               jnp.result_type(x, dtype)))
+
     def _buffer(self, pending, extra, name):
         jnp = self.jnp
-        items = [self.to_value(x, pending.spec.dtype) for x in pending.items]
+        items = [self._item(name, x, pending.spec.dtype) for x in pending.items]
         n = len(items)
         buf = jnp.zeros((n + extra,) + tuple(pending.spec.shape), pending.spec.dtype)
         for i, x in enumerate(items):
@@ -124,7 +148,7 @@ class JaxLists:
     def list_append(self, lst, value):
         if isinstance(lst, _PendingList):
             raise TypeError("internal: a pending list is appended to outside its loop")
-        value = self.to_value(value, lst.buffer.dtype)
+        value = self._item(lst.name, value, lst.buffer.dtype)
         if value.shape != lst.buffer.shape[1:]:
             raise TypeError(
                 "list '%s' is appended a value of shape %s inside a tensor-dependent loop, but "

@@ -504,3 +504,69 @@ def test_grid_equals_plain_python(form):
             want, got = f(*args), jax.jit(ag.to_graph(f))(*args)
             assert _sig(got) == _sig(want), src
             np.testing.assert_array_equal(np.asarray(got), np.asarray(want), err_msg=src)
+
+
+# --- lists appended in staged loops: an item is never cast into another value -----------------------
+
+def list_int_then_float(x):
+    out = []
+    for v in x:
+        out.append(1)
+        out.append(v * 0.5)
+    return jnp.stack(out)
+
+
+def list_int8_then_half(x):
+    out = []
+    for v in x:
+        out.append(v)
+        out.append(0.5)
+    return jnp.stack(out)
+
+
+def list_float_before_int8_loop(x):
+    out = [0.5]
+    for v in x:
+        if v > 1:
+            out.append(v)
+    return len(out)
+
+
+def list_numbers_that_fit(x):
+    out = [2]
+    for v in x:
+        out.append(v)
+        out.append(1)
+        out.append(True)
+    return jnp.stack(out)
+
+
+@pytest.mark.parametrize("f, x", [
+    (list_int_then_float, jnp.asarray([1.0, 3.0])),
+    (list_int8_then_half, jnp.asarray([1, 3], jnp.int8)),
+    (list_float_before_int8_loop, jnp.asarray([1, 3], jnp.int8)),
+])
+def test_list_item_of_another_dtype_is_refused(f, x):
+    # (plain Python's jnp.stack promotes the items; the staged buffer has the dtype of the
+    # first one, and casting 0.5 or a float32 into it changed the values silently)
+    with pytest.raises(TypeError, match="list 'out' holds"):
+        jax.jit(ag.to_graph(f))(x)
+
+
+def test_list_items_that_fit_take_its_dtype():
+    x = jnp.asarray([1, 3], jnp.int8)
+    got, want = jax.jit(ag.to_graph(list_numbers_that_fit))(x), list_numbers_that_fit(x)
+    assert got.dtype == want.dtype == jnp.int8
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_backend_to_value_keeps_python_numbers():
+    from autograph.operators.jax_backend import JaxBackend
+    b = JaxBackend()
+    assert b._load()
+    assert _sig(b.to_value(0)) == _sig(0) and _sig(b.to_value(True)) == (jnp.bool_, False)
+    assert _sig(b.to_value(1, jnp.float32)) == _sig(1.0)      # weak: a Python float's dtype
+    assert _sig(b.to_value(1, jnp.int8)) == (jnp.int8, False)
+    for v, dtype in [(0.5, jnp.int32), (200, jnp.int8), (1e5, jnp.float16), (1j, jnp.float32)]:
+        with pytest.raises(TypeError, match="without changing its value"):
+            b.to_value(v, dtype)
