@@ -328,6 +328,12 @@ class RuntimeBackend(Backend):
         x = self._read(x)
         if isinstance(x, self.Tensor) and x.dtype is dtype:
             return x
+        if kind is int and isinstance(x, self.Tensor) and x.dtype.is_floating:
+            # Python's int(): NaN, infinities and ints beyond int32 fail, never wrap
+            from autograph.runtime.ops.check_ops import int_checked
+            return int_checked(x, "int() of %s: Python raises there (NaN, infinities) or gives "
+                               "an int beyond int32, which the graph's int32 cannot hold; keep "
+                               "the value a float, or bound it before int()")
         return self.math.cast(x, dtype)
 
     def contains(self, container, x):
