@@ -8,7 +8,8 @@
 while loops with counters, `while True` + break, for over range / a tensor argument / list
 literals / lists appended in loops / enumerate, break, continue, early return at any depth,
 and/or/not, chained comparisons, ternaries, augmented assignment, calls to helper functions
-and builtins (min, max, abs, len, int, float); and what graph staging must not get wrong:
+and builtins (min, max, abs, len, int, float), `//` / `%` / `divmod` by negative numbers,
+`**` (squares of floats, an int to a negative power); and what graph staging must not get wrong:
 names first assigned in loops (or as their target) and branches and read later (`late*`),
 zero-trip loops, and/or as values and ints as ternary tests, int with Python float, lists read
 back after appends, dict keys and attributes first set in loops, methods updating `self`.
@@ -172,10 +173,20 @@ class Generator:
             return '(%s * %s %% %d)' % (a, b, P), P
         if k < 0.52:
             a, ba = self.int_expr(sc, depth + 1)
-            return '(%s // %d)' % (a, self.r.randint(2, 5)), ba
+            d = self.r.randint(2, 5)
+            if self.wants('signed_div') and self.chance(0.3):
+                # floor division and modulo by a negative number, divmod: Python floors
+                d = -d
+                if self.chance(0.4):
+                    part = self.r.randint(0, 1)
+                    return 'divmod(%s, %s)[%d]' % (a, '(%d)' % d, part), (ba if part == 0
+                                                                           else -d)
+            return '(%s // %s)' % (a, d if d > 0 else '(%d)' % d), ba
         if k < 0.58:
             a, ba = self.int_expr(sc, depth + 1)
             m = self.r.choice((2, 3, 5, 7, P))
+            if self.wants('signed_div') and m != P and self.chance(0.3):
+                return '(%s %% (%d))' % (a, -m), m
             return '(%s %% %d)' % (a, m), m
         if k < 0.64:
             a, ba = self.int_expr(sc, depth + 1)
@@ -270,6 +281,14 @@ class Generator:
             a, ba = self.float_expr(sc, depth + 1)
             b, bb = self.float_expr(sc, depth + 1)
             return '(%s if %s else %s)' % (a, c, b), max(ba, bb)
+        if k < 0.90 and self.wants('powers'):
+            if self.chance(0.5):
+                # an int to a negative int power is a float in Python: 2 ** -n, exact
+                a = self.int_expr(sc, depth + 1)[0]
+                return '((2 ** (%s %% 3)) ** -1)' % a, 1
+            a, ba = self.float_expr(sc, depth + 1)
+            if ba <= FLOAT_VAR_MAX // 2:     # (2a: a multiple of 0.5, its square of 0.25)
+                return '((%s * 2) ** 2)' % a, 4 * ba * ba
         a, ba = self.float_expr(sc, depth + 1)
         return self.r.choice(('(-%s)', 'abs(%s)')) % a, ba
 
