@@ -124,14 +124,3 @@ def _use_line_after(name, helpers):
                 "LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME") and ins.argval == name:
             return line
     return None
-
-
-def _use_line_after_if(name):
-    f = _helper_caller_frame()
-    if f is None:
-        return None
-    for ins, line in _instr_lines(f.f_code):
-        if ins.offset > f.f_lasti and ins.opname in (
-                "LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME") and ins.argval == name:
-            return line
-    return None

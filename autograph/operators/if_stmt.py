@@ -2,13 +2,13 @@
 `cond` (built by `_IfBuilder` through the condition's `Backend`) on graph values.
 """
 
-import dis
-
-import numpy as np
+import re
 
 from autograph.operators import dispatch
-from autograph.operators.frames import (_assignment_line, _cell_value, _helper_caller_frame,
-                                        _instr_lines, _user_frame_info, register_helper)
+from autograph.operators.frames import (_assignment_line, _cell_value, _user_frame_info,
+                                        register_helper)
+from autograph.operators.if_code import (_integral, _moves_only, _read_after_if,
+                                         loads_only)
 from autograph.operators.generated_names import is_jump_flag, is_retval as _is_retval
 from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_values, _carries,
                                          _check_escaped, _describe, _snapshot, _endless_recursion,
@@ -17,7 +17,6 @@ from autograph.operators.staging import (_BRANCH, _ListMutated, _Retry, _as_valu
                                          _same_python_value, _stage_in_place, _unpack,
                                          _user_exception)
 from autograph.operators.variables import Undefined, UndefinedValueError
-from autograph.pyct.loader import converted_codes
 
 __all__ = ['if_stmt', 'if_exp']
 
@@ -92,92 +91,16 @@ def if_exp(cond, if_true, if_false):
                         picked = backend.select(cond, a, b)
                         if picked is not None:
                             return picked
-                result = _IfBuilder(backend, (Undefined("<if expression>"),),
-                                    ("<if expression>",), is_expression=True).build(
-                    cond, lambda _: if_true(), lambda _: if_false())
+                builder = _IfBuilder(backend, (Undefined("<if expression>"),),
+                                     ("<if expression>",), is_expression=True)
+                # (`ag__.if_exp(do_return, lambda: retval_, ...)`: the function's return)
+                builder.returns = loads_only(if_true) and any(
+                    _is_retval(n) for n in if_true.__code__.co_freevars)
+                result = builder.build(cond, lambda _: if_true(), lambda _: if_false())
                 return result[0]
         if cond:
             return if_true()
     return if_false()
-
-
-_LOADS = frozenset(dis.opmap[n] for n in (
-    "RESUME", "COPY_FREE_VARS", "NOP", "CACHE", "LOAD_DEREF", "LOAD_FAST", "LOAD_CONST",
-    "LOAD_CLOSURE", "RETURN_VALUE", "RETURN_CONST") if n in dis.opmap)
-_LOADERS = {}
-_MOVES = _LOADS | frozenset(dis.opmap[n] for n in (
-    "STORE_FAST", "BUILD_TUPLE", "UNPACK_SEQUENCE", "POP_TOP", "SWAP", "COPY", "MAKE_CELL",
-    "RETURN_VALUE") if n in dis.opmap)
-_MOVERS = {}
-
-
-_ARITH = _MOVES | frozenset(dis.opmap[n] for n in (
-    "BINARY_OP", "COMPARE_OP", "UNARY_NEGATIVE", "UNARY_NOT", "UNARY_INVERT", "IS_OP")
-    if n in dis.opmap)
-
-
-def _moves_only(fn):
-    """"moves" if the branch function `fn` only passes values on: it reads its arguments,
-    variables and constants, assigns its own locals and returns a tuple of them (e.g.
-    `retval_ = i; do_return = True`): no call, nothing that could run the user's code or
-    record an operation. "arith" if it also applies operators (`i += 1`): on integers and
-    booleans only (the caller checks the values), they run no user code and have no effect.
-    None otherwise."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return None
-    known = _MOVERS.get(code, False)
-    if known is False:
-        raw = code.co_code
-        seq = [raw[i] for i in range(0, len(raw), 2)]
-        ops = set(seq)
-        # (a few operators at most: more would be a cond of the branches, see _cheap)
-        if any(isinstance(c, type(code)) for c in code.co_consts) \
-                or sum(op not in _MOVES for op in seq) > 12:
-            known = None
-        elif ops <= _MOVES:
-            known = "moves"
-        elif ops <= _ARITH:
-            known = "arith"
-        else:
-            known = None
-        if len(_MOVERS) > 4096:
-            _MOVERS.clear()
-        _MOVERS[code] = known
-    return known
-
-
-def _integral(backend, v):
-    """True if `v` holds only integers, booleans, None or undefined values."""
-    t = type(v)
-    if v is None or t is Undefined or t is bool or t is int:
-        return True
-    if t is tuple or t is list:
-        return all(_integral(backend, x) for x in v)
-    if backend.is_value(v) and not backend.is_list(v):
-        try:
-            kind = np.dtype(backend.dtype(v)).kind
-        except TypeError:
-            return False
-        return kind in "biu"
-    return False
-
-
-def loads_only(fn):
-    """True if `fn` only returns a variable or a constant (e.g. `lambda: retval_`): calling
-    it runs no code of the user's and records nothing (a backend's `cond` may call such a
-    branch where the `if` is built instead of tracing it)."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return False
-    known = _LOADERS.get(code)
-    if known is None:
-        raw = code.co_code
-        known = not code.co_argcount and all(raw[i] in _LOADS for i in range(0, len(raw), 2))
-        if len(_LOADERS) > 4096:
-            _LOADERS.clear()
-        _LOADERS[code] = known
-    return known
 
 
 class _IfBuilder:
@@ -199,6 +122,7 @@ class _IfBuilder:
         n = len(self.state)
         self.names = tuple(names) if names else tuple("<var %d>" % k for k in range(n))
         self.is_expression = is_expression
+        self.returns = False     # an expression that picks the function's return value
         self.forced = set()      # positions forced into the layout by a retry
         self.fill = {}           # position -> spec of the zeros filling an undefined retval
         # position -> the value the other branch gives an early-return value, when it comes
@@ -251,10 +175,16 @@ class _IfBuilder:
         names = tuple(self.names[k] for k in layout)
         names += tuple("<%s has a value>" % self.names[k] for k in self.flagged)
         self.direct = b.direct_cond and not self.lists and self._direct(body, orelse)
-        if self.direct:
-            result = b.cond(pred, true_fn, false_fn, names, direct=True)
-        else:
-            result = b.cond(pred, true_fn, false_fn, names)
+        try:
+            if self.direct:
+                result = b.cond(pred, true_fn, false_fn, names, direct=True)
+            else:
+                result = b.cond(pred, true_fn, false_fn, names)
+        except TypeError as e:
+            err = self._return_dtypes(e, names)
+            if err is None:
+                raise
+            raise err from None
         if len(names) == 1 and not isinstance(result, (list, tuple)):
             result = (result,)
         flag_at = {k: len(layout) + j for j, k in enumerate(self.flagged)}
@@ -276,6 +206,26 @@ class _IfBuilder:
             else:
                 merged[k] = result[pos]
         return tuple(merged)
+
+    def _return_dtypes(self, e, names):
+        """The backend's "'retval_' is bool in the true branch but int32 in the false branch"
+        (the paths of the function return different dtypes) in the user's words, of the same
+        class; None for any other error."""
+        msg = str(e)
+        for name in names:
+            if not (_is_retval(name) or (name == "<if expression>" and self.returns)):
+                continue
+            m = re.search(r"'%s' is (\S+) in the true branch but (\S+) in the false branch"
+                          % re.escape(name), msg)
+            if m is None:
+                continue
+            head = re.match(r"cond( \(at [^)]*\))?: ", msg)
+            return type(e)(
+                "%sthe function returns %s on one path and %s on another, depending on a "
+                "tensor-dependent condition; in a graph every path must return the same dtype: "
+                "cast one of the values (ag.cast) or return the same kind of number on every "
+                "path" % (head.group(0) if head else "", m.group(1), m.group(2)))
+        return None
 
     def _direct(self, body, orelse):
         """True if both branches only pass values on, or compute with integers and booleans
@@ -598,32 +548,6 @@ class _IfBuilder:
         parts.append(". A graph `cond` needs a value from both branches: assign '%s' before "
                      "the `if` or in the %s too." % (name, _BRANCH[lacking]))
         raise UndefinedValueError("".join(parts))
-
-
-_LOAD_OPS = ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME")
-_PASS_ON = frozenset(_LOAD_OPS + ("BUILD_TUPLE", "RETURN_VALUE"))
-
-
-def _read_after_if(name):
-    """The user's line of the first read of `name` after the `if` being staged, or None
-    (best effort, from the converted code; the `if`'s own line outside converted code). The state a generated branch or loop body
-    returns at its end (`return break_, tmp, v`, located at the enclosing statement's line,
-    before the `if`) is no read: the enclosing builder receives the value, checked or not."""
-    f = _helper_caller_frame()
-    if f is None:
-        return None
-    here = f.f_lineno
-    converted = f.f_code in converted_codes
-    ins = [(i, line) for i, line in _instr_lines(f.f_code) if i.offset > f.f_lasti]
-    for j, (i, line) in enumerate(ins):
-        if i.opname in _LOAD_OPS and i.argval == name:
-            rest = [x.opname for x, _ in ins[j:]]
-            if converted and line is not None and line < here and "RETURN_VALUE" in rest \
-                    and set(rest[:rest.index("RETURN_VALUE") + 1]) <= _PASS_ON:
-                continue
-            return line
-    # (called by hand: whatever the caller does with the value may read it)
-    return None if converted else here
 
 
 register_helper("if", if_stmt)
