@@ -72,3 +72,43 @@ def test_ints_keep_their_dtype(fn, x, y):
     got = ag.function(fn)(ag.constant(x), ag.constant(y))
     assert got.dtype == ag.int32 or fn is three_max
     assert float(got) == fn(x, y)
+
+
+# min(t) / max(t) of one 1-D float tensor: Python iterates (`cur = v if v < cur`), so a NaN
+# after the first element is skipped, a NaN first element stays, and of equal values (0.0,
+# -0.0) the first is kept; numpy's min/max propagate NaN and pick a signed zero.
+
+def one_min(x):
+    return min(x)
+
+
+def one_max(x):
+    return max(x)
+
+
+def staged_one(x):
+    if x[0] > -100.0:
+        r = min(x)
+    else:
+        r = max(x)
+    return r
+
+
+VECTORS = [[1.0, NAN, 0.0], [NAN, 1.0], [0.0, -0.0], [-0.0, 0.0, -1.0, -1.0], [3.0],
+           [2.0, INF], [INF, NAN, INF], [-INF, NAN], [1.0, 2.0, -5.0, 4.0]]
+
+
+@pytest.mark.parametrize("fn", [one_min, one_max, staged_one])
+@pytest.mark.parametrize("xs", VECTORS)
+def test_one_vector_matches_python(fn, xs):
+    want = fn(xs)
+    t = ag.constant(xs, dtype=ag.float32)
+    assert _same(np.asarray(ag.function(fn)(t)), want)
+    assert _same(np.asarray(ag.to_graph(fn)(t)), want)
+
+
+@pytest.mark.parametrize("fn", [one_min, one_max])
+def test_one_int_vector(fn):
+    xs = [3, -7, 12, 0]
+    got = ag.function(fn)(ag.constant(xs))
+    assert got.dtype == ag.int32 and int(got) == fn(xs)

@@ -317,10 +317,35 @@ class RuntimeBackend(Backend):
         return self.math.where(self.math.greater(b, a), b, a)
 
     def reduce_min(self, x):
-        return self.reduction.reduce_min(self._read(x))
+        x = self._read(x)
+        if self._python_order(x):
+            return self._python_extreme(x, self.math.less, float("inf"))
+        return self.reduction.reduce_min(x)
 
     def reduce_max(self, x):
-        return self.reduction.reduce_max(self._read(x))
+        x = self._read(x)
+        if self._python_order(x):
+            return self._python_extreme(x, self.math.greater, float("-inf"))
+        return self.reduction.reduce_max(x)
+
+    def _python_order(self, x):
+        return isinstance(x, self.Tensor) and x.dtype.is_floating and x.shape.rank == 1
+
+    def _python_extreme(self, x, better, worst):
+        """Python's min(x) / max(x) of a 1-D float tensor (`better` is less / greater): it
+        iterates, keeping `v` only if `better(v, cur)`, so a NaN after the first element is
+        skipped, a NaN first element is the result, and of equal values (0.0, -0.0) the first
+        is kept (numpy's reduction is Python's answer for other tensors)."""
+        m, i32 = self.math, self.dtypes.int32
+        nan = m.not_equal(x, x)
+        numbers = m.where(nan, worst, x)
+        best = self.reduction.reduce_min(numbers) if better is m.less \
+            else self.reduction.reduce_max(numbers)
+        first_best = self.reduction.argmax(
+            m.cast(m.logical_and(m.equal(numbers, best), m.logical_not(nan)), i32),
+            output_type=i32)
+        head = self.array.gather(x, 0)
+        return m.where(m.not_equal(head, head), head, self.array.gather(x, first_best))
 
     def cast(self, x, kind):
         d = self.dtypes
