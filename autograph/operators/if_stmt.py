@@ -533,8 +533,9 @@ class _IfBuilder:
                                         " at %s:%d" % where if where else ""))
         used = _read_after_if(name)
         jumped = self._returns(lacking, ("break_", "continue_"))
-        if jumped or used is None:
-            # (read afterwards with no jump: refused here, the documented trace-time error)
+        if jumped or (used is None and name.isidentifier()):
+            # (read afterwards with no jump: refused here, the documented trace-time error;
+            # an item or attribute: whether it exists cannot depend on a tensor)
             self._one_branch(k, lacking, defining, where, jumped)
         assigned = _assignment_line(name, self.fns[defining])
         parts = ["'%s' is assigned in the %s" % (name, _BRANCH[defining])]

@@ -160,3 +160,23 @@ def test_a_read_after_the_loop_fails_when_the_graph_runs_on_a_path_without_a_val
             read_after_the_loop(a, n)
         with pytest.raises(InvalidArgumentError, match="'tmp'"):
             np.asarray(traced(ag.constant(a), ag.constant(n)))
+
+
+class Box:
+    pass
+
+
+def attribute_in_one_branch(a, b):
+    o = Box()
+    o.k = 0
+    if a > 0:
+        o.k = a
+    else:
+        o.extra = b
+    return o.k
+
+
+def test_an_attribute_or_item_one_branch_creates_is_still_refused_while_tracing():
+    # whether an object has an attribute (a dict a key) cannot depend on a tensor
+    with pytest.raises(UnboundLocalError, match="o.extra"):
+        ag.function(attribute_in_one_branch)(ag.constant(1), ag.constant(2))
