@@ -381,6 +381,13 @@ class JaxStaging:
                 if not self._is_array(x):
                     y = self.jnp.asarray(x)
                     if y.dtype != x0.dtype and self.jnp.result_type(x, x0.dtype) == x0.dtype:
+                        if not number_keeps_value(x, x0.dtype):
+                            raise TypeError(
+                                "%s is %s in a tensor-dependent loop%s, and its body assigns "
+                                "it the Python %s %r, which %s cannot hold (Python keeps %r); "
+                                "start it from a value of a dtype that holds the number"
+                                % (labels[i], x0.dtype, where, type(x).__name__, x,
+                                   x0.dtype, x))
                         y = self.jnp.asarray(x, x0.dtype)
                     x = y
                 if x.dtype != x0.dtype:

@@ -571,3 +571,44 @@ def test_backend_to_value_keeps_python_numbers():
     for v, dtype in [(0.5, jnp.int32), (200, jnp.int8), (1e5, jnp.float16), (1j, jnp.float32)]:
         with pytest.raises(TypeError, match="without changing its value"):
             b.to_value(v, dtype)
+
+
+def assigns_300_to_int8(x):
+    i = jnp.int8(0)
+    while x > 0:
+        i = 300
+        x = x - 1
+    return i
+
+
+def assigns_1e5_to_float16(x):
+    s = jnp.float16(0)
+    while x > 0:
+        s = 1e5
+        x = x - 1
+    return s
+
+
+def assigns_fitting_numbers(x):
+    i = jnp.int8(0)
+    s = jnp.float16(0)
+    while x > 0:
+        i = 100
+        s = 0.5
+        x = x - 1
+    return i, s
+
+
+@pytest.mark.parametrize("f, what", [(assigns_300_to_int8, "'i' is int8 .* the Python int 300"),
+                                     (assigns_1e5_to_float16,
+                                      "'s' is float16 .* the Python float 100000.0")])
+def test_number_assigned_to_a_carry_that_cannot_hold_it(f, what):
+    # (300 raised JAX's OverflowError without the variable; 1e5 became inf silently)
+    with pytest.raises(TypeError, match=what):
+        jax.jit(ag.to_graph(f))(jnp.float32(2))
+
+
+def test_numbers_assigned_to_a_carry_take_its_dtype():
+    got = jax.jit(ag.to_graph(assigns_fitting_numbers))(jnp.float32(2))
+    assert _sig(got[0]) == (jnp.int8, False) and int(got[0]) == 100
+    assert _sig(got[1]) == (jnp.float16, False) and float(got[1]) == 0.5
