@@ -192,6 +192,14 @@ def _limit_for(fn):
                           code.co_firstlineno)
 
 
+def _detached(e):
+    """A copy of the exception `e` without its traceback, cause and context."""
+    copy = type(e).__new__(type(e))
+    copy.__dict__.update(e.__dict__)
+    copy.args = e.args
+    return copy
+
+
 def _conversion(fn, recursive):
     code = fn.__code__
     # Equal code objects from different files compare equal: the file is part of the key.
@@ -205,13 +213,15 @@ def _conversion(fn, recursive):
         per_code = _by_code.setdefault(code, {})
         conv = per_code.get(key)
         if isinstance(conv, errors.ConversionError):
-            raise conv
+            raise _detached(conv)
         if conv is None:
             with _limit_for(fn):
                 try:
                     entity, node, (helper, generated) = _convert_node(fn, recursive)
                 except errors.ConversionError as e:
-                    per_code[key] = e       # do not parse again to fail again
+                    # Do not parse again to fail again; a copy without the traceback, which
+                    # would keep the frames of this call (and all their variables) alive.
+                    per_code[key] = _detached(e)
                     raise
                 new_code = loader.compile_function(
                     node, entity.filename, code.co_freevars,
@@ -545,7 +555,7 @@ def _convert(f):
             _warned.add(key)
             logger.warning("autograph could not convert %s and runs it unconverted (tensor "
                            "control flow inside it will not be staged): %s",
-                           _describe(f), error)
+                           _describe(f), str(error))   # (a record keeps no traceback)
     return convert_or_as_is(f, warn_once)
 
 

@@ -378,6 +378,7 @@ def for_stmt(iterable, extra_test, body, state, names, in_place=(), untracked=()
             tb = tb.tb_next
         if tb is not None:
             tb.tb_frame.clear()
+        del tb      # (its frames link back to this one: a cycle that only gc would free)
         raise
 
 
