@@ -31,6 +31,7 @@ effects: every `next()` on a logging iterator, every generator step, every `p(..
 The same seed always gives the same program.
 """
 import ast
+import gc
 import linecache
 import logging
 import random
@@ -81,10 +82,13 @@ class Truth:
 
 
 def gen(name, n):
-    for i in range(n):
-        LOG.append(('gen', name, i))
-        yield i
-    LOG.append(('gen-end', name))
+    try:
+        for i in range(n):
+            LOG.append(('gen', name, i))
+            yield i
+        LOG.append(('gen-end', name))
+    finally:
+        LOG.append(('gen-finally', name))     # (when it ends or is dropped: its timing)
 
 
 class Obj:
@@ -424,12 +428,16 @@ class Generator:
             "    p(%r)" % self.new('at')]
 
     def st_closures(self, sc):
-        """Closures made in a loop body and called after the loop: late binding, they all see
-        the loop variable's last value. The variable is read by nothing else (a deleted or
-        unassigned closure variable is a documented difference)."""
+        """Closures (a lambda, a nested function, a generator expression) made in a loop body
+        and run after the loop: late binding, they all see the loop variable's last value."""
         k = self.new('k')
-        if self.chance(0.5):
+        c = self.r.randrange(3)
+        if c == 0:
             make = ['fs.append(lambda: p(%r, %s))' % (self.new('cl'), k)]
+        elif c == 1:
+            # a generator expression, iterated after the loop: it reads k then
+            make = ['fs.append(lambda g=(p(%r, q * %s) for q in range(2)): list(g))'
+                    % (self.new('ge'), k)]
         else:
             h = self.new('h')
             make = ['def %s():' % h, '    return %s * 2 + a' % k, 'fs.append(%s)' % h]
@@ -739,6 +747,8 @@ def _alarm(seconds):
 
 
 def _describe_exc(exc):
+    if type(exc) is _Described:
+        return exc.text
     tb = traceback.extract_tb(exc.__traceback__)
     where = ''
     if tb:
@@ -764,9 +774,22 @@ def _run(ns, args, convert, max_lines):
         raise
     except Exception as e:  # noqa: BLE001 - the exception type is the outcome
         result = ('raise', type(e).__name__)
-        if convert:
-            result += (e,)
+        if convert:     # (described now: the exception, kept, would keep its frames alive)
+            result += (_Described(_describe_exc(e)),)
+    # (what only a reference cycle keeps is finalised now: an exception that passed through
+    # a moved `finally:` clause, a documented difference of timing)
+    gc.collect(1)
     return result, [canon(x) for x in ns['LOG']]
+
+
+class _Described:
+    """An exception's description, for a report (`_describe_exc` returns it as it is)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
 
 
 class Outcome:
