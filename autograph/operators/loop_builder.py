@@ -133,7 +133,9 @@ class _LoopBuilder:
         self.created = {}
         state = list(self.state)
         for k, v in enumerate(state):
-            unchecked = backend.unchecked(v) if backend.is_value(v) else None
+            # (a tuple too: `retval_ = (late, 1.5)` of an earlier staged `if`)
+            unchecked = backend.unchecked(v) if backend.is_value(v) or (
+                type(v) is tuple and _carries(backend, v)) else None
             if unchecked is not None:
                 # A value an earlier loop may not have made: carried with its flag.
                 self.created[k], state[k] = unchecked
