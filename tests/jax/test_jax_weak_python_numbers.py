@@ -612,3 +612,28 @@ def test_numbers_assigned_to_a_carry_take_its_dtype():
     got = jax.jit(ag.to_graph(assigns_fitting_numbers))(jnp.float32(2))
     assert _sig(got[0]) == (jnp.int8, False) and int(got[0]) == 100
     assert _sig(got[1]) == (jnp.float16, False) and float(got[1]) == 0.5
+
+
+def grow_bounded(x):
+    s = 0.0
+    while x < 100.0:
+        ag.set_loop_options(maximum_iterations=20)
+        x = x * 1.5
+        s = s + x
+    return s
+
+
+def sum_until(x):
+    s = 0
+    for v in x:
+        s = s + v
+        if s > 5:
+            break
+    return s
+
+
+def test_grad_through_bounded_while_and_break():
+    for f, x in [(grow_bounded, jnp.float16(3.0)), (grow_bounded, 3.0),
+                 (sum_until, jnp.asarray([1, 2, 3, 4], jnp.float16))]:
+        got = jax.jit(jax.value_and_grad(ag.to_graph(f)))(x)
+        _same(got, jax.value_and_grad(f)(x))
