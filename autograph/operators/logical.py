@@ -196,9 +196,17 @@ def _check_operands(op, backend, v, w, where):
     """`v` (a tensor) and `w` (the other operand) must be one kind of tensor."""
     kv, dv = _kind(backend, v)
     kw, dw = _kind(backend, w)
-    if kw is not None and kv == kw and (dw is None or dv is None or dv == dw):
+    if kw is not None and kv == kw and (dw is None or dv is None or dv == dw
+                                        or _weak(backend, v) or _weak(backend, w)):
+        # (a weakly typed value, a Python int given to `jax.jit`, takes the other's dtype)
         return
     _operand_error(op, where, _describe(backend, v), _describe(backend, w), None)
+
+
+def _weak(backend, v):
+    """True for a weakly typed array of a backend that has them (JAX's Python scalars)."""
+    is_weak = getattr(backend, "is_weak", None)
+    return is_weak is not None and type(v) not in python_types and is_weak(v)
 
 
 def _describe(backend, v):
