@@ -6,6 +6,8 @@ scalar tensor index `i`. `range(n)`, `enumerate(t)` and `zip(a, b)` over tensors
 lazily from `converted_call`, so `for i in range(n)` never materialises the range.
 """
 
+import numpy as np
+
 from autograph.operators import dispatch
 
 __all__ = ["StagedRange", "StagedEnumerate", "StagedZip", "TensorSeq", "ListSeq", "as_sequence"]
@@ -36,6 +38,39 @@ class _Sequence:
                         % type(self).__name__)
 
 
+def _np_dtype(d):
+    try:
+        return np.dtype(getattr(d, "np_dtype", d))
+    except TypeError:
+        return None     # (a backend whose dtypes numpy does not know: left as they are)
+
+
+def _range_dtype(backend, args):
+    """The dtype a staged range computes in: its tensor arguments' integer dtype widened to
+    the backend's default int (int32; int64 under jax_enable_x64) where that holds every value
+    of it, a wider one as it is; a TypeError where no such dtype exists (uint32 without x64)."""
+    wide = backend.dtype(0)
+    out = None
+    for v in args:
+        if type(v) is int:
+            continue
+        d = backend.dtype(v if backend.is_value(v) else backend.to_value(v))
+        nd, nw = _np_dtype(d), _np_dtype(wide)
+        if nd is None or nw is None or nd.kind not in "iu":
+            return None     # (refused by range() itself)
+        if np.can_cast(nd, nw, "safe"):
+            d = wide
+        elif not np.can_cast(nw, nd, "safe"):
+            raise TypeError(
+                "range() over a %s tensor: Python's items are ints, so the staged loop counts "
+                "in %s (the default int), which cannot hold every %s value; cast the argument "
+                "to %s%s" % (nd, nw, nd, nw, " or enable jax_enable_x64"
+                             if hasattr(backend, "jnp") and nw.itemsize < 8 else ""))
+        if out is None or np.can_cast(_np_dtype(out), _np_dtype(d), "safe"):
+            out = d
+    return out
+
+
 @dispatch.mark_lazy
 class StagedRange(_Sequence):
     """`range(start, stop, step)` where some argument is a graph tensor."""
@@ -44,6 +79,11 @@ class StagedRange(_Sequence):
 
     def __init__(self, backend, start, stop, step):
         self.backend = backend
+        dtype = _range_dtype(backend, (start, stop, step))
+        if dtype is not None:
+            # Python's items are Python ints: an int8 bound's `k * k` must not wrap.
+            start, stop, step = (v if type(v) is int or backend.dtype(v) == dtype
+                                 else backend.cast(v, dtype) for v in (start, stop, step))
         self.start, self.stop, self.step = start, stop, step
         self._n = None
 
