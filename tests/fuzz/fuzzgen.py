@@ -893,7 +893,8 @@ DOCUMENTED = [
      r'dtypes are not promoted', 'and/or operands of different kinds'),
     (TypeError, r"cannot convert '[^']*' to bool; use a comparison or ag.cast",
      'and/or operands of different kinds'),
-    (TypeError, r'expected a numeric tensor, got bool', 'and/or operands of different kinds'),
+    (TypeError, r'expected (a numeric tensor|numeric tensors), got bool',
+     'and/or operands of different kinds'),
     # ... and such a value appended to a list a tensor loop lowered: one dtype per TensorArray
     (TypeError, r'TensorArray of (bool|int32): cannot write a (bool|int32) value \(at .*\)\. '
      r'A TensorArray .* holds items of one dtype', 'and/or operands of different kinds'),
