@@ -764,6 +764,8 @@ def _run(ns, args, convert, max_lines):
     if convert:
         f = ag.to_graph(f)
     del ns['LOG'][:]
+    del ns['LOG'][:]    # (what the previous run logged may hold a generator: its finally logs)
+    gc.freeze()     # (the collection below then looks only at what the call made: fast)
     try:
         if convert:
             v = f(*args)
@@ -778,7 +780,8 @@ def _run(ns, args, convert, max_lines):
             result += (_Described(_describe_exc(e)),)
     # (what only a reference cycle keeps is finalised now: an exception that passed through
     # a moved `finally:` clause, a documented difference of timing)
-    gc.collect(1)
+    gc.collect()
+    gc.unfreeze()
     return result, [canon(x) for x in ns['LOG']]
 
 
