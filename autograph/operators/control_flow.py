@@ -28,6 +28,8 @@ This module names the helpers; the code lives by construct:
   retries, lists lowered to backend lists);
 * `staging.py`: what both builders share (state packing, staging errors, value helpers,
   state written in place);
+* `effects.py`: whether a loop's test and body are effect-free (the restart of a loop
+  staged midway);
 * `frames.py`: the user's lines for error messages (helper frames, the function's bytecode).
 """
 

@@ -15,7 +15,8 @@ from autograph.operators import sequences
 from autograph.operators.frames import (_statement_frame_info, register_helper)
 from autograph.operators.loop_builder import (_LoopBuilder)
 from autograph.operators.generated_names import is_jump_flag, is_retval
-from autograph.operators.staging import (_effect_free, _normalize, _stage_in_place, _unpack)
+from autograph.operators.effects import _effect_free
+from autograph.operators.staging import _normalize, _stage_in_place, _unpack
 from autograph.operators.variables import Undefined
 
 __all__ = ["while_stmt", "for_stmt", "set_unroll_warning_threshold", "UnrollWarning",

@@ -290,7 +290,7 @@ def test_a_loop_test_that_does_not_stop_on_the_flag_keeps_the_carried_value():
 
 def test_effect_free_check():
     from autograph.operators import dispatch
-    from autograph.operators.staging import _effect_free
+    from autograph.operators.effects import _effect_free
     backend = dispatch.backend_for(jax.make_jaxpr(lambda x: x)(1.0).jaxpr.invars and jnp.ones(1))
     backend = backend or [b for b in dispatch.backends() if b.name == "jax"][0]
     box, seen = [0], []
