@@ -40,6 +40,7 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
 
     def __init__(self):
         self.jax = None
+        self._python_bools = weakref.WeakValueDictionary()   # id -> array made of a bool
 
     # --- loading -------------------------------------------------------------------------------
     def _load(self):
@@ -272,6 +273,12 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
             # (an int carried as JAX's default float after the body made it one; a bool
             # as a weak int after `flag + 1`). (JAX has no weak bool.)
             if dtype is None:
+                if t is bool:
+                    # (remembered: a loop's body may use it as Python's number, see
+                    # jax_bool_carry)
+                    arr = jnp.asarray(value)
+                    self._python_bools[id(arr)] = arr
+                    return arr
                 return jnp.asarray(value)
             lift = self._weak_kind(dtype)
             if lift is not None and _RANK[lift] >= _RANK[t]:

@@ -3,7 +3,9 @@
 `JaxStaging` of `JaxBackend`, with the jaxpr checks deciding between a select and a cond.
 """
 
+from autograph.operators.generated_names import is_jump_flag
 from autograph.operators.if_stmt import loads_only
+from autograph.operators.jax_bool_carry import python_bools_used_as_numbers
 from autograph.operators.jax_lists import JaxList, _is_list_leaf, _PendingList
 from autograph.operators.staging import number_keeps_value
 
@@ -120,6 +122,13 @@ def _is_literal(var):
 def _vars_text(names):
     names = [n for n in (names or ()) if n and not n.startswith("<")]
     return " (loop variables: %s)" % ", ".join(names) if names else ""
+
+
+def _generated_flag(label):
+    """True for the converters' jump flags (`do_return`, `break_`), only ever flags."""
+    name = label.strip("'")
+    return name.startswith("<") or is_jump_flag(
+        name, ("do_return", "break_", "continue_"), kinds=("while", "for"))
 
 
 class JaxStaging:
@@ -407,6 +416,7 @@ class JaxStaging:
 
         list_pos = [k for k, v in enumerate(loop_vars) if isinstance(v, JaxList)]
         appended = {}
+        self._check_python_bools(body_fn, unflat, init, leaves, list_pos, labels, where)
 
         def body(c):
             args = unflat(c)
@@ -471,6 +481,34 @@ class JaxStaging:
                     result[k] = JaxList(lst.buffer, n0 + d * trip_count, lst.name)
             result = tuple(result)
         return tuple(result)
+
+    def _check_python_bools(self, body_fn, unflat, init, leaves, list_pos, labels, where):
+        """A loop variable that was a Python bool and that the body uses as Python's number
+        (`flag + True` is 2): a JaxLoopVarMismatchError with the int dtype, so that the loop
+        builder carries it as a weak int (see jax_bool_carry)."""
+        bools = [i for i, x in enumerate(leaves) if self._python_bools.get(id(x)) is x
+                 and not _generated_flag(labels[i])]
+        if not bools:
+            return
+        jnp, tree = self.jnp, self.tree
+
+        def run(*c):
+            args = unflat(c)
+            for k in list_pos:
+                args[k].appended, args[k].exact = 0, True
+            out = tree.tree_flatten(tuple(body_fn(*args)))[0]
+            return [x if self._is_array(x) else jnp.asarray(x) for x in out]
+
+        probe = list(init)
+        for i in bools:
+            probe[i] = jnp.asarray(1)
+        found = python_bools_used_as_numbers(self, run, probe, bools)
+        for i, dtype in found.items():
+            raise JaxLoopVarMismatchError(
+                "%s is a Python bool before a tensor-dependent loop%s whose body uses it as a "
+                "number (`True + True` is 2 in Python, a JAX bool array stays True); start it "
+                "from an int (e.g. 1 for True) or use it only as a flag (`|`, `not`)"
+                % (labels[i], where), index=i, expected=init[i].dtype, actual=dtype)
 
     def _capped_while(self, test_fn, body_fn, loop_vars, names, cap):
         jnp = self.jnp
