@@ -40,6 +40,33 @@ def python_bools_used_as_numbers(backend, run, probe, positions):
     return found
 
 
+def _chosen_constants(core, e):
+    """The outputs of a staged `if` / ternary (a top-level `select_n` or `cond`) that are one
+    of its constants whatever the condition: Python numbers of the source in Python."""
+    name = e.primitive.name
+    if name == "select_n":
+        if all(not _is_var(core, v) for v in e.invars[1:]):
+            return list(e.outvars)
+    elif name == "cond":
+        outs = []
+        for k, v in enumerate(e.outvars):
+            if all(_constant_out(core, b.jaxpr, k) for b in e.params["branches"]):
+                outs.append(v)
+        return outs
+    return []
+
+
+def _constant_out(core, jaxpr, k):
+    v = jaxpr.outvars[k]
+    if not _is_var(core, v):
+        return True
+    const = set()       # (not constvars: closed-over arrays and tracers)
+    for e in jaxpr.eqns:
+        if all(u in const for u in e.invars if _is_var(core, u)):
+            const.update(e.outvars)
+    return v in const
+
+
 def _is_var(core, v):
     return not isinstance(v, core.Literal)
 
@@ -48,13 +75,15 @@ def _number_path(core, jaxpr, tainted_in, needed_out):
     """True if an arithmetic operation of _NUMBER_OPS on the path from invars `tainted_in`
     to outvars `needed_out` has only tainted or constant operands."""
     tainted = {jaxpr.invars[k] for k in tainted_in}
-    const = set(jaxpr.constvars)
+    const = set()       # (not constvars: closed-over arrays and tracers)
     for e in jaxpr.eqns:
         ins = [v for v in e.invars if _is_var(core, v)]
         if any(v in tainted for v in ins):
             tainted.update(e.outvars)
         elif all(v in const for v in ins):
             const.update(e.outvars)
+        else:
+            const.update(_chosen_constants(core, e))
     needed = {v for k, v in enumerate(jaxpr.outvars) if k in needed_out and _is_var(core, v)}
     for e in reversed(jaxpr.eqns):
         if not any(v in needed for v in e.outvars):

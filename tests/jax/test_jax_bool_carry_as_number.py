@@ -54,6 +54,16 @@ def in_branch(n):
     return flag
 
 
+def ternary_in_loop(n):
+    # a staged ternary of two Python bools is a Python bool in Python
+    flag = True
+    i = 0
+    while i < n:
+        flag = flag + (True if n > 2 else False)
+        i += 1
+    return flag
+
+
 def inverted(n):
     flag = True
     for _ in range(n):
@@ -85,6 +95,17 @@ def flag_logical(n):
     return done
 
 
+def outer_array(n):
+    # `x > 1` is an array in Python too: `flag + array` is JAX's `or` in Python as well
+    x = jnp.float32(n)
+    flag = False
+    i = 0
+    while i < n:
+        flag = flag + (x > 1)
+        i += 1
+    return flag
+
+
 def flag_and_counter(n):
     seen = True
     k = 0
@@ -94,9 +115,9 @@ def flag_and_counter(n):
     return seen, k
 
 
-NUMBERS = [while_plus, for_times, count_bools, in_branch, inverted]
+NUMBERS = [while_plus, for_times, count_bools, in_branch, inverted, ternary_in_loop]
 # (scan_plus: `flag + (x > 1)` with x an array item is JAX's bool `or` in Python too)
-FLAGS = [flag_or, flag_logical, flag_and_counter, scan_plus]
+FLAGS = [flag_or, flag_logical, flag_and_counter, scan_plus, outer_array]
 
 
 @pytest.mark.parametrize("f", NUMBERS + FLAGS, ids=lambda f: f.__name__)
