@@ -443,17 +443,33 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
     def abs(self, x):
         return self.jnp.abs(x)
 
+    # Python's min(a, b) is `b if b < a else a`: a NaN second operand loses, and of equal
+    # values (0.0, -0.0) the first is kept, where jnp.minimum gives NaN and -0.0.
     def minimum(self, a, b):
-        return self.jnp.minimum(a, b)
+        return self.jnp.where(b < a, b, a)
 
     def maximum(self, a, b):
-        return self.jnp.maximum(a, b)
+        return self.jnp.where(b > a, b, a)
 
     def reduce_min(self, x):
-        return self.jnp.min(x)
+        return self._python_extreme(x, self.jnp.min, self.jnp.inf)
 
     def reduce_max(self, x):
-        return self.jnp.max(x)
+        return self._python_extreme(x, self.jnp.max, -self.jnp.inf)
+
+    def _python_extreme(self, x, reduce, skip):
+        # min(v) / max(v) of a float vector walk it in order: a NaN first item is the result,
+        # a later NaN never wins, and of equal items (0.0, -0.0) the first is kept.
+        x = self.to_value(x)
+        if x.ndim != 1 or x.shape[0] == 0 or not self.jnp.issubdtype(x.dtype,
+                                                                      self.jnp.floating):
+            return reduce(x)
+        jnp = self.jnp
+        best = reduce(jnp.where(jnp.isnan(x), jnp.asarray(skip, x.dtype), x))
+        first = x[jnp.argmax(x == best)]
+        # All items after a NaN-free first one NaN: best is the skip value, not in x.
+        first = jnp.where(jnp.any(x == best), first, x[0])
+        return jnp.where(jnp.isnan(x[0]), x[0], first)
 
     def cast(self, x, kind):
         if kind is int:
@@ -467,4 +483,36 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
         x = self.to_value(x) if not self._is_array(x) else x
         if x.dtype == dtype:
             return x
+        if kind is int and self.jnp.issubdtype(x.dtype, self.jnp.floating):
+            self._check_int_fits(x, dtype)
         return x.astype(dtype)
+
+    def _check_int_fits(self, x, dtype):
+        # Python's int() truncates toward zero and never wraps (ValueError for NaN,
+        # OverflowError for infinities); a cast would give some int for those and for values
+        # the int dtype cannot hold, so they fail when the compiled function runs.
+        from autograph.runtime.errors import user_frame
+        where = user_frame()          # the converted code calling int(), under the user's name
+        at = " at %s:%d" % where if where else ""
+        info = np.iinfo(np.dtype(dtype))
+        lo, hi = float(info.min), float(info.max) + 1.0
+        jnp = self.jnp
+        ok = jnp.all((x >= lo) & (x < hi))
+        name = np.dtype(dtype).name
+
+        def check(ok, value):
+            if not bool(np.all(ok)):
+                bad = [v for v in np.ravel(value) if not lo <= v < hi][0]
+                raise ValueError(
+                    "int(%r)%s: Python's int gives %s, which the %s result cannot hold; clip "
+                    "the value first (jnp.clip), check it with jnp.isfinite, or cast without a check "
+                    "(x.astype(jnp.int32))"
+                    % (float(bad), at, _python_int_text(bad), name))
+        self.jax.debug.callback(check, ok, x)
+
+
+def _python_int_text(v):
+    try:
+        return str(int(v))
+    except (ValueError, OverflowError) as e:
+        return "%s (%s)" % (type(e).__name__, e)
