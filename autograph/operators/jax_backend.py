@@ -378,7 +378,9 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
 
     # --- ops -----------------------------------------------------------------------------------
     def logical_and(self, a, b):
-        return self.jnp.logical_and(self._truth(a, "loop"), self._truth(b, "loop"))
+        # (lax's `and` of two bools: jnp's would first convert a weakly typed one, the
+        # comparison of a loop's weakly typed counter, into a strong bool)
+        return self.lax.bitwise_and(self._truth(a, "loop"), self._truth(b, "loop"))
 
     def truth(self, value):
         if isinstance(value, JaxList):
