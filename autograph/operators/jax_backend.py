@@ -468,9 +468,8 @@ class JaxBackend(JaxStaging, JaxLists, Backend):
             return reduce(x)
         jnp = self.jnp
         best = reduce(jnp.where(jnp.isnan(x), jnp.asarray(skip, x.dtype), x))
+        # (the first item equal to it; none only when every item is NaN: then x[0] is NaN)
         first = x[jnp.argmax(x == best)]
-        # All items after a NaN-free first one NaN: best is the skip value, not in x.
-        first = jnp.where(jnp.any(x == best), first, x[0])
         return jnp.where(jnp.isnan(x[0]), x[0], first)
 
     def cast(self, x, kind):
